@@ -1,0 +1,47 @@
+# screener: `make help` lists the targets.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install lint format test unit integration demo bench dev-up dev-down clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+install: $(STAMP) ## create .venv with the project and its development tools
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+lint: install ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install ## apply ruff's formatting and safe fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+dev-up: install ## start local Kafka (KRaft) and Redis on loopback
+	$(BIN)/screener dev up
+
+dev-down: install ## stop what dev-up started
+	$(BIN)/screener dev down
+
+unit: install ## the pure core's tests (no Kafka, no Redis)
+	$(BIN)/pytest tests/unit -q
+
+test: install ## everything: starts real Kafka and Redis, runs unit and integration tests
+	$(BIN)/screener dev up
+	$(BIN)/pytest tests -ra
+
+demo: install ## start Kafka, Redis and the worker, play scam scenarios, show what was held
+	$(BIN)/python -m screener.demo
+
+clean: ## remove the virtualenv and caches (the Kafka jars cache outside the repo stays)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Adapters: Kafka, Redis and HTTP around the pure core."""

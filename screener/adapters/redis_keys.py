@@ -1,0 +1,124 @@
+"""The Redis key layout (CONTRACT §4 plus the screener's own keys) and the Lua scripts.
+
+Both the worker (asyncio client) and the review API (blocking client) go through these
+helpers, so a key name or a script's arguments are written in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import orjson
+
+# The audit stream is capped so a busy year cannot fill Redis; MAXLEN ~ trims cheaply.
+AUDIT_MAX_LENGTH = 1_000_000
+
+STATUS_HELD = "held"
+STATUS_RELEASED = "released"
+STATUS_CONFIRMED_FRAUD = "confirmed_fraud"
+STATUS_BLOCKED = "blocked"
+
+
+@dataclass(frozen=True, slots=True)
+class RedisKeys:
+    prefix: str = "screener:"
+
+    def hold(self, hold_id: str) -> str:
+        return f"{self.prefix}hold:{hold_id}"
+
+    @property
+    def holds_open(self) -> str:
+        return f"{self.prefix}holds:open"
+
+    @property
+    def holds_timed(self) -> str:
+        """Held holds that lift by themselves, scored by `hold_until` (epoch seconds)."""
+        return f"{self.prefix}holds:timed"
+
+    @property
+    def outbox(self) -> str:
+        """Status changes written to Redis but not yet confirmed on `screener.holds`."""
+        return f"{self.prefix}outbox"
+
+    @property
+    def outbox_due(self) -> str:
+        return f"{self.prefix}outbox:due"
+
+    @property
+    def audit(self) -> str:
+        return f"{self.prefix}audit"
+
+    def decision(self, event_id: str) -> str:
+        return f"{self.prefix}decision:{event_id}"
+
+    def history(self, customer_id: str) -> str:
+        return f"{self.prefix}customer:{customer_id}:history"
+
+    def block(self, account: str) -> str:
+        return f"{self.prefix}block:account:{account}"
+
+    def lock(self, name: str) -> str:
+        return f"{self.prefix}lock:{name}"
+
+    def hold_script_keys(self, hold_id: str) -> list[str]:
+        return [
+            self.hold(hold_id),
+            self.holds_open,
+            self.holds_timed,
+            self.outbox,
+            self.outbox_due,
+            self.audit,
+        ]
+
+
+def outbox_field(hold_id: str, status: str) -> str:
+    return f"{hold_id}|{status}"
+
+
+@cache
+def lua_source(name: str) -> str:
+    return resources.files("screener").joinpath(f"lua/{name}.lua").read_text("utf-8")
+
+
+def create_hold_args(
+    hold_id: str,
+    fields: dict[str, Any],
+    status: str,
+    created_at: datetime,
+    hold_until: datetime | None,
+    change_record: dict[str, Any],
+) -> list[str]:
+    return [
+        hold_id,
+        orjson.dumps(fields).decode(),
+        status,
+        str(created_at.timestamp()),
+        str(hold_until.timestamp()) if hold_until else "",
+        orjson.dumps(change_record).decode(),
+        created_at.isoformat(),
+        str(AUDIT_MAX_LENGTH),
+    ]
+
+
+def transition_args(
+    hold_id: str,
+    allowed_from: tuple[str, ...],
+    to_status: str,
+    changed_at: datetime,
+    changed_by: str,
+    note: str,
+) -> list[str]:
+    return [
+        hold_id,
+        ",".join(allowed_from),
+        to_status,
+        changed_at.isoformat(),
+        str(changed_at.timestamp()),
+        changed_by,
+        note,
+        str(AUDIT_MAX_LENGTH),
+    ]

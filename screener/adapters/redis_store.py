@@ -1,0 +1,138 @@
+"""The worker's Redis: decisions, customer histories, holds and the outbox (asyncio client)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+from redis.asyncio import Redis
+
+from screener.adapters.redis_keys import (
+    STATUS_HELD,
+    STATUS_RELEASED,
+    RedisKeys,
+    create_hold_args,
+    lua_source,
+    transition_args,
+)
+from screener.domain.history import CustomerHistory
+from screener.service import BatchWrites, Loaded
+
+
+class RedisScreeningStore:
+    """Implements `ScreeningStore`, plus what the worker's timers need."""
+
+    def __init__(
+        self,
+        redis: Redis,
+        keys: RedisKeys,
+        decision_ttl_seconds: int,
+        history_ttl_seconds: int,
+    ) -> None:
+        self._redis = redis
+        self._keys = keys
+        self._decision_ttl = decision_ttl_seconds
+        self._history_ttl = history_ttl_seconds
+        self._create_hold = redis.register_script(lua_source("create_hold"))
+        self._transition = redis.register_script(lua_source("transition_hold"))
+
+    async def load(self, event_ids: list[str], customer_ids: list[str]) -> Loaded:
+        keys = [self._keys.decision(e) for e in event_ids]
+        keys += [self._keys.history(c) for c in customer_ids]
+        if not keys:
+            return Loaded({}, {})
+        values = await self._redis.mget(keys)
+        decision_values, history_values = values[: len(event_ids)], values[len(event_ids) :]
+        decisions = {
+            event_id: orjson.loads(raw)
+            for event_id, raw in zip(event_ids, decision_values, strict=True)
+            if raw is not None
+        }
+        histories = {
+            customer_id: CustomerHistory.from_list(orjson.loads(raw))
+            for customer_id, raw in zip(customer_ids, history_values, strict=True)
+            if raw is not None
+        }
+        return Loaded(decisions, histories)
+
+    async def save(self, writes: BatchWrites) -> list[bool]:
+        # One MULTI/EXEC: a crash leaves either all of the batch's writes or none of them.
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for event_id, decision in writes.decisions.items():
+                pipe.set(
+                    self._keys.decision(event_id), orjson.dumps(decision), ex=self._decision_ttl
+                )
+            for customer_id, history in writes.histories.items():
+                pipe.set(
+                    self._keys.history(customer_id),
+                    orjson.dumps(history.as_list()),
+                    ex=self._history_ttl,
+                )
+            for hold in writes.holds:
+                await self._create_hold(
+                    keys=self._keys.hold_script_keys(hold.hold_id),
+                    args=create_hold_args(
+                        hold.hold_id,
+                        hold.fields,
+                        hold.status,
+                        hold.created_at,
+                        hold.hold_until,
+                        hold.change,
+                    ),
+                    client=pipe,
+                )
+            results = await pipe.execute()
+        return [bool(flag) for flag in results[len(results) - len(writes.holds) :]]
+
+    async def pending_changes(self, fields: list[str]) -> dict[str, dict[str, Any]]:
+        values: list[bytes | None] = await self._redis.hmget(  # type: ignore[misc]
+            self._keys.outbox, fields
+        )
+        return {
+            field: orjson.loads(raw)
+            for field, raw in zip(fields, values, strict=True)
+            if raw is not None
+        }
+
+    async def mark_published(self, fields: list[str]) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hdel(self._keys.outbox, *fields)
+            pipe.zrem(self._keys.outbox_due, *fields)
+            await pipe.execute()
+
+    async def due_timed_holds(self, now: datetime, limit: int) -> list[str]:
+        ids = await self._redis.zrangebyscore(
+            self._keys.holds_timed, "-inf", now.timestamp(), start=0, num=limit
+        )
+        return [i.decode() if isinstance(i, bytes) else str(i) for i in ids]
+
+    async def release_expired(self, hold_id: str, now: datetime) -> dict[str, Any] | None:
+        """Release a timed hold whose `hold_until` passed; None if someone else did first."""
+        changed, payload = await self._transition(
+            keys=self._keys.hold_script_keys(hold_id),
+            args=transition_args(
+                hold_id, (STATUS_HELD,), STATUS_RELEASED, now, "screener", "hold period ended"
+            ),
+        )
+        return orjson.loads(payload) if changed else None
+
+    async def stale_outbox(self, older_than: datetime, limit: int) -> dict[str, dict[str, Any]]:
+        """Changes still unpublished well after they were made: their writer died."""
+        fields = await self._redis.zrangebyscore(
+            self._keys.outbox_due, "-inf", older_than.timestamp(), start=0, num=limit
+        )
+        names = [f.decode() if isinstance(f, bytes) else str(f) for f in fields]
+        if not names:
+            return {}
+        pending = await self.pending_changes(names)
+        missing = [name for name in names if name not in pending]
+        if missing:  # published and cleared between the two reads, or a stray entry
+            await self._redis.zrem(self._keys.outbox_due, *missing)
+        return pending
+
+    async def try_lock(self, name: str, ttl_ms: int) -> bool:
+        return bool(await self._redis.set(self._keys.lock(name), b"1", nx=True, px=ttl_ms))
+
+    async def count_open_holds(self) -> int:
+        return int(await self._redis.zcard(self._keys.holds_open))

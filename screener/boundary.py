@@ -1,0 +1,334 @@
+"""The only place raw Kafka input becomes typed events (CONTRACT §2).
+
+One record goes through: UTF-8 JSON parse (orjson) -> the topic's JSON Schema (compiled
+fastjsonschema validator) -> domain checks (IIN/BIN check digits, KZ IBANs, amounts,
+timestamps) -> a frozen dataclass from ``screener.domain.events``.
+
+Anything wrong raises ``InvalidEvent``, whose message starts with the field at fault
+(``"amount: more than 2 decimal places"``) or ``<root>`` for the record as a whole; the
+worker puts such records on the dead-letter topic with that message.
+
+Optional fields may be absent or null; both mean "not given" (and take the contract's
+default where it has one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Final, Literal
+
+import fastjsonschema
+import orjson
+
+from screener.domain.events import CUSTOMER_EVENT_TYPES, CustomerEvent, LoanApproval, Transfer
+from screener.domain.identifiers import (
+    has_valid_check_digit,
+    is_valid_iin_or_bin,
+    is_valid_kz_iban,
+)
+from screener.schemas import compiled_validator
+
+__all__ = ["TOPIC_KINDS", "InvalidEvent", "TopicKind", "decode_event"]
+
+TopicKind = Literal["transfers", "loans", "customer_events"]
+TOPIC_KINDS: Final[tuple[TopicKind, ...]] = ("transfers", "loans", "customer_events")
+
+ROOT: Final = "<root>"
+
+
+class InvalidEvent(ValueError):
+    """An input record that cannot be screened. ``field`` is None when the record as a whole
+    is at fault (not UTF-8, not JSON, not an object); ``str(exc)`` is ``"<field>: <problem>"``.
+    """
+
+    def __init__(self, field: str | None, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field if field is not None else ROOT}: {problem}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.field, self.problem))
+
+
+# --- amounts -----------------------------------------------------------------------------
+
+_MAX_AMOUNT = Decimal(10) ** 15  # 15 integer digits, as the string pattern allows
+_HUNDRED = Decimal(100)
+_DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
+def _amount(value: object) -> int:
+    """Amount in minor units from a value the schema has passed. Raises InvalidEvent."""
+    if type(value) is str:
+        # The schema's pattern guarantees digits with at most 2 decimals, no sign and at
+        # most 15 integer digits, so plain int() arithmetic is exact here.
+        whole, _, fraction = value.partition(".")
+        minor = int(whole) * 100
+        if fraction:
+            minor += int(fraction) * (10 if len(fraction) == 1 else 1)
+        if minor == 0:
+            raise InvalidEvent("amount", "must be greater than 0")
+        return minor
+    return _amount_minor(value)
+
+
+def _amount_minor(value: object) -> int:
+    """Amount in minor units (tiyn), exactly. Raises InvalidEvent("amount", ...)."""
+    if isinstance(value, str):
+        # Decimal() alone would also take " 1", "1_000", "1e3", "NaN" and non-ASCII digits.
+        if _DECIMAL_TEXT.fullmatch(value) is None:
+            raise InvalidEvent("amount", "not a decimal number")
+        amount = Decimal(value)
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidEvent("amount", "must be a decimal string or a number")
+    elif isinstance(value, int):
+        amount = Decimal(value)
+    else:
+        # repr() is the shortest text that round-trips, i.e. what the producer wrote for
+        # numbers of up to 15 significant digits; more decimals than 2 stay visible.
+        amount = Decimal(repr(value))
+        if not amount.is_finite():
+            raise InvalidEvent("amount", "not a finite number")
+    if amount <= 0:
+        raise InvalidEvent("amount", "must be greater than 0")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise InvalidEvent("amount", "more than 2 decimal places")
+    if amount >= _MAX_AMOUNT:
+        raise InvalidEvent("amount", "too large (at most 15 integer digits)")
+    return int(amount * _HUNDRED)
+
+
+# --- other field checks ------------------------------------------------------------------
+
+
+def _timestamp(field: str, text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        try:  # RFC 3339 allows a lowercase "t" and "z"; fromisoformat does not
+            moment = datetime.fromisoformat(text.upper())
+        except ValueError:
+            raise InvalidEvent(field, "not a valid date and time") from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidEvent(field, "not an RFC 3339 timestamp with offset")
+    return moment
+
+
+def _check_party(field: str, value: str) -> None:
+    if is_valid_iin_or_bin(value):
+        return
+    if not has_valid_check_digit(value):
+        raise InvalidEvent(field, "check digit is invalid")
+    raise InvalidEvent(
+        field,
+        "neither a valid IIN (real birth date, century digit 1-6) "
+        "nor a valid BIN (5th digit 4, 5 or 6)",
+    )
+
+
+# --- builders (run after the schema has passed) -------------------------------------------
+
+
+def _transfer(d: dict[str, Any]) -> Transfer:
+    customer_id: str = d["customer_id"]
+    _check_party("customer_id", customer_id)
+    sender_account: str = d["sender_account"]
+    if not is_valid_kz_iban(sender_account):
+        raise InvalidEvent("sender_account", "IBAN check digits are invalid (MOD-97)")
+    receiver_customer_id: str | None = d.get("receiver_customer_id")
+    if receiver_customer_id is not None:
+        _check_party("receiver_customer_id", receiver_customer_id)
+    return Transfer(
+        event_id=d["event_id"],
+        customer_id=customer_id,
+        occurred_at=_timestamp("occurred_at", d["occurred_at"]),
+        sender_account=sender_account,
+        receiver_account=d["receiver_account"],
+        amount_minor=_amount(d["amount"]),
+        currency=d.get("currency") or "KZT",
+        channel=d["channel"],
+        receiver_bank=d.get("receiver_bank"),
+        receiver_country=d.get("receiver_country") or "KZ",
+        receiver_kind=d.get("receiver_kind") or "unknown",
+        receiver_customer_id=receiver_customer_id,
+        new_beneficiary=d.get("new_beneficiary"),
+        device_id=d.get("device_id"),
+    )
+
+
+def _loan(d: dict[str, Any]) -> LoanApproval:
+    customer_id: str = d["customer_id"]
+    _check_party("customer_id", customer_id)
+    occurred_at = _timestamp("occurred_at", d["occurred_at"])
+    signed: str | None = d.get("contract_signed_at")
+    disbursement_account: str | None = d.get("disbursement_account")
+    if (
+        disbursement_account is not None
+        and disbursement_account.startswith("KZ")
+        and not is_valid_kz_iban(disbursement_account)
+    ):
+        raise InvalidEvent("disbursement_account", "starts with KZ but is not a valid KZ IBAN")
+    return LoanApproval(
+        event_id=d["event_id"],
+        customer_id=customer_id,
+        occurred_at=occurred_at,
+        loan_id=d["loan_id"],
+        amount_minor=_amount(d["amount"]),
+        currency=d.get("currency") or "KZT",
+        lender_kind=d["lender_kind"],
+        channel=d["channel"],
+        contract_signed_at=(
+            occurred_at if signed is None else _timestamp("contract_signed_at", signed)
+        ),
+        product=d.get("product") or "consumer",
+        secured=d.get("secured") is True,
+        lender_id=d.get("lender_id"),
+        disbursement_account=disbursement_account,
+        first_loan=d.get("first_loan"),
+        in_person_verified=d.get("in_person_verified"),
+    )
+
+
+def _customer_event(d: dict[str, Any]) -> CustomerEvent:
+    customer_id: str = d["customer_id"]
+    _check_party("customer_id", customer_id)
+    source = d.get("source")
+    if source is not None and not isinstance(source, str):
+        source = "1414"  # the schema lets only the number 1414 through
+    return CustomerEvent(
+        type=d["type"],
+        event_id=d["event_id"],
+        customer_id=customer_id,
+        occurred_at=_timestamp("occurred_at", d["occurred_at"]),
+        source=source,
+        new_device=d.get("new_device"),
+        device_id=d.get("device_id"),
+        account=d.get("account"),
+    )
+
+
+_Builder = Callable[[dict[str, Any]], Transfer | LoanApproval | CustomerEvent]
+
+# topic kind -> (schema name, the event type it carries or None for customer events, builder)
+_TOPICS: Final[dict[str, tuple[str, str | None, _Builder]]] = {
+    "transfers": ("transfer", "transfer", _transfer),
+    "loans": ("loan_approval", "loan_approval", _loan),
+    "customer_events": ("customer_event", None, _customer_event),
+}
+_TOPIC_OF_TYPE: Final = {"transfer": "transfers", "loan_approval": "loans"}
+
+
+# --- error reporting -----------------------------------------------------------------------
+
+# Readable problems for fields whose format is a pattern (fastjsonschema only quotes the regex).
+_FORMAT_PROBLEMS: Final = {
+    "event_id": "must be a string of 1-128 characters",
+    "occurred_at": "not an RFC 3339 timestamp with offset",
+    "contract_signed_at": "not an RFC 3339 timestamp with offset",
+    "customer_id": "must be 12 digits",
+    "receiver_customer_id": "must be 12 digits",
+    "sender_account": "not a KZ IBAN (KZ, 2 check digits, 3-digit bank code, "
+    "13 capital letters or digits)",
+    "currency": "not an ISO 4217 code (3 capital letters)",
+    "receiver_country": "not an ISO 3166-1 alpha-2 code (2 capital letters)",
+    "receiver_bank": "not a BIC (ISO 9362: 8 or 11 capital letters or digits)",
+    "lender_id": "neither a BIN (12 digits) nor a BIC",
+}
+
+
+def _not_json(raw: bytes, error: orjson.JSONDecodeError) -> InvalidEvent:
+    if isinstance(raw, bytes | bytearray | memoryview):
+        try:
+            bytes(raw).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return InvalidEvent(None, f"not UTF-8 text (bad byte at position {exc.start})")
+    return InvalidEvent(None, f"not valid JSON ({error})")
+
+
+def _from_schema_error(
+    error: fastjsonschema.JsonSchemaValueException, data: dict[str, Any]
+) -> InvalidEvent:
+    name: str = error.name or "data"
+    if error.rule == "required":
+        wanted = error.rule_definition or []
+        missing = next((f for f in wanted if f not in data), None)
+        return InvalidEvent(missing, "required field is missing")
+    field = name[5:] if name.startswith("data.") else None
+    if field == "amount":
+        _amount_minor(error.value)  # raises with the precise problem, if it finds one
+        return InvalidEvent(
+            "amount",
+            'must be a decimal string like "1500.00" (no sign, no leading zeros, '
+            "at most 2 decimal places) or a number",
+        )
+    if error.rule in ("pattern", "anyOf", "minLength", "maxLength") and field in _FORMAT_PROBLEMS:
+        return InvalidEvent(field, _FORMAT_PROBLEMS[field])
+    message: str = error.message
+    if message.startswith(name + " "):
+        message = message[len(name) + 1 :]
+    return InvalidEvent(field, message)
+
+
+def _wrong_topic(topic_kind: str, expected: str | None, event_type: str) -> InvalidEvent:
+    home = _TOPIC_OF_TYPE.get(event_type)
+    if home is None and event_type in CUSTOMER_EVENT_TYPES:
+        home = "customer_events"
+    carries = "customer events" if expected is None else f"{expected!r} events"
+    where = f"; it belongs on the {home} topic" if home is not None else ""
+    return InvalidEvent(
+        "type", f"{event_type!r} on the {topic_kind} topic, which carries only {carries}{where}"
+    )
+
+
+# --- entry point -----------------------------------------------------------------------
+
+
+def decode_event(topic_kind: str, raw: bytes) -> Transfer | LoanApproval | CustomerEvent:
+    """Turn one Kafka record value from an input topic into a typed, validated event.
+
+    ``topic_kind`` is ``"transfers"``, ``"loans"`` or ``"customer_events"`` (the topics'
+    names are configurable; their kinds are not). Raises ``InvalidEvent`` naming the field
+    at fault; ValueError (not InvalidEvent) for an unknown ``topic_kind``, a caller's bug.
+    """
+    try:
+        schema_name, expected, build = _TOPICS[topic_kind]
+    except KeyError:
+        raise ValueError(
+            f"unknown topic kind {topic_kind!r}; expected one of {', '.join(TOPIC_KINDS)}"
+        ) from None
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise _not_json(raw, exc) from None
+    if type(data) is not dict:
+        raise InvalidEvent(None, f"not a JSON object (got {_json_kind(data)})")
+    event_type = data.get("type")
+    # An event type that belongs on another topic is reported here; a missing type, a
+    # non-string one or (on customer_events) an unknown one is left to the schema.
+    if (
+        event_type != expected
+        and type(event_type) is str
+        and (expected is not None or event_type in _TOPIC_OF_TYPE)
+    ):
+        raise _wrong_topic(topic_kind, expected, event_type)
+    try:
+        compiled_validator(schema_name)(data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        raise _from_schema_error(exc, data) from None
+    return build(data)
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "null"
+    return "a number"

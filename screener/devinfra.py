@@ -1,0 +1,538 @@
+"""Local Kafka and Redis for development and integration tests, without Docker.
+
+`up()` makes sure a single-node Apache Kafka (KRaft, combined broker and controller) and a
+Redis answer on loopback, starting whatever is missing; `down()` stops only what `up()`
+started. Nothing is written into the repository:
+
+* Kafka jars come from Maven Central (through `mvn`, see `devinfra_kafka_pom.xml`) into the
+  cache directory, `$SCREENER_CACHE_DIR` or `~/.cache/screener`;
+* data, configuration, logs (`logs/`) and pid files (`run/`) live in the state directory,
+  `$SCREENER_DEV_HOME` or `<cache>/dev`.
+
+Progress goes to the "screener.devinfra" logger; stdout is left to the caller.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import logging
+import os
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import redis
+from kafka import KafkaAdminClient
+from kafka.errors import KafkaError
+
+log = logging.getLogger("screener.devinfra")
+
+HOST = "127.0.0.1"
+KAFKA_READY_TIMEOUT_S = 90.0
+REDIS_READY_TIMEOUT_S = 15.0
+STOP_TIMEOUT_S = 30.0
+LOG_TAIL_LINES = 40
+
+_POM_RESOURCE = "devinfra_kafka_pom.xml"
+_POM_NAMESPACE = {"m": "http://maven.apache.org/POM/4.0.0"}
+_JAVA_PACKAGES = ("maven", "openjdk-17-jre-headless")
+_REDIS_PACKAGES = ("redis-server",)
+
+# The services outlive `up()`. Keeping their Popen objects stops Python from warning that a
+# child "is still running" whenever one of them would be garbage-collected.
+_spawned: list[subprocess.Popen[bytes]] = []
+
+
+class DevInfraError(RuntimeError):
+    """The local infrastructure could not be prepared, started or stopped."""
+
+
+@dataclass(frozen=True)
+class _Layout:
+    cache: Path
+    state: Path
+    kafka_port: int
+    controller_port: int
+    redis_port: int
+
+    @classmethod
+    def from_env(cls) -> _Layout:
+        cache = Path(os.environ.get("SCREENER_CACHE_DIR") or Path.home() / ".cache" / "screener")
+        state = Path(os.environ.get("SCREENER_DEV_HOME") or cache / "dev")
+        return cls(
+            cache=cache.expanduser(),
+            state=state.expanduser(),
+            kafka_port=_port_from_env("SCREENER_DEV_KAFKA_PORT", 9092),
+            controller_port=_port_from_env("SCREENER_DEV_KAFKA_CONTROLLER_PORT", 9093),
+            redis_port=_port_from_env("SCREENER_DEV_REDIS_PORT", 6379),
+        )
+
+    @property
+    def logs(self) -> Path:
+        return self.state / "logs"
+
+    @property
+    def run(self) -> Path:
+        return self.state / "run"
+
+    @property
+    def kafka_home(self) -> Path:
+        return self.state / "kafka"
+
+    @property
+    def kafka_data(self) -> Path:
+        return self.kafka_home / "data"
+
+    @property
+    def redis_data(self) -> Path:
+        return self.state / "redis"
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        return f"{HOST}:{self.kafka_port}"
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://{HOST}:{self.redis_port}/0"
+
+
+@dataclass(frozen=True)
+class _Service:
+    name: str  # names the pid file and the log file
+    # Part of the command line of the running process; proves a pid from a pid file still
+    # belongs to this service, since pids get reused.
+    cmdline_marker: str
+    ports: tuple[int, ...]
+    ready_timeout_s: float
+    answers: Callable[[], bool]
+    # Prepares whatever the service needs on disk and returns the command that runs it.
+    prepare: Callable[[], list[str]]
+
+
+def up() -> dict[str, str]:
+    """Ensure Kafka and Redis run on loopback; return the settings that point at them."""
+    layout = _Layout.from_env()
+    for service in _services(layout):
+        _ensure_running(service, layout)
+    return {
+        "SCREENER_KAFKA_BOOTSTRAP": layout.kafka_bootstrap,
+        "SCREENER_REDIS_URL": layout.redis_url,
+    }
+
+
+def down() -> list[str]:
+    """Stop the services that `up()` started; return their names."""
+    layout = _Layout.from_env()
+    stopped = []
+    for service in reversed(_services(layout)):
+        pid = _live_pid(service, layout)
+        if pid is None:
+            continue
+        log.info("stopping %s (pid %d)", service.name, pid)
+        _terminate(pid, service.cmdline_marker)
+        _pid_file(service, layout).unlink(missing_ok=True)
+        stopped.append(service.name)
+    return stopped
+
+
+def _services(layout: _Layout) -> tuple[_Service, _Service]:
+    # Redis first: it is ready within moments, so a broken setup fails fast.
+    redis_service = _Service(
+        name="redis",
+        cmdline_marker="redis-server",
+        ports=(layout.redis_port,),
+        ready_timeout_s=REDIS_READY_TIMEOUT_S,
+        answers=lambda: _redis_answers(layout.redis_url),
+        prepare=lambda: _prepare_redis(layout),
+    )
+    kafka_service = _Service(
+        name="kafka",
+        cmdline_marker="kafka.Kafka",
+        ports=(layout.kafka_port, layout.controller_port),
+        ready_timeout_s=KAFKA_READY_TIMEOUT_S,
+        answers=lambda: _kafka_answers(layout.kafka_port),
+        prepare=lambda: _prepare_kafka(layout),
+    )
+    return redis_service, kafka_service
+
+
+# --- lifecycle shared by both services ------------------------------------------------------
+
+
+def _ensure_running(service: _Service, layout: _Layout) -> None:
+    pid = _live_pid(service, layout)
+    if pid is not None:
+        log.info("%s: already started by an earlier up() (pid %d)", service.name, pid)
+        _wait_until_ready(service, layout, lambda: _is_alive(pid, service.cmdline_marker))
+        return
+    if service.answers():
+        log.info(
+            "%s: already answering on %s:%d, reusing it (down() will leave it alone)",
+            service.name,
+            HOST,
+            service.ports[0],
+        )
+        return
+    busy = ", ".join(str(port) for port in service.ports if _port_open(port))
+    if busy:
+        raise DevInfraError(
+            f"{service.name}: port(s) {busy} on {HOST} are taken by something that does not "
+            f"answer as {service.name}; stop it or choose other ports"
+        )
+    _start(service, layout)
+
+
+def _start(service: _Service, layout: _Layout) -> None:
+    command = service.prepare()
+    log_path = _log_file(service, layout)
+    log.info("%s: starting (log: %s)", service.name, log_path)
+    process = _spawn(command, log_path, cwd=layout.state)
+    pid_file = _pid_file(service, layout)
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
+    pid_file.write_text(f"{process.pid}\n")
+    try:
+        elapsed = _wait_until_ready(service, layout, lambda: process.poll() is None)
+    except DevInfraError:
+        # A half-started service would only be found and waited for again by the next up().
+        if process.poll() is None:
+            _terminate(process.pid, service.cmdline_marker)
+        pid_file.unlink(missing_ok=True)
+        raise
+    log.info("%s: ready after %.1f s (pid %d)", service.name, elapsed, process.pid)
+
+
+def _spawn(command: Sequence[str], log_path: Path, cwd: Path) -> subprocess.Popen[bytes]:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    cwd.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as out:
+        # The log is appended to across runs; the banner tells where this run begins.
+        banner = f"\n===== {time.strftime('%Y-%m-%d %H:%M:%S')} {shlex.join(command)}\n"
+        out.write(banner.encode())
+        out.flush()
+        # cwd: stray files such as JVM crash reports then land in the state directory,
+        # not wherever up() was called from.
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=cwd,
+            start_new_session=True,
+        )
+    _spawned.append(process)
+    return process
+
+
+def _wait_until_ready(service: _Service, layout: _Layout, alive: Callable[[], bool]) -> float:
+    started = time.monotonic()
+    deadline = started + service.ready_timeout_s
+    while not service.answers():
+        if not alive():
+            problem = "exited before it was ready"
+        elif time.monotonic() >= deadline:
+            problem = f"not ready after {service.ready_timeout_s:.0f} s"
+        else:
+            time.sleep(0.25)
+            continue
+        log_path = _log_file(service, layout)
+        raise DevInfraError(
+            f"{service.name} {problem}; last {LOG_TAIL_LINES} lines of {log_path}:\n"
+            + _tail(log_path, LOG_TAIL_LINES)
+        )
+    return time.monotonic() - started
+
+
+def _live_pid(service: _Service, layout: _Layout) -> int | None:
+    """The pid recorded by an earlier up() if that process still runs; drops stale pid files."""
+    pid_file = _pid_file(service, layout)
+    try:
+        pid = int(pid_file.read_text().strip())
+    except FileNotFoundError:
+        return None
+    except ValueError:
+        pid = 0
+    if pid > 0 and _is_alive(pid, service.cmdline_marker):
+        return pid
+    log.info("%s: removing stale pid file %s", service.name, pid_file)
+    pid_file.unlink(missing_ok=True)
+    return None
+
+
+def _is_alive(pid: int, cmdline_marker: str) -> bool:
+    # A service started by this very process stays a zombie, which still "exists", until it
+    # is waited for.
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # alive, but another user's; the command line check below decides
+    if not Path("/proc/self").exists():
+        return True  # no procfs (e.g. macOS): the pid is all there is to go on
+    try:
+        return cmdline_marker.encode() in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def _terminate(pid: int, cmdline_marker: str) -> None:
+    def signal_and_wait(sig: signal.Signals, timeout_s: float) -> bool:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if not _is_alive(pid, cmdline_marker):
+                return True
+            time.sleep(0.2)
+        return False
+
+    if signal_and_wait(signal.SIGTERM, STOP_TIMEOUT_S):
+        return
+    log.warning("pid %d ignored SIGTERM for %.0f s, sending SIGKILL", pid, STOP_TIMEOUT_S)
+    if not signal_and_wait(signal.SIGKILL, 5.0):
+        raise DevInfraError(f"pid {pid} survived SIGKILL")
+
+
+def _pid_file(service: _Service, layout: _Layout) -> Path:
+    return layout.run / f"{service.name}.pid"
+
+
+def _log_file(service: _Service, layout: _Layout) -> Path:
+    return layout.logs / f"{service.name}.log"
+
+
+# --- Kafka ----------------------------------------------------------------------------------
+
+
+def _prepare_kafka(layout: _Layout) -> list[str]:
+    libs = _ensure_kafka_libs(layout.cache)
+    _require(["java"], _JAVA_PACKAGES)
+    layout.kafka_home.mkdir(parents=True, exist_ok=True)
+    server_properties = layout.kafka_home / "server.properties"
+    server_properties.write_text(_kafka_server_properties(layout))
+    log4j_properties = layout.kafka_home / "log4j.properties"
+    log4j_properties.write_text(_KAFKA_LOG4J)
+
+    def java(*args: str) -> list[str]:
+        return [
+            "java",
+            "-Xmx1g",
+            f"-Dlog4j.configuration={log4j_properties.as_uri()}",
+            "-cp",
+            f"{libs}/*",  # java expands the wildcard itself
+            *args,
+        ]
+
+    # meta.properties is what formatting writes; a formatted log dir must keep its cluster id.
+    if not (layout.kafka_data / "meta.properties").exists():
+        cluster_id = _new_cluster_id()
+        log.info("kafka: formatting %s (cluster id %s)", layout.kafka_data, cluster_id)
+        format_command = ["kafka.tools.StorageTool", "format", "-t", cluster_id]
+        _run(java(*format_command, "-c", str(server_properties)), "kafka storage format")
+    return java("kafka.Kafka", str(server_properties))
+
+
+def _kafka_server_properties(layout: _Layout) -> str:
+    broker = f"{HOST}:{layout.kafka_port}"
+    controller = f"{HOST}:{layout.controller_port}"
+    properties = {
+        "process.roles": "broker,controller",
+        "node.id": "1",
+        "controller.quorum.voters": f"1@{controller}",
+        "listeners": f"PLAINTEXT://{broker},CONTROLLER://{controller}",
+        "advertised.listeners": f"PLAINTEXT://{broker}",
+        "controller.listener.names": "CONTROLLER",
+        "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "inter.broker.listener.name": "PLAINTEXT",
+        "log.dirs": str(layout.kafka_data),
+        "num.partitions": "3",
+        # One broker cannot hold more than one replica. Internal topics with 3 partitions
+        # instead of 50 are created in a fraction of the time on first use.
+        "offsets.topic.replication.factor": "1",
+        "offsets.topic.num.partitions": "3",
+        "transaction.state.log.replication.factor": "1",
+        "transaction.state.log.min.isr": "1",
+        "transaction.state.log.num.partitions": "3",
+        # Nobody else is going to join: do not hold the first rebalance back.
+        "group.initial.rebalance.delay.ms": "0",
+        "auto.create.topics.enable": "true",
+        "log.retention.hours": "24",
+    }
+    header = "# Written by screener.devinfra on every start; edits are overwritten.\n"
+    return header + "".join(f"{key}={value}\n" for key, value in properties.items())
+
+
+# The broker's stdout is redirected to logs/kafka.log, so a console appender puts everything in
+# that one file, instead of the several files Kafka's stock configuration writes.
+_KAFKA_LOG4J = """\
+log4j.rootLogger=INFO, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+"""
+
+
+def _new_cluster_id() -> str:
+    while True:
+        # Kafka's Uuid text form: URL-safe base64 of 16 bytes, without padding.
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        # A leading "-" would be parsed as an option by StorageTool (Kafka avoids it too).
+        if not cluster_id.startswith("-"):
+            return cluster_id
+
+
+def _ensure_kafka_libs(cache: Path) -> Path:
+    pom = resources.files("screener").joinpath(_POM_RESOURCE)
+    pom_bytes = pom.read_bytes()
+    version = ET.fromstring(pom_bytes).findtext(
+        "m:properties/m:kafka.version", namespaces=_POM_NAMESPACE
+    )
+    if not version:
+        raise DevInfraError(f"{_POM_RESOURCE} does not define the kafka.version property")
+    home = cache / f"kafka-{version}"
+    libs = home / "libs"
+    # Written only after mvn succeeded, so an interrupted download is redone; holding the
+    # pom's digest also redoes it when the pom changes.
+    marker = home / "libs.complete"
+    digest = hashlib.sha256(pom_bytes).hexdigest()
+    if libs.is_dir() and marker.is_file() and marker.read_text().strip() == digest:
+        return libs
+
+    _require(["mvn", "java"], _JAVA_PACKAGES)
+    marker.unlink(missing_ok=True)
+    shutil.rmtree(libs, ignore_errors=True)  # no stale jars from another pom on the classpath
+    log.info("kafka: fetching Kafka %s jars from Maven Central into %s", version, libs)
+    with resources.as_file(pom) as pom_path:
+        _run(
+            [
+                "mvn", "-q", "-B", "-f", str(pom_path),
+                "dependency:copy-dependencies",
+                "-DincludeScope=runtime",
+                f"-DoutputDirectory={libs}",
+            ],
+            "mvn dependency:copy-dependencies",
+        )  # fmt: skip
+    marker.write_text(f"{digest}\n")
+    return libs
+
+
+def _kafka_answers(port: int) -> bool:
+    if not _port_open(port):
+        return False  # skips the client, which logs every refused connection loudly
+    try:
+        admin = KafkaAdminClient(
+            bootstrap_servers=f"{HOST}:{port}",
+            client_id="screener-devinfra",
+            request_timeout_ms=5000,
+            api_version_auto_timeout_ms=5000,
+        )
+    except (KafkaError, OSError):
+        return False
+    try:
+        cluster = admin.describe_cluster()
+    except (KafkaError, OSError):
+        return False
+    finally:
+        admin.close()
+    return bool(cluster.get("brokers"))
+
+
+# --- Redis ----------------------------------------------------------------------------------
+
+
+def _prepare_redis(layout: _Layout) -> list[str]:
+    _require(["redis-server"], _REDIS_PACKAGES)
+    layout.redis_data.mkdir(parents=True, exist_ok=True)
+    return [
+        "redis-server",
+        "--port", str(layout.redis_port),
+        "--bind", HOST,
+        # A cache for development: nothing is worth persisting.
+        "--save", "",
+        "--appendonly", "no",
+        "--daemonize", "no",
+        "--logfile", str(layout.logs / "redis.log"),
+        "--dir", str(layout.redis_data),
+    ]  # fmt: skip
+
+
+def _redis_answers(url: str) -> bool:
+    try:
+        with redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0) as client:
+            return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _require(commands: Sequence[str], packages: Sequence[str]) -> None:
+    """Make sure the commands exist, installing the Debian packages when that is possible."""
+    missing = [command for command in commands if shutil.which(command) is None]
+    if not missing:
+        return
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        raise DevInfraError(
+            f"{', '.join(missing)} not found on PATH; install {' '.join(packages)} "
+            "(Debian/Ubuntu package names) and try again"
+        )
+    log.info("installing %s with apt-get (missing: %s)", " ".join(packages), ", ".join(missing))
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    _run(["apt-get", "update"], "apt-get update", env=env)
+    _run(["apt-get", "install", "-y", *packages], "apt-get install", env=env)
+
+
+def _run(command: Sequence[str], what: str, env: dict[str, str] | None = None) -> None:
+    # Output is captured, never inherited: the caller's stdout carries only KEY=VALUE lines.
+    result = subprocess.run(
+        command, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, check=False
+    )
+    if result.returncode != 0:
+        output = "\n".join((result.stdout + result.stderr).splitlines()[-LOG_TAIL_LINES:])
+        raise DevInfraError(
+            f"{what} failed (exit {result.returncode}): {shlex.join(command)}\n{output}"
+        )
+
+
+def _port_from_env(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        port = int(raw)
+    except ValueError:
+        port = -1
+    if not 0 < port < 65536:
+        raise DevInfraError(f"{name}={raw!r} is not a TCP port number")
+    return port
+
+
+def _port_open(port: int) -> bool:
+    try:
+        with socket.create_connection((HOST, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _tail(path: Path, lines: int) -> str:
+    try:
+        with path.open(errors="replace") as file:
+            return "".join(deque(file, maxlen=lines))
+    except FileNotFoundError:
+        return f"({path} does not exist)\n"

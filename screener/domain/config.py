@@ -1,0 +1,175 @@
+"""The rule set's configuration: parsed from a plain mapping (YAML) and validated strictly.
+
+A mistake in thresholds must stop the worker at start-up with a message that names the
+setting, never surface later as a wrong decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from screener.domain.decision import PolicyThresholds
+
+T = TypeVar("T")
+
+
+class ConfigError(ValueError):
+    """The configuration is invalid; the message names the setting."""
+
+
+class RuleMode(Enum):
+    ENFORCE = "enforce"  # its hits change the verdict
+    SHADOW = "shadow"  # its hits are recorded in `shadow_reasons` only
+    OFF = "off"  # not run
+
+
+@dataclass(frozen=True, slots=True)
+class MrpTable:
+    """The monthly calculation index per calendar year, in KZT."""
+
+    kzt_by_year: Mapping[int, int]
+    zone: ZoneInfo
+
+    def kzt_for(self, moment: datetime) -> int:
+        """The MRP of the year `moment` falls in locally; a year not yet in the table uses
+        the latest earlier one, a year before the table the earliest."""
+        year = moment.astimezone(self.zone).year
+        known = sorted(self.kzt_by_year)
+        earlier = [y for y in known if y <= year]
+        return self.kzt_by_year[earlier[-1] if earlier else known[0]]
+
+    def minor_units(self, moment: datetime, mrp_count: float) -> int:
+        """`mrp_count` MRP of `moment`'s year, in tiyn."""
+        return round(self.kzt_for(moment) * mrp_count * 100)
+
+
+# ---- small validators that name the setting --------------------------------------------
+
+
+def section(raw: Mapping[str, Any], key: str, path: str) -> Mapping[str, Any]:
+    value = raw.get(key)
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{path}.{key}: expected a mapping, got {type(value).__name__}")
+    return value
+
+
+def number(raw: Mapping[str, Any], key: str, path: str, *, minimum: float = 0) -> float:
+    value = raw.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{path}.{key}: expected a number, got {value!r}")
+    if value < minimum:
+        raise ConfigError(f"{path}.{key}: must be at least {minimum}, got {value!r}")
+    return float(value)
+
+
+def integer(raw: Mapping[str, Any], key: str, path: str, *, low: int, high: int) -> int:
+    value = raw.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{path}.{key}: expected a whole number {low}..{high}, got {value!r}")
+    return value
+
+
+def choice(raw: Mapping[str, Any], key: str, path: str, options: Mapping[str, T]) -> T:
+    value = raw.get(key)
+    if not isinstance(value, str) or value not in options:
+        raise ConfigError(f"{path}.{key}: expected one of {sorted(options)}, got {value!r}")
+    return options[value]
+
+
+def string_list(raw: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
+    value = raw.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}.{key}: expected a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def rule_mode(raw: Mapping[str, Any], path: str) -> RuleMode:
+    return choice(raw, "mode", path, {mode.value: mode for mode in RuleMode})
+
+
+# ---- the whole configuration ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RulesConfig:
+    """Everything the pure core needs besides the event and the history."""
+
+    version: str
+    mrp: MrpTable
+    policy: PolicyThresholds
+    history_keep_seconds: float
+    history_max_entries: int
+    rules: Mapping[str, Any]  # rule id -> that rule's parsed settings (see rules/__init__.py)
+
+    def settings_for(self, rule_id: str) -> Any:
+        return self.rules[rule_id]
+
+
+def parse_config(
+    raw: Mapping[str, Any], rule_parsers: Mapping[str, Callable[[Mapping[str, Any], str], Any]]
+) -> RulesConfig:
+    """Validate a configuration mapping; `rule_parsers` maps each rule id to its parser."""
+    version = raw.get("version")
+    if not isinstance(version, str) or not version:
+        raise ConfigError("version: expected a non-empty string")
+    zone_name = raw.get("timezone", "Asia/Almaty")
+    try:
+        zone = ZoneInfo(str(zone_name))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"timezone: unknown time zone {zone_name!r}") from exc
+
+    mrp_raw = section(raw, "mrp_kzt", "config")
+    mrp: dict[int, int] = {}
+    for year, kzt in mrp_raw.items():
+        if (
+            not isinstance(year, int)
+            or isinstance(kzt, bool)
+            or not isinstance(kzt, int)
+            or kzt <= 0
+        ):
+            raise ConfigError(f"mrp_kzt.{year}: expected a year mapped to a positive KZT amount")
+        mrp[year] = kzt
+    if not mrp:
+        raise ConfigError("mrp_kzt: at least one year is needed")
+
+    policy_raw = section(raw, "policy", "config")
+    policy = PolicyThresholds(
+        hold_score=integer(policy_raw, "hold_score", "policy", low=1, high=100),
+        block_score=integer(policy_raw, "block_score", "policy", low=1, high=100),
+    )
+    if policy.block_score < policy.hold_score:
+        raise ConfigError("policy.block_score: must not be below policy.hold_score")
+
+    history_raw = raw.get("history", {})
+    if not isinstance(history_raw, Mapping):
+        raise ConfigError("history: expected a mapping")
+    keep_days = history_raw.get("keep_days", 7)
+    max_entries = history_raw.get("max_entries", 200)
+    if not isinstance(keep_days, int | float) or keep_days <= 0:
+        raise ConfigError(f"history.keep_days: expected a positive number, got {keep_days!r}")
+    if not isinstance(max_entries, int) or max_entries < 10:
+        raise ConfigError(
+            f"history.max_entries: expected a whole number >= 10, got {max_entries!r}"
+        )
+
+    rules_raw = section(raw, "rules", "config")
+    unknown = sorted(set(rules_raw) - set(rule_parsers))
+    if unknown:
+        raise ConfigError(f"rules: unknown rule ids {unknown} (known: {sorted(rule_parsers)})")
+    rules = {
+        rule_id: parser(section(rules_raw, rule_id, "rules"), f"rules.{rule_id}")
+        for rule_id, parser in rule_parsers.items()
+    }
+    return RulesConfig(
+        version=version,
+        mrp=MrpTable(kzt_by_year=mrp, zone=zone),
+        policy=policy,
+        history_keep_seconds=float(keep_days) * 86400,
+        history_max_entries=max_entries,
+        rules=rules,
+    )

@@ -1,0 +1,85 @@
+"""Typed input events (CONTRACT §2), built only by the boundary after validation.
+
+Amounts are kept in minor units (tiyn, 1/100 KZT) as integers so sums are exact.
+Times are timezone-aware datetimes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+CUSTOMER_EVENT_TYPES = frozenset(
+    {
+        "sms_code_sent",
+        "login",
+        "phone_changed",
+        "password_reset",
+        "loan_optout_set",
+        "loan_optout_lifted",
+        "fraud_reported",
+        "account_opened",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """A payment from one of the bank's customers (topic `bank.transfers`)."""
+
+    type: ClassVar[str] = "transfer"
+    event_id: str
+    customer_id: str
+    occurred_at: datetime
+    sender_account: str
+    receiver_account: str
+    amount_minor: int
+    currency: str
+    channel: str
+    receiver_bank: str | None = None
+    receiver_country: str = "KZ"
+    receiver_kind: str = "unknown"
+    receiver_customer_id: str | None = None
+    new_beneficiary: bool | None = None
+    device_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoanApproval:
+    """A loan approved for a borrower, before disbursement (topic `bank.loans`)."""
+
+    type: ClassVar[str] = "loan_approval"
+    event_id: str
+    customer_id: str
+    occurred_at: datetime
+    loan_id: str
+    amount_minor: int
+    currency: str
+    lender_kind: str
+    channel: str
+    contract_signed_at: datetime
+    product: str = "consumer"
+    secured: bool = False
+    lender_id: str | None = None
+    disbursement_account: str | None = None
+    first_loan: bool | None = None
+    in_person_verified: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerEvent:
+    """Account, login and registry events (topic `bank.customer-events`); they get no decision."""
+
+    type: str
+    event_id: str
+    customer_id: str
+    occurred_at: datetime
+    source: str | None = None
+    new_device: bool | None = None
+    device_id: str | None = None
+    account: str | None = None
+
+
+ScreenedEvent = Transfer | LoanApproval
+InputEvent = Transfer | LoanApproval | CustomerEvent

@@ -1,0 +1,92 @@
+"""The output messages of CONTRACT §3, built from core results. Pure: no I/O, no clock."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from screener.domain.decision import Outcome, Verdict
+from screener.domain.events import ScreenedEvent
+
+
+@dataclass(frozen=True, slots=True)
+class OutMessage:
+    """One record to publish: `topic` is a role (decisions, holds, dlq) resolved by the adapter."""
+
+    topic: str
+    key: str | None
+    value: dict[str, Any]
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
+def amount_text(amount_minor: int) -> str:
+    """Minor units back to the contract's decimal string: 180000000 -> "1800000.00"."""
+    whole, cents = divmod(amount_minor, 100)
+    return f"{whole}.{cents:02d}"
+
+
+def decision_record(
+    event: ScreenedEvent, outcome: Outcome, decided_at: datetime, config_version: str
+) -> dict[str, Any]:
+    held = outcome.verdict is not Verdict.ALLOW
+    return {
+        "event_id": event.event_id,
+        "event_type": event.type,
+        "customer_id": event.customer_id,
+        "verdict": outcome.verdict.label,
+        "score": outcome.score,
+        "reasons": [hit.as_reason() for hit in outcome.reasons],
+        "shadow_reasons": [hit.as_reason() for hit in outcome.shadow_reasons],
+        "hold_id": event.event_id if held else None,
+        "hold_until": iso(outcome.hold_until) if outcome.hold_until else None,
+        "decided_at": iso(decided_at),
+        "config_version": config_version,
+        "amount": amount_text(event.amount_minor),
+        "currency": event.currency,
+    }
+
+
+def hold_change(
+    hold_id: str,
+    status: str,
+    previous_status: str | None,
+    changed_at: datetime,
+    changed_by: str,
+    note: str,
+) -> dict[str, Any]:
+    return {
+        "hold_id": hold_id,
+        "status": status,
+        "previous_status": previous_status,
+        "changed_at": iso(changed_at),
+        "changed_by": changed_by,
+        "note": note,
+    }
+
+
+def dead_letter(
+    error: str, source_topic: str, partition: int, offset: int, key: bytes | None, value: bytes
+) -> dict[str, Any]:
+    value_text, value_encoding = _text(value)
+    return {
+        "error": error,
+        "source_topic": source_topic,
+        "partition": partition,
+        "offset": offset,
+        "key": _text(key)[0] if key is not None else None,
+        "value": value_text,
+        "value_encoding": value_encoding,
+    }
+
+
+def _text(raw: bytes) -> tuple[str, str]:
+    """The original bytes as text, or base64 when they are not UTF-8 (CONTRACT §3.3)."""
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return base64.b64encode(raw).decode("ascii"), "base64"

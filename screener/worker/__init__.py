@@ -1,0 +1,1 @@
+"""The streaming worker: a Faust app around the screening service."""

@@ -1,0 +1,181 @@
+"""The Faust app: one agent screens the three input topics in batches; timers release
+expired holds and republish changes a crashed process left in the outbox.
+
+Agent concurrency stays 1 (faust-streaming issue #606: with more, offsets can be committed
+for events another actor has not finished). Events are taken with `noack_take` and acked
+only after the whole batch is screened, written to Redis and acknowledged by Kafka, so a
+failure or a kill never commits an offset whose effects are missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import ssl
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
+
+import faust
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from redis.asyncio import Redis
+
+from screener import metrics
+from screener.adapters.kafka_publisher import FaustPublisher
+from screener.adapters.redis_keys import RedisKeys
+from screener.adapters.redis_store import RedisScreeningStore
+from screener.domain.config import RulesConfig
+from screener.records import OutMessage
+from screener.service import DECISIONS, DLQ, HOLDS, RawRecord, ScreeningService
+from screener.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# A change still in the outbox this long after it was made lost its writer (killed between
+# the Redis write and Kafka's acknowledgement); the sweeper publishes it.
+OUTBOX_GRACE = timedelta(seconds=30)
+RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 5.0)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(settings: Settings, rules: Callable[[], RulesConfig]) -> faust.App:
+    """Build the worker. Nothing connects until the worker starts."""
+    app = faust.App(
+        settings.consumer_group,
+        broker=f"kafka://{settings.kafka_bootstrap}",
+        broker_credentials=_credentials(settings),
+        store="memory://",
+        topic_partitions=settings.topic_partitions,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        broker_commit_interval=1.0,
+        web_port=settings.worker_web_port,
+        key_serializer="raw",
+        value_serializer="raw",
+    )
+    topics = settings.topics
+    source = app.topic(
+        topics.transfers,
+        topics.loans,
+        topics.customer_events,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+    )
+    redis = Redis.from_url(settings.redis_url)
+    first_rules = rules()
+    store = RedisScreeningStore(
+        redis,
+        RedisKeys(settings.redis_prefix),
+        decision_ttl_seconds=settings.decision_memory_seconds,
+        history_ttl_seconds=int(first_rules.history_keep_seconds) + 86400,
+    )
+    publisher = FaustPublisher(
+        app, {DECISIONS: topics.decisions, HOLDS: topics.holds, DLQ: topics.dlq}
+    )
+    service = ScreeningService(
+        store,
+        publisher,
+        rules,
+        topic_kinds={
+            topics.transfers: "transfers",
+            topics.loans: "loans",
+            topics.customer_events: "customer_events",
+        },
+        clock=utc_now,
+    )
+
+    @app.agent(source, concurrency=1, name="screen")
+    async def screen(stream: Any) -> None:
+        async for events in stream.noack_take(settings.batch_max, settings.batch_wait_seconds):
+            records = [
+                RawRecord(
+                    topic=event.message.topic,
+                    partition=event.message.partition,
+                    offset=event.message.offset,
+                    key=event.message.key,
+                    value=event.message.value,
+                )
+                for event in events
+            ]
+            metrics.BATCH_SIZE.observe(len(records))
+            await _until_done(partial(service.process, records), "screening a batch")
+            for event in events:
+                await stream.ack(event)
+
+    @app.timer(settings.release_interval_seconds)  # type: ignore[misc]
+    async def release_due_holds() -> None:
+        now = utc_now()
+        changes = []
+        for hold_id in await store.due_timed_holds(now, limit=500):
+            change = await store.release_expired(hold_id, now)
+            if change is not None:
+                changes.append(change)
+        await _publish_changes(changes)
+        metrics.OPEN_HOLDS.set(await store.count_open_holds())
+
+    @app.timer(10.0)  # type: ignore[misc]
+    async def sweep_outbox() -> None:
+        if not await store.try_lock("outbox-sweep", ttl_ms=9_000):
+            return
+        stale = await store.stale_outbox(utc_now() - OUTBOX_GRACE, limit=1000)
+        if stale:
+            log.warning("republishing %d hold changes left in the outbox", len(stale))
+            await _publish_changes(list(stale.values()))
+
+    async def _publish_changes(changes: list[dict[str, Any]]) -> None:
+        if not changes:
+            return
+        await publisher.publish([OutMessage(HOLDS, c["hold_id"], c) for c in changes])
+        await store.mark_published([f"{c['hold_id']}|{c['status']}" for c in changes])
+
+    @app.page("/metrics")
+    async def metrics_page(web: Any, request: Any) -> Any:
+        return web.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST)
+
+    @app.page("/healthz")
+    async def health_page(web: Any, request: Any) -> Any:
+        return web.json({"status": "ok"})
+
+    return app
+
+
+async def _until_done(work: Callable[[], Any], what: str) -> None:
+    """Retry idempotent work until it succeeds: Redis or Kafka being down must stall the
+    stream (and show in metrics), never skip events."""
+    attempt = 0
+    while True:
+        started = time.perf_counter()
+        try:
+            await work()
+            metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            metrics.BATCH_ERRORS.inc()
+            delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+            log.exception("%s failed; retrying in %.1f s", what, delay)
+            await asyncio.sleep(delay)
+            attempt += 1
+
+
+def _credentials(settings: Settings) -> Any:
+    protocol = settings.kafka_security_protocol.upper()
+    context = ssl.create_default_context(cafile=settings.kafka_ssl_cafile)
+    if protocol.startswith("SASL"):
+        return faust.SASLCredentials(
+            username=settings.kafka_sasl_username,
+            password=settings.kafka_sasl_password,
+            mechanism=settings.kafka_sasl_mechanism or "PLAIN",
+            ssl_context=context if protocol == "SASL_SSL" else None,
+        )
+    if protocol == "SSL":
+        return faust.SSLCredentials(context)
+    return None
