@@ -41,6 +41,8 @@ class Settings:
     # Largest batch the worker screens at once, and how long it waits to fill one.
     batch_max: int = 500
     batch_wait_seconds: float = 0.005
+    # A killed worker's partitions move to a live one after this long without heartbeats.
+    kafka_session_timeout_seconds: float = 10.0
     # How often timed holds are checked for release.
     release_interval_seconds: float = 1.0
     # Decisions are remembered this long so a redelivered event gets the same decision.
@@ -84,6 +86,12 @@ class Settings:
                 batch_max=int(get("BATCH_MAX", str(defaults.batch_max))),
                 batch_wait_seconds=float(
                     get("BATCH_WAIT_SECONDS", str(defaults.batch_wait_seconds))
+                ),
+                kafka_session_timeout_seconds=float(
+                    get(
+                        "KAFKA_SESSION_TIMEOUT_SECONDS",
+                        str(defaults.kafka_session_timeout_seconds),
+                    )
                 ),
                 release_interval_seconds=float(
                     get("RELEASE_INTERVAL_SECONDS", str(defaults.release_interval_seconds))

@@ -54,6 +54,8 @@ def create_app(settings: Settings, rules: Callable[[], RulesConfig]) -> faust.Ap
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
         broker_commit_interval=1.0,
+        broker_session_timeout=settings.kafka_session_timeout_seconds,
+        broker_heartbeat_interval=settings.kafka_session_timeout_seconds / 3,
         web_port=settings.worker_web_port,
         key_serializer="raw",
         value_serializer="raw",
