@@ -1,60 +1,59 @@
-"""The `screener` command (CONTRACT §6)."""
+"""The `screener` command (CONTRACT §6).
+
+Each subcommand lives in its own module with `add_arguments(parser)` and
+`run(args, settings) -> int`; this table is the one place that lists them.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
+from typing import Any
 
 from screener.domain.config import ConfigError
 from screener.settings import Settings
 
+COMMANDS: dict[str, tuple[str, str]] = {
+    "dev": ("screener.devinfra_cli", "local Kafka (KRaft) and Redis on loopback: up | down"),
+    "worker": ("screener.worker.run", "run the screening worker in the foreground"),
+    "api": ("screener.api.server", "run the review API and the officers' page"),
+    "users": ("screener.api.users", "manage review API users: add | list | disable"),
+    "generate": ("screener.traffic.generate", "realistic synthetic traffic to Kafka or JSONL"),
+    "backtest": ("screener.backtest", "screen a JSONL file offline and report"),
+}
+
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="screener", description=__doc__)
+    parser = argparse.ArgumentParser(prog="screener", description="Transaction stream screener")
     commands = parser.add_subparsers(dest="command", required=True)
-
-    dev = commands.add_parser("dev", help="local Kafka (KRaft) and Redis on loopback")
-    dev.add_argument("action", choices=["up", "down"])
-
-    commands.add_parser("worker", help="run the screening worker in the foreground")
-    commands.add_parser("api", help="run the review API and the officers' page")
-
-    users = commands.add_parser("users", help="manage review API users")
-    user_commands = users.add_subparsers(dest="user_command", required=True)
-    add = user_commands.add_parser("add", help="create a user and print its token")
-    add.add_argument("name")
-    add.add_argument("--role", required=True, choices=["viewer", "officer", "supervisor"])
-
+    argv = sys.argv[1:] if argv is None else argv
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    for name, (module_name, help_text) in COMMANDS.items():
+        sub = commands.add_parser(name, help=help_text)
+        if name == chosen:  # import only the module that runs: `--help` stays fast
+            _module(module_name).add_arguments(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("kafka").setLevel(logging.WARNING)
     try:
-        return _run(args)
+        settings = Settings.from_env()
+        return int(_module(COMMANDS[args.command][0]).run(args, settings))
     except ConfigError as exc:
         print(f"screener: configuration error: {exc}", file=sys.stderr)
         return 2
 
 
-def _run(args: argparse.Namespace) -> int:
-    if args.command == "dev":
-        from screener import devinfra
-
-        if args.action == "up":
-            for name, value in devinfra.up().items():
-                print(f"{name}={value}", flush=True)
-        else:
-            devinfra.down()
-        return 0
-    settings = Settings.from_env()
-    if args.command == "worker":
-        from screener.worker.run import run_worker
-
-        run_worker(settings)
-        return 0
-    print(f"screener: '{args.command}' is not available yet", file=sys.stderr)
-    return 2
+def _module(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name:
+            raise SystemExit(f"screener: this command is not installed ({name})") from exc
+        raise
 
 
 if __name__ == "__main__":

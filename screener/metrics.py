@@ -44,3 +44,14 @@ def record_decision(outcome: Outcome) -> None:
         REASONS.labels(rule=hit.rule, mode="enforce").inc()
     for hit in outcome.shadow_reasons:
         REASONS.labels(rule=hit.rule, mode="shadow").inc()
+
+
+SAFETY_CAP_ACTIVE = Gauge(
+    "screener_safety_cap_active",
+    "1 while the hold rate is above its bound and non-regulatory holds are capped (alarm)",
+)
+CONFIG_RELOAD_FAILURES = Counter(
+    "screener_config_reload_failures_total",
+    "Rules files that failed validation on reload (the previous rules stay in force)",
+)
+CONFIG_VERSION = Gauge("screener_config_info", "The rules configuration in force", ["version"])

@@ -6,9 +6,10 @@ moment (at-least-once delivery, idempotent effects):
 
 1. decode every record; bad input becomes a dead letter, never an exception;
 2. load what the batch needs in one round trip: earlier decisions of these event ids (a
-   redelivered event gets its first decision again) and the customers' histories;
-3. run the pure core on each event in order;
-4. write decisions, histories and holds to Redis in one atomic transaction;
+   redelivered event gets its first decision again), the customers' histories and the
+   accounts' recent flows;
+3. run the pure core on each event in order, updating the loaded state in memory;
+4. write decisions, histories, flows, holds and blocks to Redis in one transaction;
 5. publish decisions, hold changes and dead letters, and wait until Kafka has them;
 6. mark the hold changes published (clear the outbox).
 The caller acks the records (so their offsets can be committed) only after all of this.
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -27,18 +28,15 @@ import orjson
 from screener import metrics
 from screener.adapters.redis_keys import STATUS_BLOCKED, STATUS_HELD, outbox_field
 from screener.boundary import InvalidEvent, decode_event
+from screener.domain.accounts import AccountActivity, Flow, inbound_flow, outbound_flow
 from screener.domain.config import RulesConfig
+from screener.domain.context import ScreeningContext
 from screener.domain.decision import Outcome, Verdict
-from screener.domain.events import CustomerEvent, InputEvent, ScreenedEvent
+from screener.domain.events import CustomerEvent, InputEvent, ScreenedEvent, Transfer
 from screener.domain.history import CustomerHistory
+from screener.domain.safety_cap import HoldRateWindow
 from screener.domain.screening import remember, screen
-from screener.records import (
-    OutMessage,
-    amount_text,
-    dead_letter,
-    decision_record,
-    hold_change,
-)
+from screener.records import OutMessage, amount_text, dead_letter, decision_record, hold_change
 
 log = logging.getLogger(__name__)
 
@@ -64,21 +62,38 @@ class NewHold:
     change: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class NewBlock:
+    """An account a rule found to be a dropper's (CONTRACT §4 block entry)."""
+
+    account: str
+    entry: dict[str, Any]
+    expires_at: datetime
+
+
 @dataclass(slots=True)
 class BatchWrites:
     decisions: dict[str, dict[str, Any]] = field(default_factory=dict)
     histories: dict[str, CustomerHistory] = field(default_factory=dict)
+    inbound: dict[str, list[Flow]] = field(default_factory=dict)
+    outbound: dict[str, list[Flow]] = field(default_factory=dict)
+    opened_accounts: dict[str, tuple[float, str]] = field(default_factory=dict)
     holds: list[NewHold] = field(default_factory=list)
+    blocks: list[NewBlock] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
 class Loaded:
     decisions: Mapping[str, dict[str, Any]]
     histories: Mapping[str, CustomerHistory]
+    accounts: Mapping[str, AccountActivity] = field(default_factory=dict)
+    confirmed_victims: frozenset[str] = frozenset()
 
 
 class ScreeningStore(Protocol):
-    async def load(self, event_ids: list[str], customer_ids: list[str]) -> Loaded: ...
+    async def load(
+        self, event_ids: list[str], customer_ids: list[str], accounts: list[str]
+    ) -> Loaded: ...
 
     async def save(self, writes: BatchWrites) -> list[bool]:
         """Write atomically; returns, per new hold, whether it was created now."""
@@ -109,9 +124,12 @@ class ScreeningService:
         self._config = config
         self._topic_kinds = topic_kinds
         self._clock = clock
+        self._hold_rate = HoldRateWindow(config().safety_cap)
 
     async def process(self, records: list[RawRecord]) -> None:
         config = self._config()
+        if self._hold_rate.settings != config.safety_cap:
+            self._hold_rate = HoldRateWindow(config.safety_cap)
         messages: list[OutMessage] = []
         events: list[tuple[RawRecord, InputEvent]] = []
         for record in records:
@@ -121,62 +139,67 @@ class ScreeningService:
             except InvalidEvent as exc:
                 messages.append(self._dead_letter(str(exc), record))
 
-        screened_ids = [e.event_id for _, e in events if not isinstance(e, CustomerEvent)]
-        customer_ids = sorted({e.customer_id for _, e in events})
-        loaded = await self._store.load(screened_ids, customer_ids)
-
-        writes = BatchWrites()
-        histories = dict(loaded.histories)
+        loaded = await self._store.load(
+            event_ids=[e.event_id for _, e in events if not isinstance(e, CustomerEvent)],
+            customer_ids=sorted({e.customer_id for _, e in events}),
+            accounts=sorted(
+                {a for _, e in events if isinstance(e, Transfer) for a in _accounts_of(e)}
+            ),
+        )
+        batch = _BatchState(loaded)
         replayed_holds: list[str] = []
         for record, event in events:
             try:
-                history = histories.get(event.customer_id, CustomerHistory())
-                if not isinstance(event, CustomerEvent):
-                    earlier = loaded.decisions.get(event.event_id) or writes.decisions.get(
-                        event.event_id
-                    )
-                    if earlier is not None:
-                        messages.append(OutMessage(DECISIONS, event.customer_id, earlier))
-                        if earlier.get("hold_id"):
-                            replayed_holds.append(earlier["hold_id"])
-                        continue
-                    messages.extend(self._screen(event, history, config, writes))
-                histories[event.customer_id] = writes.histories[event.customer_id] = remember(
-                    event, history, config
+                if isinstance(event, CustomerEvent):
+                    batch.remember(event, config)
+                    continue
+                earlier = loaded.decisions.get(event.event_id) or batch.writes.decisions.get(
+                    event.event_id
                 )
+                if earlier is not None:
+                    messages.append(OutMessage(DECISIONS, event.customer_id, earlier))
+                    if earlier.get("hold_id"):
+                        replayed_holds.append(earlier["hold_id"])
+                    continue
+                messages.append(self._screen(event, batch, config))
+                batch.remember(event, config)
             except Exception as exc:  # a bug on one event must not stop the stream
                 log.exception("internal error screening %s", event.event_id)
                 messages.append(self._dead_letter(f"internal error: {exc!r}", record))
 
-        created = await self._store.save(writes)
-        published_fields = [
-            outbox_field(hold.hold_id, hold.status)
-            for hold, is_new in zip(writes.holds, created, strict=True)
-            if is_new
+        messages.extend(await self._save_holds(batch.writes, replayed_holds))
+        if messages:
+            await self._publisher.publish(messages)
+        published = [
+            outbox_field(m.value["hold_id"], m.value["status"])
+            for m in messages
+            if m.topic == HOLDS
         ]
-        messages.extend(
+        if published:
+            await self._store.mark_published(published)
+
+    async def _save_holds(self, writes: BatchWrites, replayed_holds: list[str]) -> list[OutMessage]:
+        """Save the batch; return the hold changes to publish (new, or left unpublished)."""
+        created = await self._store.save(writes)
+        changes = [
             OutMessage(HOLDS, hold.hold_id, hold.change)
             for hold, is_new in zip(writes.holds, created, strict=True)
             if is_new
-        )
+        ]
         # A redelivered event whose hold change never reached Kafka: publish it now.
         candidates = [
-            outbox_field(h, s) for h in replayed_holds for s in (STATUS_HELD, STATUS_BLOCKED)
-        ]
-        candidates += [
+            outbox_field(hold_id, status)
+            for hold_id in replayed_holds
+            for status in (STATUS_HELD, STATUS_BLOCKED)
+        ] + [
             outbox_field(hold.hold_id, hold.status)
             for hold, is_new in zip(writes.holds, created, strict=True)
             if not is_new
         ]
         if candidates:
             pending = await self._store.pending_changes(candidates)
-            messages.extend(OutMessage(HOLDS, c["hold_id"], c) for c in pending.values())
-            published_fields.extend(pending)
-
-        if messages:
-            await self._publisher.publish(messages)
-        if published_fields:
-            await self._store.mark_published(published_fields)
+            changes.extend(OutMessage(HOLDS, c["hold_id"], c) for c in pending.values())
+        return changes
 
     def _decode(self, record: RawRecord) -> InputEvent:
         kind = self._topic_kinds.get(record.topic)
@@ -184,22 +207,19 @@ class ScreeningService:
             raise InvalidEvent(None, f"topic {record.topic!r} is not an input topic")
         return decode_event(kind, record.value)
 
-    def _screen(
-        self,
-        event: ScreenedEvent,
-        history: CustomerHistory,
-        config: RulesConfig,
-        writes: BatchWrites,
-    ) -> list[OutMessage]:
-        outcome = screen(event, history, config)
+    def _screen(self, event: ScreenedEvent, batch: _BatchState, config: RulesConfig) -> OutMessage:
         decided_at = self._clock()
+        capped = self._hold_rate.tripped(decided_at.timestamp())
+        metrics.SAFETY_CAP_ACTIVE.set(int(capped))
+        outcome = screen(event, batch.context_for(event, config), config, cap_non_regulatory=capped)
+        self._hold_rate.add(decided_at.timestamp(), outcome.verdict is not Verdict.ALLOW)
         decision = decision_record(event, outcome, decided_at, config.version)
-        writes.decisions[event.event_id] = decision
+        batch.writes.decisions[event.event_id] = decision
         metrics.record_decision(outcome)
-        out = [OutMessage(DECISIONS, event.customer_id, decision)]
         if outcome.verdict is not Verdict.ALLOW:
-            writes.holds.append(_new_hold(event, outcome, decision, decided_at))
-        return out
+            batch.writes.holds.append(_new_hold(event, outcome, decision, decided_at))
+        batch.block_accounts(event, outcome, decided_at)
+        return OutMessage(DECISIONS, event.customer_id, decision)
 
     def _dead_letter(self, error: str, record: RawRecord) -> OutMessage:
         metrics.DEAD_LETTERS.labels(topic=record.topic).inc()
@@ -207,13 +227,77 @@ class ScreeningService:
             "dead letter %s[%d]@%d: %s", record.topic, record.partition, record.offset, error
         )
         key = record.key.decode("utf-8", "replace") if record.key is not None else None
-        return OutMessage(
-            DLQ,
-            key,
-            dead_letter(
-                error, record.topic, record.partition, record.offset, record.key, record.value
-            ),
+        letter = dead_letter(
+            error, record.topic, record.partition, record.offset, record.key, record.value
         )
+        return OutMessage(DLQ, key, letter)
+
+
+class _BatchState:
+    """The loaded state of one batch, updated in memory event by event, and its writes."""
+
+    def __init__(self, loaded: Loaded) -> None:
+        self.histories = dict(loaded.histories)
+        self.accounts = dict(loaded.accounts)
+        self.confirmed_victims = loaded.confirmed_victims
+        self.writes = BatchWrites()
+
+    def account(self, account: str) -> AccountActivity:
+        return self.accounts.get(account) or AccountActivity(account)
+
+    def context_for(self, event: ScreenedEvent, config: RulesConfig) -> ScreeningContext:
+        history = self.histories.get(event.customer_id, CustomerHistory())
+        victim = event.customer_id in self.confirmed_victims
+        if isinstance(event, Transfer):
+            return ScreeningContext(
+                history,
+                config.mrp,
+                sender_account=self.account(event.sender_account),
+                receiver_account=self.account(event.receiver_account),
+                confirmed_victim=victim,
+            )
+        return ScreeningContext(history, config.mrp, confirmed_victim=victim)
+
+    def remember(self, event: InputEvent, config: RulesConfig) -> None:
+        history = self.histories.get(event.customer_id, CustomerHistory())
+        self.histories[event.customer_id] = self.writes.histories[event.customer_id] = remember(
+            event, history, config
+        )
+        if isinstance(event, Transfer):
+            money_in, money_out = inbound_flow(event), outbound_flow(event)
+            receiver, sender = event.receiver_account, event.sender_account
+            self.accounts[receiver] = self.account(receiver).with_flows(inbound=[money_in])
+            self.accounts[sender] = self.account(sender).with_flows(outbound=[money_out])
+            self.writes.inbound.setdefault(receiver, []).append(money_in)
+            self.writes.outbound.setdefault(sender, []).append(money_out)
+        elif isinstance(event, CustomerEvent) and event.type == "account_opened" and event.account:
+            opened = event.occurred_at.timestamp()
+            self.writes.opened_accounts[event.account] = (opened, event.customer_id)
+            self.accounts[event.account] = replace(
+                self.account(event.account), opened_at=opened, holder_id=event.customer_id
+            )
+
+    def block_accounts(self, event: ScreenedEvent, outcome: Outcome, decided_at: datetime) -> None:
+        for hit in outcome.reasons:
+            if hit.block_account is None or hit.block_until is None:
+                continue
+            if self.account(hit.block_account).blocked:
+                continue
+            self.accounts[hit.block_account] = replace(
+                self.account(hit.block_account), blocked=True
+            )
+            entry = {
+                "reason": hit.message.en,
+                "rule": hit.rule,
+                "hold_id": event.event_id,
+                "created_at": decided_at.isoformat(),
+                "expires_at": hit.block_until.isoformat(),
+            }
+            self.writes.blocks.append(NewBlock(hit.block_account, entry, hit.block_until))
+
+
+def _accounts_of(transfer: Transfer) -> tuple[str, str]:
+    return transfer.sender_account, transfer.receiver_account
 
 
 def _new_hold(
@@ -229,16 +313,16 @@ def _new_hold(
         "verdict": outcome.verdict.label,
         "score": outcome.score,
         "status": status,
-        "reasons": decision["reasons"],
+        "reasons": orjson.dumps(decision["reasons"]).decode(),
         "created_at": decided_at.isoformat(),
         "hold_until": decision["hold_until"] or "",
         "resolved_at": "",
         "resolved_by": "",
         "note": "",
         "receiver_account": getattr(event, "receiver_account", "") or "",
+        "sender_account": getattr(event, "sender_account", "") or "",
         "config_version": decision["config_version"],
     }
-    fields["reasons"] = orjson.dumps(fields["reasons"]).decode()
     return NewHold(
         hold_id=event.event_id,
         fields=fields,

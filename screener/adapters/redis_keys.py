@@ -58,6 +58,21 @@ class RedisKeys:
     def history(self, customer_id: str) -> str:
         return f"{self.prefix}customer:{customer_id}:history"
 
+    def account_inbound(self, account: str) -> str:
+        """Money into an account: one member per transfer (JSON), scored by event time."""
+        return f"{self.prefix}account:{account}:in"
+
+    def account_outbound(self, account: str) -> str:
+        return f"{self.prefix}account:{account}:out"
+
+    def account_info(self, account: str) -> str:
+        """Hash: `opened_at` (epoch seconds) and `holder_id`, from `account_opened`."""
+        return f"{self.prefix}account:{account}:info"
+
+    def confirmed_victim(self, customer_id: str) -> str:
+        """Set by the review API when an officer confirms fraud against this customer."""
+        return f"{self.prefix}customer:{customer_id}:confirmed-victim"
+
     def block(self, account: str) -> str:
         return f"{self.prefix}block:account:{account}"
 

@@ -1,4 +1,4 @@
-"""The worker's Redis: decisions, customer histories, holds and the outbox (asyncio client)."""
+"""The worker's Redis: decisions, histories, account flows, holds, blocks and the outbox."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from screener.adapters.redis_keys import (
     lua_source,
     transition_args,
 )
+from screener.domain.accounts import AccountActivity, Flow
 from screener.domain.history import CustomerHistory
 from screener.service import BatchWrites, Loaded
 
@@ -29,49 +30,88 @@ class RedisScreeningStore:
         keys: RedisKeys,
         decision_ttl_seconds: int,
         history_ttl_seconds: int,
+        account_keep_seconds: float,
+        account_max_flows: int,
     ) -> None:
         self._redis = redis
         self._keys = keys
         self._decision_ttl = decision_ttl_seconds
         self._history_ttl = history_ttl_seconds
+        self._account_keep = account_keep_seconds
+        self._account_max_flows = account_max_flows
         self._create_hold = redis.register_script(lua_source("create_hold"))
         self._transition = redis.register_script(lua_source("transition_hold"))
 
-    async def load(self, event_ids: list[str], customer_ids: list[str]) -> Loaded:
-        keys = [self._keys.decision(e) for e in event_ids]
-        keys += [self._keys.history(c) for c in customer_ids]
-        if not keys:
-            return Loaded({}, {})
-        values = await self._redis.mget(keys)
-        decision_values, history_values = values[: len(event_ids)], values[len(event_ids) :]
+    async def load(
+        self, event_ids: list[str], customer_ids: list[str], accounts: list[str]
+    ) -> Loaded:
+        keys = self._keys
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.mget([keys.decision(e) for e in event_ids] or [keys.decision("")])
+            pipe.mget([keys.history(c) for c in customer_ids] or [keys.history("")])
+            pipe.mget([keys.confirmed_victim(c) for c in customer_ids] or [keys.history("")])
+            for account in accounts:
+                pipe.zrange(keys.account_inbound(account), 0, -1)
+                pipe.zrange(keys.account_outbound(account), 0, -1)
+                pipe.hmget(keys.account_info(account), ["opened_at", "holder_id"])
+                pipe.exists(keys.block(account))
+            results = await pipe.execute()
+        decision_values, history_values, victim_values = results[:3]
         decisions = {
             event_id: orjson.loads(raw)
-            for event_id, raw in zip(event_ids, decision_values, strict=True)
+            for event_id, raw in zip(event_ids, decision_values, strict=False)
             if raw is not None
         }
         histories = {
-            customer_id: CustomerHistory.from_list(orjson.loads(raw))
-            for customer_id, raw in zip(customer_ids, history_values, strict=True)
+            customer_id: CustomerHistory.from_dict(orjson.loads(raw))
+            for customer_id, raw in zip(customer_ids, history_values, strict=False)
             if raw is not None
         }
-        return Loaded(decisions, histories)
+        victims = frozenset(
+            c for c, raw in zip(customer_ids, victim_values, strict=False) if raw is not None
+        )
+        activities = {}
+        rest = results[3:]
+        for index, account in enumerate(accounts):
+            inbound, outbound, (opened_at, holder_id), blocked = rest[4 * index : 4 * index + 4]
+            activities[account] = AccountActivity(
+                account=account,
+                inbound=tuple(Flow.from_dict(orjson.loads(m)) for m in inbound),
+                outbound=tuple(Flow.from_dict(orjson.loads(m)) for m in outbound),
+                opened_at=float(opened_at) if opened_at else None,
+                holder_id=holder_id.decode() if holder_id else None,
+                blocked=bool(blocked),
+            )
+        return Loaded(decisions, histories, activities, victims)
 
     async def save(self, writes: BatchWrites) -> list[bool]:
         # One MULTI/EXEC: a crash leaves either all of the batch's writes or none of them.
+        keys = self._keys
         async with self._redis.pipeline(transaction=True) as pipe:
             for event_id, decision in writes.decisions.items():
-                pipe.set(
-                    self._keys.decision(event_id), orjson.dumps(decision), ex=self._decision_ttl
-                )
+                pipe.set(keys.decision(event_id), orjson.dumps(decision), ex=self._decision_ttl)
             for customer_id, history in writes.histories.items():
                 pipe.set(
-                    self._keys.history(customer_id),
-                    orjson.dumps(history.as_list()),
+                    keys.history(customer_id),
+                    orjson.dumps(history.as_dict()),
                     ex=self._history_ttl,
                 )
+            for account, flows in writes.inbound.items():
+                self._add_flows(pipe, keys.account_inbound(account), flows)
+            for account, flows in writes.outbound.items():
+                self._add_flows(pipe, keys.account_outbound(account), flows)
+            for account, (opened_at, holder_id) in writes.opened_accounts.items():
+                pipe.hset(
+                    keys.account_info(account),
+                    mapping={"opened_at": opened_at, "holder_id": holder_id},
+                )
+            for block in writes.blocks:
+                ttl = max(1, int(block.expires_at.timestamp() - datetime.now().timestamp()))
+                # NX: a block an officer or an earlier rule set keeps its reason and expiry.
+                pipe.set(keys.block(block.account), orjson.dumps(block.entry), ex=ttl, nx=True)
             for hold in writes.holds:
                 await self._create_hold(
-                    keys=self._keys.hold_script_keys(hold.hold_id),
+                    keys=keys.hold_script_keys(hold.hold_id),
                     args=create_hold_args(
                         hold.hold_id,
                         hold.fields,
@@ -84,6 +124,15 @@ class RedisScreeningStore:
                 )
             results = await pipe.execute()
         return [bool(flag) for flag in results[len(results) - len(writes.holds) :]]
+
+    def _add_flows(self, pipe: Any, key: str, flows: list[Flow]) -> None:
+        """Add flows (one member per transfer, so a redelivery adds nothing) and trim to the
+        retention window and size, measured from the newest flow's event time."""
+        pipe.zadd(key, {orjson.dumps(flow.as_dict()): flow.at for flow in flows})
+        newest = max(flow.at for flow in flows)
+        pipe.zremrangebyscore(key, "-inf", f"({newest - self._account_keep}")
+        pipe.zremrangebyrank(key, 0, -self._account_max_flows - 1)
+        pipe.expire(key, int(self._account_keep) + 86400)
 
     async def pending_changes(self, fields: list[str]) -> dict[str, dict[str, Any]]:
         values: list[bytes | None] = await self._redis.hmget(  # type: ignore[misc]

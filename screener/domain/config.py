@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from screener.domain.decision import PolicyThresholds
+from screener.domain.safety_cap import SafetyCapSettings
 
 T = TypeVar("T")
 
@@ -102,7 +103,10 @@ class RulesConfig:
     version: str
     mrp: MrpTable
     policy: PolicyThresholds
+    safety_cap: SafetyCapSettings
     history_keep_seconds: float
+    account_keep_seconds: float
+    account_max_flows: int
     history_max_entries: int
     rules: Mapping[str, Any]  # rule id -> that rule's parsed settings (see rules/__init__.py)
 
@@ -145,6 +149,16 @@ def parse_config(
     if policy.block_score < policy.hold_score:
         raise ConfigError("policy.block_score: must not be below policy.hold_score")
 
+    cap_raw = section(policy_raw, "safety_cap", "policy")
+    safety_cap = SafetyCapSettings(
+        window_seconds=number(cap_raw, "window_minutes", "policy.safety_cap", minimum=0.1) * 60,
+        max_hold_rate=number(cap_raw, "max_hold_rate", "policy.safety_cap"),
+        min_decisions=integer(cap_raw, "min_decisions", "policy.safety_cap", low=1, high=10**7),
+    )
+    accounts_raw = section(raw, "accounts", "config")
+    account_keep_seconds = number(accounts_raw, "keep_hours", "accounts", minimum=1) * 3600
+    account_max_flows = integer(accounts_raw, "max_flows", "accounts", low=10, high=100_000)
+
     history_raw = raw.get("history", {})
     if not isinstance(history_raw, Mapping):
         raise ConfigError("history: expected a mapping")
@@ -169,6 +183,9 @@ def parse_config(
         version=version,
         mrp=MrpTable(kzt_by_year=mrp, zone=zone),
         policy=policy,
+        safety_cap=safety_cap,
+        account_keep_seconds=account_keep_seconds,
+        account_max_flows=account_max_flows,
         history_keep_seconds=float(keep_days) * 86400,
         history_max_entries=max_entries,
         rules=rules,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import IntEnum
 from typing import Any
@@ -48,6 +48,13 @@ class RuleHit:
     hold_until: datetime | None = None
     measured: dict[str, Any] = field(default_factory=dict)
     shadow: bool = False
+    capped: bool = False  # made a shadow hit by the hold-rate safety cap
+    # An account this hit found to be a dropper's: it goes to the block list until then.
+    block_account: str | None = None
+    block_until: datetime | None = None
+
+    def as_capped(self) -> RuleHit:
+        return replace(self, shadow=True, capped=True)
 
     def as_reason(self) -> dict[str, Any]:
         reason: dict[str, Any] = {
@@ -59,6 +66,8 @@ class RuleHit:
             reason["measured"] = self.measured
         if self.hold_until is not None:
             reason["hold_until"] = self.hold_until.isoformat()
+        if self.capped:
+            reason["capped"] = True
         return reason
 
 

@@ -8,7 +8,7 @@ Recording is idempotent on `event_id`, so a redelivered event is never counted t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from screener.domain.events import CustomerEvent, InputEvent, LoanApproval, Transfer
@@ -50,11 +50,31 @@ class HistoryEntry:
         )
 
 
+# How many of a customer's past transfer amounts are kept for their baseline.
+BASELINE_TRANSFERS = 50
+
+
 @dataclass(frozen=True, slots=True)
 class CustomerHistory:
-    """A customer's recent events, oldest first."""
+    """A customer's recent events (oldest first), plus what must outlive the window.
+
+    The Stop-credit registration and past fraud reports are kept for as long as the
+    customer's state is kept: a refusal of loans registered a month ago still stands.
+    `baseline_amounts` are the customer's last transfers, the base of their usual spending.
+    """
 
     entries: tuple[HistoryEntry, ...] = ()
+    optout_set_at: float | None = None
+    optout_lifted_at: float | None = None
+    fraud_reports: int = 0
+    last_fraud_report_at: float | None = None
+    baseline_amounts: tuple[int, ...] = ()
+
+    @property
+    def loan_optout_active(self) -> bool:
+        if self.optout_set_at is None:
+            return False
+        return self.optout_lifted_at is None or self.optout_lifted_at < self.optout_set_at
 
     def contains(self, event_id: str) -> bool:
         return any(entry.event_id == event_id for entry in self.entries)
@@ -76,14 +96,45 @@ class CustomerHistory:
         merged = sorted((*self.entries, entry), key=lambda e: e.at)
         horizon = merged[-1].at - keep_seconds
         kept = [e for e in merged if e.at >= horizon]
-        return CustomerHistory(tuple(kept[-max_entries:]))
+        return replace(self, entries=tuple(kept[-max_entries:]), **_profile_change(self, entry))
 
-    def as_list(self) -> list[dict[str, Any]]:
-        return [entry.as_dict() for entry in self.entries]
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "entries": [entry.as_dict() for entry in self.entries],
+            "optout_set_at": self.optout_set_at,
+            "optout_lifted_at": self.optout_lifted_at,
+            "fraud_reports": self.fraud_reports,
+            "last_fraud_report_at": self.last_fraud_report_at,
+            "baseline_amounts": list(self.baseline_amounts),
+        }
 
     @classmethod
-    def from_list(cls, data: list[Mapping[str, Any]]) -> CustomerHistory:
-        return cls(tuple(HistoryEntry.from_dict(item) for item in data))
+    def from_dict(cls, data: Mapping[str, Any]) -> CustomerHistory:
+        return cls(
+            entries=tuple(HistoryEntry.from_dict(item) for item in data.get("entries", ())),
+            optout_set_at=data.get("optout_set_at"),
+            optout_lifted_at=data.get("optout_lifted_at"),
+            fraud_reports=int(data.get("fraud_reports", 0)),
+            last_fraud_report_at=data.get("last_fraud_report_at"),
+            baseline_amounts=tuple(data.get("baseline_amounts", ())),
+        )
+
+
+def _profile_change(history: CustomerHistory, entry: HistoryEntry) -> dict[str, Any]:
+    """What a new entry changes in the long-lived part of the state."""
+    if entry.type == "loan_optout_set" and (history.optout_set_at or 0) <= entry.at:
+        return {"optout_set_at": entry.at}
+    if entry.type == "loan_optout_lifted" and (history.optout_lifted_at or 0) <= entry.at:
+        return {"optout_lifted_at": entry.at}
+    if entry.type == "fraud_reported":
+        return {
+            "fraud_reports": history.fraud_reports + 1,
+            "last_fraud_report_at": max(entry.at, history.last_fraud_report_at or 0),
+        }
+    if entry.type == "transfer":
+        amounts = (*history.baseline_amounts, entry.amount_minor)
+        return {"baseline_amounts": amounts[-BASELINE_TRANSFERS:]}
+    return {}
 
 
 def entry_for(event: InputEvent) -> HistoryEntry:

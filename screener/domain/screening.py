@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from screener.domain.config import RuleMode, RulesConfig
+from screener.domain.context import ScreeningContext
 from screener.domain.decision import Outcome, RuleHit, decide
 from screener.domain.events import InputEvent, ScreenedEvent
 from screener.domain.history import CustomerHistory, entry_for
 from screener.domain.rules import RULES
 
 
-def screen(event: ScreenedEvent, history: CustomerHistory, config: RulesConfig) -> Outcome:
-    """Run every applicable rule on `event` against what came before it, and decide."""
+def screen(
+    event: ScreenedEvent,
+    context: ScreeningContext,
+    config: RulesConfig,
+    *,
+    cap_non_regulatory: bool = False,
+) -> Outcome:
+    """Run every applicable rule on `event` against what came before it, and decide.
+
+    With `cap_non_regulatory` (the hold-rate safety cap is on), hits of rules that are not
+    regulatory become shadow hits: recorded, but unable to hold a payment.
+    """
     hits: list[RuleHit] = []
     for spec in RULES:
         if not isinstance(event, spec.event_types):
@@ -18,9 +29,12 @@ def screen(event: ScreenedEvent, history: CustomerHistory, config: RulesConfig) 
         settings = config.settings_for(spec.rule_id)
         if settings.mode is RuleMode.OFF:
             continue
-        hit = spec.evaluate(event, history, settings, config.mrp)
-        if hit is not None:
-            hits.append(hit)
+        hit = spec.evaluate(event, context, settings)
+        if hit is None:
+            continue
+        if cap_non_regulatory and not spec.regulatory and not hit.shadow:
+            hit = hit.as_capped()
+        hits.append(hit)
     return decide(hits, config.policy)
 
 

@@ -77,6 +77,8 @@ def create_app(settings: Settings, rules: Callable[[], RulesConfig]) -> faust.Ap
         RedisKeys(settings.redis_prefix),
         decision_ttl_seconds=settings.decision_memory_seconds,
         history_ttl_seconds=int(first_rules.history_keep_seconds) + 86400,
+        account_keep_seconds=first_rules.account_keep_seconds,
+        account_max_flows=first_rules.account_max_flows,
     )
     publisher = FaustPublisher(
         app, {DECISIONS: topics.decisions, HOLDS: topics.holds, DLQ: topics.dlq}

@@ -1,6 +1,8 @@
-"""Start the worker in the foreground (`screener worker`)."""
+"""`screener worker`: the screening worker in the foreground."""
 
 from __future__ import annotations
+
+import argparse
 
 import faust
 
@@ -9,8 +11,13 @@ from screener.settings import Settings, load_rules
 from screener.worker.app import create_app
 
 
-def run_worker(settings: Settings) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Consume the input topics, screen, publish decisions and holds."
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
     rules = load_rules(settings.rules_file)  # fails fast on a bad rules file
     ensure_topics(settings)
     app = create_app(settings, lambda: rules)
     faust.Worker(app, loglevel="INFO").execute_from_commandline()
+    return 0

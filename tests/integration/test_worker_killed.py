@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from screener.boundary import decode_event
+from screener.domain.context import ScreeningContext
 from screener.domain.decision import Verdict
 from screener.domain.events import CustomerEvent
 from screener.domain.history import CustomerHistory
@@ -30,12 +31,17 @@ def scam_heavy_stream(rng: random.Random) -> list[tuple[str, dict[str, Any]]]:
         kind = rng.random()
         if kind < 0.35:
             amount = rng.choice(["150000", "300000", "400000", "700000", "9000000"])
-            stream.append(("loans", factories.loan(customer_id=customer, amount=amount, channel="online")))
+            stream.append(
+                ("loans", factories.loan(customer_id=customer, amount=amount, channel="online"))
+            )
         elif kind < 0.85:
             stream.append(("transfers", factories.transfer(customer_id=customer)))
         else:
             stream.append(
-                ("customer_events", factories.customer_event("login", customer_id=customer, new_device=True))
+                (
+                    "customer_events",
+                    factories.customer_event("login", customer_id=customer, new_device=True),
+                )
             )
     return stream
 
@@ -49,7 +55,7 @@ def expected_verdicts(stream: list[tuple[str, dict[str, Any]]]) -> dict[str, tup
         event = decode_event(role, factories.encode(raw))
         history = histories[event.customer_id]
         if not isinstance(event, CustomerEvent):
-            outcome = screen(event, history, config)
+            outcome = screen(event, ScreeningContext(history, config.mrp), config)
             until = outcome.hold_until.isoformat() if outcome.hold_until else None
             expected[event.event_id] = (outcome.verdict.label, until)
         histories[event.customer_id] = remember(event, history, config)
@@ -67,13 +73,17 @@ def test_no_event_lost_and_no_hold_written_twice_when_the_worker_is_killed(
     first = deployment.start_worker("first")
     for role, event in stream:
         topic = getattr(deployment.settings.topics, role)
-        deployment.producer.send(topic, key=event["customer_id"].encode(), value=factories.encode(event))
+        deployment.producer.send(
+            topic, key=event["customer_id"].encode(), value=factories.encode(event)
+        )
     deployment.producer.flush()
 
     def decided() -> int:
         return len({d["event_id"] for d in deployment.outputs.get("decisions", [])})
 
-    deployment.wait_for("the first worker to be mid-stream", lambda: decided() >= len(expected) // 5)
+    deployment.wait_for(
+        "the first worker to be mid-stream", lambda: decided() >= len(expected) // 5
+    )
     deployment.kill(first)
     decided_before_kill = decided()
     assert decided_before_kill < len(expected), "the kill should land mid-stream"

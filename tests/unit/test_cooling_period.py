@@ -8,16 +8,22 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from screener.domain.config import RulesConfig
-from screener.domain.decision import Verdict
+from screener.domain.context import ScreeningContext
+from screener.domain.decision import Outcome, Verdict
 from screener.domain.events import LoanApproval
 from screener.domain.history import CustomerHistory
-from screener.domain.screening import remember, screen
+from screener.domain.screening import remember
+from screener.domain.screening import screen as screen_in_context
 from screener.settings import load_rules
 
 ALMATY = timezone(timedelta(hours=5))
 UTC_ZONE = UTC
 MRP = {2023: 3450, 2024: 3692, 2025: 3932, 2026: 4325}
 TENGE = 100  # minor units
+
+
+def screen(event: LoanApproval, history: CustomerHistory, config: RulesConfig) -> Outcome:
+    return screen_in_context(event, ScreeningContext(history, config.mrp), config)
 
 
 def loan(amount_minor: int, signed: datetime, **overrides: object) -> LoanApproval:

@@ -1,7 +1,8 @@
 """The registry of rules: one explicit table, read and tested like any other data.
 
 Each rule is a module with a plain-words docstring, `RULE_ID`, `parse_settings` and
-`evaluate(event, history, settings, mrp) -> RuleHit | None`.
+`evaluate(event, context, settings) -> RuleHit | None`. Every settings object has `mode`
+(enforce, shadow, off).
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from screener.domain.config import MrpTable
+from screener.domain.context import ScreeningContext
 from screener.domain.decision import RuleHit
-from screener.domain.events import LoanApproval, ScreenedEvent, Transfer
-from screener.domain.history import CustomerHistory
+from screener.domain.events import LoanApproval, ScreenedEvent
 from screener.domain.rules import cooling_period
 
-Evaluate = Callable[[Any, CustomerHistory, Any, MrpTable], RuleHit | None]
+Evaluate = Callable[[Any, ScreeningContext, Any], RuleHit | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,4 +43,4 @@ RULE_PARSERS: Mapping[str, Callable[[Mapping[str, Any], str], Any]] = {
     spec.rule_id: spec.parse_settings for spec in RULES
 }
 
-__all__ = ["RULES", "RULE_PARSERS", "RuleSpec", "Transfer"]
+__all__ = ["RULES", "RULE_PARSERS", "RuleSpec"]

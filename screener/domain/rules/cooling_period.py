@@ -29,9 +29,10 @@ from screener.domain.config import (
     section,
     string_list,
 )
+from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit, Verdict
 from screener.domain.events import LoanApproval
-from screener.domain.history import Attribute, CustomerHistory
+from screener.domain.history import Attribute
 from screener.domain.texts import kzt, local_time
 from screener.domain.texts import number as fmt_number
 
@@ -105,9 +106,8 @@ def is_covered(
     return not (product == "card_limit" and amount_minor <= card_limit_exempt_minor)
 
 
-def evaluate(
-    loan: LoanApproval, history: CustomerHistory, settings: Settings, mrp: MrpTable
-) -> RuleHit | None:
+def evaluate(loan: LoanApproval, context: ScreeningContext, settings: Settings) -> RuleHit | None:
+    mrp, history = context.mrp, context.history
     signed_at = loan.contract_signed_at
     card_limit_exempt = mrp.minor_units(signed_at, settings.card_limit_exempt_up_to_mrp)
     covered = is_covered(

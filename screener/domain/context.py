@@ -1,0 +1,23 @@
+"""Everything a rule may know besides the event: the pure core's view of the world."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from screener.domain.accounts import AccountActivity
+from screener.domain.config import MrpTable
+from screener.domain.history import CustomerHistory
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningContext:
+    """The acting customer's history and, for a transfer, both accounts' recent activity.
+
+    `confirmed_victim` is set when a fraud officer confirmed fraud against this customer.
+    """
+
+    history: CustomerHistory
+    mrp: MrpTable
+    sender_account: AccountActivity | None = None
+    receiver_account: AccountActivity | None = None
+    confirmed_victim: bool = False
