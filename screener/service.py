@@ -117,8 +117,10 @@ class ScreeningService:
         publisher: Publisher,
         config: Callable[[], RulesConfig],
         topic_kinds: Mapping[str, str],
-        clock: Callable[[], datetime],
+        clock: Callable[[ScreenedEvent], datetime],
     ) -> None:
+        """`clock` gives each decision its `decided_at`: the wall clock in the worker, the
+        event's own time in a backtest (so a replay decides the same way every time)."""
         self._store = store
         self._publisher = publisher
         self._config = config
@@ -208,7 +210,7 @@ class ScreeningService:
         return decode_event(kind, record.value)
 
     def _screen(self, event: ScreenedEvent, batch: _BatchState, config: RulesConfig) -> OutMessage:
-        decided_at = self._clock()
+        decided_at = self._clock(event)
         capped = self._hold_rate.tripped(decided_at.timestamp())
         metrics.SAFETY_CAP_ACTIVE.set(int(capped))
         outcome = screen(event, batch.context_for(event, config), config, cap_non_regulatory=capped)

@@ -38,6 +38,7 @@ class Settings:
     topics: Topics = field(default_factory=Topics)
     topic_partitions: int = 3
     rules_file: Path | None = None  # None: the rules shipped with the package
+    rules_reload_seconds: float = 5.0  # how often the rules file is checked for changes
     # Largest batch the worker screens at once, and how long it waits to fill one.
     batch_max: int = 500
     batch_wait_seconds: float = 0.005
@@ -83,6 +84,9 @@ class Settings:
                 topics=topics,
                 topic_partitions=int(get("TOPIC_PARTITIONS", str(defaults.topic_partitions))),
                 rules_file=Path(rules_file) if rules_file else None,
+                rules_reload_seconds=float(
+                    get("RULES_RELOAD_SECONDS", str(defaults.rules_reload_seconds))
+                ),
                 batch_max=int(get("BATCH_MAX", str(defaults.batch_max))),
                 batch_wait_seconds=float(
                     get("BATCH_WAIT_SECONDS", str(defaults.batch_wait_seconds))

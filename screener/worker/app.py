@@ -19,15 +19,15 @@ from functools import partial
 from typing import Any
 
 import faust
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import generate_latest
 from redis.asyncio import Redis
 
 from screener import metrics
 from screener.adapters.kafka_publisher import FaustPublisher
 from screener.adapters.redis_keys import RedisKeys
 from screener.adapters.redis_store import RedisScreeningStore
-from screener.domain.config import RulesConfig
 from screener.records import OutMessage
+from screener.rules_source import RulesSource
 from screener.service import DECISIONS, DLQ, HOLDS, RawRecord, ScreeningService
 from screener.settings import Settings
 
@@ -37,13 +37,14 @@ log = logging.getLogger(__name__)
 # the Redis write and Kafka's acknowledgement); the sweeper publishes it.
 OUTBOX_GRACE = timedelta(seconds=30)
 RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 5.0)
+PROMETHEUS_TEXT = "text/plain; version=0.0.4"
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def create_app(settings: Settings, rules: Callable[[], RulesConfig]) -> faust.App:
+def create_app(settings: Settings, rules: RulesSource) -> faust.App:
     """Build the worker. Nothing connects until the worker starts."""
     app = faust.App(
         settings.consumer_group,
@@ -71,7 +72,7 @@ def create_app(settings: Settings, rules: Callable[[], RulesConfig]) -> faust.Ap
         value_serializer="raw",
     )
     redis = Redis.from_url(settings.redis_url)
-    first_rules = rules()
+    first_rules = rules.current()
     store = RedisScreeningStore(
         redis,
         RedisKeys(settings.redis_prefix),
@@ -86,13 +87,13 @@ def create_app(settings: Settings, rules: Callable[[], RulesConfig]) -> faust.Ap
     service = ScreeningService(
         store,
         publisher,
-        rules,
+        rules.current,
         topic_kinds={
             topics.transfers: "transfers",
             topics.loans: "loans",
             topics.customer_events: "customer_events",
         },
-        clock=utc_now,
+        clock=lambda _event: utc_now(),
     )
 
     @app.agent(source, concurrency=1, name="screen")
@@ -124,6 +125,10 @@ def create_app(settings: Settings, rules: Callable[[], RulesConfig]) -> faust.Ap
         await _publish_changes(changes)
         metrics.OPEN_HOLDS.set(await store.count_open_holds())
 
+    @app.timer(settings.rules_reload_seconds)  # type: ignore[misc]
+    async def reload_rules() -> None:
+        rules.reload_if_changed()
+
     @app.timer(10.0)  # type: ignore[misc]
     async def sweep_outbox() -> None:
         if not await store.try_lock("outbox-sweep", ttl_ms=9_000):
@@ -141,7 +146,8 @@ def create_app(settings: Settings, rules: Callable[[], RulesConfig]) -> faust.Ap
 
     @app.page("/metrics")
     async def metrics_page(web: Any, request: Any) -> Any:
-        return web.bytes(generate_latest(), content_type=CONTENT_TYPE_LATEST)
+        # aiohttp takes the charset separately; Prometheus' text format is UTF-8 by definition.
+        return web.bytes(generate_latest(), content_type=PROMETHEUS_TEXT)
 
     @app.page("/healthz")
     async def health_page(web: Any, request: Any) -> Any:

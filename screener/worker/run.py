@@ -7,7 +7,8 @@ import argparse
 import faust
 
 from screener.adapters.kafka_admin import ensure_topics
-from screener.settings import Settings, load_rules
+from screener.rules_source import RulesSource
+from screener.settings import Settings
 from screener.worker.app import create_app
 
 
@@ -16,8 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    rules = load_rules(settings.rules_file)  # fails fast on a bad rules file
+    rules = RulesSource(settings.rules_file)  # fails fast on a bad rules file
     ensure_topics(settings)
-    app = create_app(settings, lambda: rules)
+    app = create_app(settings, rules)
     faust.Worker(app, loglevel="INFO").execute_from_commandline()
     return 0

@@ -13,6 +13,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -45,6 +47,7 @@ class Deployment:
     producer: KafkaProducer
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     outputs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    web_ports: dict[int, int] = field(default_factory=dict)
     _consumer: KafkaConsumer | None = None
 
     @property
@@ -58,8 +61,9 @@ class Deployment:
         self.producer.send(topic, key=key, value=value)
         self.producer.flush()
 
-    def start_worker(self, name: str = "worker") -> subprocess.Popen[bytes]:
-        env = {**self.env, "SCREENER_WORKER_WEB_PORT": str(free_port())}
+    def start_worker(self, name: str = "worker", **extra_env: str) -> subprocess.Popen[bytes]:
+        port = free_port()
+        env = {**self.env, "SCREENER_WORKER_WEB_PORT": str(port), **extra_env}
         ARTIFACTS.mkdir(exist_ok=True)
         log_path = ARTIFACTS / f"{self.settings.consumer_group}-{name}-{len(self.workers)}.log"
         with open(log_path, "ab") as log:  # the child keeps its own copy of the descriptor
@@ -71,7 +75,23 @@ class Deployment:
                 start_new_session=True,
             )
         self.workers.append(process)
+        self.web_ports[process.pid] = port
         return process
+
+    def scrape_metrics(self, process: subprocess.Popen[bytes]) -> str:
+        """The worker's /metrics page, waiting for its web server to come up."""
+        url = f"http://127.0.0.1:{self.web_ports[process.pid]}/metrics"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    return str(response.read().decode())
+            except urllib.error.HTTPError:
+                raise
+            except OSError:  # not listening yet
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
 
     def kill(self, process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
