@@ -140,6 +140,10 @@ class ScreeningService:
                 events.append((record, self._decode(record)))
             except InvalidEvent as exc:
                 messages.append(self._dead_letter(str(exc), record))
+        # Kafka keeps order within a partition of one topic only: a customer's code from 1414
+        # and the loan a minute later arrive on different topics. Within a batch, screen in
+        # event-time order so the loan sees the code (the sort is stable for equal times).
+        events.sort(key=lambda pair: pair[1].occurred_at)
 
         loaded = await self._store.load(
             event_ids=[e.event_id for _, e in events if not isinstance(e, CustomerEvent)],

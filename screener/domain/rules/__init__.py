@@ -13,8 +13,24 @@ from typing import Any
 
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import RuleHit
-from screener.domain.events import LoanApproval, ScreenedEvent
-from screener.domain.rules import cooling_period
+from screener.domain.events import LoanApproval, ScreenedEvent, Transfer
+from screener.domain.rules import (
+    blocklisted_receiver,
+    borrower_age,
+    cashout_abroad,
+    cooling_period,
+    dropper_fan_in,
+    dropper_pass_through,
+    first_loan_in_person,
+    loan_optout,
+    loan_then_drain,
+    multi_lender_burst,
+    repeat_victim,
+    risky_session,
+    safe_account,
+    velocity,
+    young_account,
+)
 
 Evaluate = Callable[[Any, ScreeningContext, Any], RuleHit | None]
 
@@ -36,6 +52,96 @@ RULES: tuple[RuleSpec, ...] = (
         parse_settings=cooling_period.parse_settings,
         evaluate=cooling_period.evaluate,
         regulatory=True,
+    ),
+    # Loans: the law's requirements first (never capped), then bursts of borrowing.
+    RuleSpec(
+        rule_id=loan_optout.RULE_ID,
+        event_types=(LoanApproval,),
+        parse_settings=loan_optout.parse_settings,
+        evaluate=loan_optout.evaluate,
+        regulatory=True,
+    ),
+    RuleSpec(
+        rule_id=first_loan_in_person.RULE_ID,
+        event_types=(LoanApproval,),
+        parse_settings=first_loan_in_person.parse_settings,
+        evaluate=first_loan_in_person.evaluate,
+        regulatory=True,
+    ),
+    RuleSpec(
+        rule_id=borrower_age.RULE_ID,
+        event_types=(LoanApproval,),
+        parse_settings=borrower_age.parse_settings,
+        evaluate=borrower_age.evaluate,
+        regulatory=True,
+    ),
+    RuleSpec(
+        rule_id=multi_lender_burst.RULE_ID,
+        event_types=(LoanApproval,),
+        parse_settings=multi_lender_burst.parse_settings,
+        evaluate=multi_lender_burst.evaluate,
+    ),
+    # Droppers: the receiving and the sending account of a transfer.
+    RuleSpec(
+        rule_id=blocklisted_receiver.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=blocklisted_receiver.parse_settings,
+        evaluate=blocklisted_receiver.evaluate,
+    ),
+    RuleSpec(
+        rule_id=dropper_fan_in.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=dropper_fan_in.parse_settings,
+        evaluate=dropper_fan_in.evaluate,
+    ),
+    RuleSpec(
+        rule_id=dropper_pass_through.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=dropper_pass_through.parse_settings,
+        evaluate=dropper_pass_through.evaluate,
+    ),
+    RuleSpec(
+        rule_id=young_account.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=young_account.parse_settings,
+        evaluate=young_account.evaluate,
+    ),
+    RuleSpec(
+        rule_id=cashout_abroad.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=cashout_abroad.parse_settings,
+        evaluate=cashout_abroad.evaluate,
+    ),
+    # The customer's own behaviour: takeover signs, bursts, loans and balances moved away.
+    RuleSpec(
+        rule_id=risky_session.RULE_ID,
+        event_types=(Transfer, LoanApproval),
+        parse_settings=risky_session.parse_settings,
+        evaluate=risky_session.evaluate,
+    ),
+    RuleSpec(
+        rule_id=loan_then_drain.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=loan_then_drain.parse_settings,
+        evaluate=loan_then_drain.evaluate,
+    ),
+    RuleSpec(
+        rule_id=safe_account.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=safe_account.parse_settings,
+        evaluate=safe_account.evaluate,
+    ),
+    RuleSpec(
+        rule_id=velocity.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=velocity.parse_settings,
+        evaluate=velocity.evaluate,
+    ),
+    RuleSpec(
+        rule_id=repeat_victim.RULE_ID,
+        event_types=(Transfer, LoanApproval),
+        parse_settings=repeat_victim.parse_settings,
+        evaluate=repeat_victim.evaluate,
     ),
 )
 

@@ -1,0 +1,94 @@
+"""What the dropper rules measure on an account: who paid it, what came in and what went out.
+
+The context's account activity is what the screener saw before the transfer being screened;
+`receiving_account` and `sending_account` add that transfer, so it counts in. Money moved
+between one holder's own accounts is left out everywhere: it is neither an unrelated sender
+nor a forward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from screener.domain.accounts import AccountActivity, Flow, inbound_flow, outbound_flow
+from screener.domain.calendar import add_business_days
+from screener.domain.context import ScreeningContext
+from screener.domain.events import Transfer
+
+
+def receiving_account(transfer: Transfer, context: ScreeningContext) -> AccountActivity:
+    """The receiving account's activity with this transfer's money in it."""
+    seen = context.receiver_account or AccountActivity(transfer.receiver_account)
+    return seen.with_flows(inbound=[inbound_flow(transfer)])
+
+
+def sending_account(transfer: Transfer, context: ScreeningContext) -> AccountActivity:
+    """The sending account's activity with this transfer's money out of it."""
+    seen = context.sender_account or AccountActivity(transfer.sender_account)
+    return seen.with_flows(outbound=[outbound_flow(transfer)])
+
+
+def receiver_holder(transfer: Transfer, account: AccountActivity | None) -> str | None:
+    """IIN/BIN of the receiving account's holder: from the transfer, else from the account."""
+    return transfer.receiver_customer_id or (account.holder_id if account else None)
+
+
+def sender_of(flow: Flow) -> str:
+    """Who paid: the sender's IIN/BIN where known, else the account the money came from."""
+    return flow.party or flow.counterparty
+
+
+def _own(flow: Flow, holder: str | None) -> bool:
+    return holder is not None and flow.party == holder
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyMoved:
+    """An account's money in and out in a window, and the distinct people who paid it."""
+
+    inflow_minor: int
+    outflow_minor: int
+    senders: frozenset[str]
+
+    @property
+    def outflow_share(self) -> float:
+        """Money out as a share of money in (0 when nothing came in)."""
+        return self.outflow_minor / self.inflow_minor if self.inflow_minor else 0.0
+
+
+def money_moved(
+    account: AccountActivity,
+    start: float,
+    end: float,
+    holder: str | None,
+    *,
+    spending_kinds: Iterable[str] = (),
+) -> MoneyMoved:
+    """Flows with start < at <= end, the holder's own accounts and spending left out.
+
+    `spending_kinds` are receiver kinds (a shop, say) whose payments are spending, not a
+    forward of the money.
+    """
+    spending = frozenset(spending_kinds)
+    inbound = [flow for flow in account.inbound_between(start, end) if not _own(flow, holder)]
+    outbound = [
+        flow
+        for flow in account.outbound_between(start, end)
+        if not _own(flow, holder) and flow.receiver_kind not in spending
+    ]
+    return MoneyMoved(
+        inflow_minor=sum(flow.amount_minor for flow in inbound),
+        outflow_minor=sum(flow.amount_minor for flow in outbound),
+        senders=frozenset(sender_of(flow) for flow in inbound),
+    )
+
+
+def suspension_end(moment: datetime, business_days: int, zone: ZoneInfo) -> datetime:
+    """When a dropper's account suspension ends, counting business days on the local calendar.
+
+    A Friday-evening transfer in UTC is already Saturday in Almaty; the week is counted there.
+    """
+    return add_business_days(moment.astimezone(zone), business_days)

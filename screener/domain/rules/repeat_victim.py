@@ -1,0 +1,132 @@
+"""repeat_victim: is a customer who was defrauded before doing what fraudsters ask for?
+
+Fraudsters come back to their victims: with "we will get your money back" calls, or with the
+same scheme years later (one man lost 200 million KZT in 2022 and 90 million more in 2025).
+A past victim is a customer who reported fraud (`fraud_reported`, kept beyond the history
+window) or whom a fraud officer confirmed as a victim. Such a customer is judged more
+strictly in two ways, because each catches what the other misses:
+
+(a) This rule scores a past victim's risky action on its own: a transfer to a new
+    beneficiary above a modest amount (not a new shop or biller at home, see `_signals`), or an
+    online loan above it. Alone it stays below the hold score (past victims pay new plumbers
+    too), but it adds to any other rule's signal.
+(b) `is_repeat_victim` and `tightening`, used by velocity, safe_account and risky_session:
+    those rules multiply their limits by their own `repeat_victim_factor` for a past victim,
+    so a weaker form of their pattern fires. The factor sits in each rule's section because
+    how much stricter a limit may get depends on what it measures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from screener.domain.config import RuleMode, integer, rule_mode
+from screener.domain.context import ScreeningContext
+from screener.domain.decision import Message, RuleHit
+from screener.domain.events import ScreenedEvent, Transfer
+from screener.domain.rules._signals import is_person, kzt_setting, pays_stranger
+from screener.domain.texts import kzt
+from screener.domain.texts import number as fmt_number
+
+RULE_ID = "repeat_victim"
+
+
+def is_repeat_victim(context: ScreeningContext) -> bool:
+    """Did this customer report fraud before, or did an officer confirm fraud against them?"""
+    return context.confirmed_victim or context.history.fraud_reports > 0
+
+
+def tightening(context: ScreeningContext, factor: float) -> float:
+    """What a rule multiplies its limits by: `factor` for a past victim, else 1."""
+    return factor if is_repeat_victim(context) else 1.0
+
+
+def stricter_note(factor: float) -> Message:
+    """The sentence a tightened rule adds to its explanation."""
+    times = fmt_number(factor)
+    return Message(
+        en=f"Limits ×{times}: the customer was a fraud victim before.",
+        ru=f"Лимиты ×{times}: клиент уже был жертвой мошенников.",
+        kk=f"Шектеулер ×{times}: клиент бұрын алаяқтардың құрбаны болған.",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    mode: RuleMode
+    score: int
+    above_minor: int  # transfers to new beneficiaries and online loans above this count
+
+
+def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
+    return Settings(
+        mode=rule_mode(raw, path),
+        score=integer(raw, "score", path, low=0, high=100),
+        above_minor=kzt_setting(raw, "above_kzt", path),
+    )
+
+
+def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings) -> RuleHit | None:
+    if (
+        not is_person(event.customer_id)
+        or not is_repeat_victim(context)
+        or event.amount_minor <= settings.above_minor
+    ):
+        return None
+    if isinstance(event, Transfer):
+        if not pays_stranger(event, context.history):
+            return None
+        action = "transfer_to_new_beneficiary"
+    elif event.channel == "online":
+        action = "online_loan"
+    else:
+        return None
+    history = context.history
+    return RuleHit(
+        rule=RULE_ID,
+        score=settings.score,
+        shadow=settings.mode is RuleMode.SHADOW,
+        message=_explain(action, event.amount_minor, settings.above_minor, context),
+        measured={
+            "action": action,
+            "amount_minor": event.amount_minor,
+            "above_minor": settings.above_minor,
+            "fraud_reports": history.fraud_reports,
+            "last_fraud_report_at": history.last_fraud_report_at,
+            "confirmed_victim": context.confirmed_victim,
+        },
+    )
+
+
+def _explain(
+    action: str, amount_minor: int, above_minor: int, context: ScreeningContext
+) -> Message:
+    amount, limit = kzt(amount_minor), kzt(above_minor)
+    reports = context.history.fraud_reports
+    why_en, why_ru, why_kk = [], [], []
+    if reports:
+        why_en.append(f"{reports} fraud report(s)")
+        why_ru.append(f"заявлений о мошенничестве: {reports}")
+        why_kk.append(f"алаяқтық туралы арыздар: {reports}")
+    if context.confirmed_victim:
+        why_en.append("fraud confirmed by an officer")
+        why_ru.append("мошенничество подтверждено сотрудником")
+        why_kk.append("алаяқтықты қызметкер растаған")
+    if action == "online_loan":
+        did_en = f"an online loan of {amount}"
+        did_ru = f"онлайн-заём на {amount}"
+        did_kk = f"{amount} онлайн қарыз"
+    else:
+        did_en = f"a transfer of {amount} to a new beneficiary"
+        did_ru = f"перевод {amount} новому получателю"
+        did_kk = f"жаңа алушыға {amount} аударым"
+    return Message(
+        en=f"The customer was a fraud victim before ({'; '.join(why_en)}) and now makes "
+        f"{did_en}, above {limit}. Fraudsters return to their victims: checked more strictly.",
+        ru=f"Клиент уже был жертвой мошенников ({'; '.join(why_ru)}), теперь — {did_ru}, "
+        f"больше {limit}. Мошенники возвращаются к своим жертвам: проверка строже.",
+        kk=f"Клиент бұрын алаяқтардың құрбаны болған ({'; '.join(why_kk)}), енді — {did_kk}, "
+        f"{limit} асады. Алаяқтар құрбандарына қайта оралады: тексеру қатаңырақ.",
+    )

@@ -1,0 +1,172 @@
+"""safe_account: is the customer moving most of their money to someone they never paid before?
+
+The fake "security service" says the account is under attack and has the victim move
+everything to a "safe account": a deposit closed and paid out, a loan that just landed, a
+salary, all sent on to a new beneficiary. The screener cannot see balances, so it measures
+what it has seen the customer receive within `lookback_hours`: money paid into the sending
+account (the account's inbound flows, the customer's own deposits and other accounts
+included, since emptying those is the scheme) plus cash loans signed in that time. The
+question: what share of that went to new beneficiaries, this transfer included?
+
+Only transfers to new beneficiaries above `transfer_above_kzt` are judged; a new shop, car
+dealer or biller at home (`receiver_kind` business or payment_service) is not the person's
+account a "safe account" is, and companies (BIN) are not judged (see `_signals`). A
+customer whose usual transfer (the median of their last ones, once there are
+`baseline_min_transfers`) is already this large is doing what they always do: no hit below
+`baseline_multiple` times it.
+When nothing was seen coming in, there is no share to judge: no hit (the contract carries no
+balance, so savings emptied without a deposit closing are left to velocity). Moving more
+than was seen coming in is moving all of it and more: the top band. The share, in whole
+percent rounded down, is mapped to a score by `bands`; for a past fraud victim the amount
+limits and the bands' percentages are multiplied by `repeat_victim_factor`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from screener.domain.config import RuleMode, integer, number, rule_mode
+from screener.domain.context import ScreeningContext
+from screener.domain.decision import Message, RuleHit
+from screener.domain.events import Transfer
+from screener.domain.rules._bands import ScoreBand, band_for, parse_bands
+from screener.domain.rules._signals import (
+    Baseline,
+    baseline_of,
+    cash_loans,
+    is_person,
+    joined,
+    kzt_setting,
+    payments_of,
+    repeat_victim_factor,
+    span,
+    whole_percent,
+)
+from screener.domain.rules.repeat_victim import stricter_note, tightening
+from screener.domain.texts import kzt
+from screener.domain.texts import number as fmt_number
+
+RULE_ID = "safe_account"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    mode: RuleMode
+    lookback_seconds: float
+    transfer_above_minor: int
+    bands: tuple[ScoreBand, ...]  # percent of the money seen coming in sent to strangers -> score
+    baseline_min_transfers: int
+    baseline_multiple: float
+    repeat_victim_factor: float
+
+
+def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
+    return Settings(
+        mode=rule_mode(raw, path),
+        lookback_seconds=number(raw, "lookback_hours", path, minimum=1) * 3600,
+        transfer_above_minor=kzt_setting(raw, "transfer_above_kzt", path),
+        bands=parse_bands(raw, "bands", path, count="percent"),
+        baseline_min_transfers=integer(raw, "baseline_min_transfers", path, low=3, high=10_000),
+        baseline_multiple=number(raw, "baseline_multiple", path, minimum=1),
+        repeat_victim_factor=repeat_victim_factor(raw, path),
+    )
+
+
+def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) -> RuleHit | None:
+    if not is_person(transfer.customer_id):
+        return None
+    payments = payments_of(transfer, context.history)
+    strict = tightening(context, settings.repeat_victim_factor)
+    if (
+        not payments.current.to_stranger
+        or transfer.amount_minor <= settings.transfer_above_minor * strict
+    ):
+        return None
+    baseline = baseline_of(context.history, settings.baseline_min_transfers)
+    usual_limit = None if baseline is None else baseline.median_minor * settings.baseline_multiple
+    if usual_limit is not None and transfer.amount_minor <= usual_limit * strict:
+        return None
+
+    now = payments.current.at
+    start = now - settings.lookback_seconds
+    account = context.sender_account
+    paid_in = (
+        sum(flow.amount_minor for flow in account.inbound_between(start, now)) if account else 0
+    )
+    borrowed = sum(loan.amount_minor for loan in cash_loans(context.history, start, now))
+    if paid_in + borrowed == 0:
+        return None  # nothing seen coming in: no share to judge
+    moved = transfer.amount_minor + sum(
+        payment.amount_minor
+        for payment in payments.earlier_between(start, now)
+        if payment.to_stranger
+    )
+    share = whole_percent(moved, paid_in + borrowed)
+    # For a past victim every band starts at `factor` times its percentage.
+    band = band_for(settings.bands, math.floor(share / strict + 1e-9))
+    if band is None:
+        return None
+    return RuleHit(
+        rule=RULE_ID,
+        score=band.score,
+        shadow=settings.mode is RuleMode.SHADOW,
+        message=_explain(transfer, paid_in, borrowed, moved, share, baseline, settings, strict),
+        measured={
+            "amount_minor": transfer.amount_minor,
+            "paid_in_minor": paid_in,
+            "borrowed_minor": borrowed,
+            "moved_to_new_beneficiaries_minor": moved,
+            "moved_percent": share,
+            "band_percent": band.at_least * strict,
+            "lookback_hours": settings.lookback_seconds / 3600,
+            "usual_transfer_minor": None if baseline is None else round(baseline.median_minor),
+            "limit_factor": strict,
+        },
+    )
+
+
+def _explain(
+    transfer: Transfer,
+    paid_in: int,
+    borrowed: int,
+    moved: int,
+    share: int,
+    baseline: Baseline | None,
+    settings: Settings,
+    strict: float,
+) -> Message:
+    amount, received = kzt(transfer.amount_minor), kzt(paid_in + borrowed)
+    paid, loans, sent = kzt(paid_in), kzt(borrowed), kzt(moved)
+    window = span(settings.lookback_seconds)
+    parts = [
+        Message(
+            en=f"{sent} ({share}%) of the {received} this customer received in the last "
+            f"{window.en} ({paid} paid in, {loans} in loans) goes to new beneficiaries, this "
+            f"transfer of {amount} included. Moving most of one's money to a new account is "
+            "what a fake security service asks for: 'move it to a safe account'.",
+            ru=f"{sent} ({share}%) из {received}, поступивших клиенту за последние {window.ru} "
+            f"(зачисления {paid}, займы {loans}), уходит новым получателям, включая этот "
+            f"перевод на {amount}. Перевести почти все деньги на новый счёт требует "
+            "лжеслужба безопасности: «переведите на безопасный счёт».",
+            kk=f"Соңғы {window.kk} ішінде клиентке түскен {received} қаражаттың (түсімдер "
+            f"{paid}, қарыздар {loans}) {sent} ({share}%) жаңа алушыларға кетіп жатыр, осы "
+            f"{amount} аударымды қоса. Ақшаның көбін жаңа шотқа аудару — жалған қауіпсіздік "
+            "қызметінің талабы: «қауіпсіз шотқа аударыңыз».",
+        )
+    ]
+    if baseline is not None:
+        usual = kzt(round(baseline.median_minor))
+        times = fmt_number(round(transfer.amount_minor / max(baseline.median_minor, 1), 1))
+        parts.append(
+            Message(
+                en=f"The customer's usual transfer is {usual}; this one is {times} times that.",
+                ru=f"Обычный перевод клиента — {usual}; этот больше в {times} раза.",
+                kk=f"Клиенттің әдеттегі аударымы — {usual}; бұл одан {times} есе көп.",
+            )
+        )
+    if strict < 1:
+        parts.append(stricter_note(strict))
+    return joined(parts)

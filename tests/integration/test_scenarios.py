@@ -1,0 +1,241 @@
+"""The schemes of DOMAIN §2, each played through a real worker, Kafka and Redis.
+
+Events carry realistic event times (the rules use event time, never the clock). Where a
+scheme spans several customers (victims paying a mule, the mule forwarding), the test waits
+for the earlier customers' decisions before the mule acts, as hours would pass in reality.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests import factories
+from tests.integration.conftest import Deployment
+
+Event = dict[str, Any]
+
+
+class Customer:
+    """One customer of the bank, with an account, acting at chosen event times."""
+
+    def __init__(self, deployment: Deployment, start: datetime, **iin: Any) -> None:
+        self.deployment = deployment
+        self.id = factories.new_iin(**iin)
+        self.account = factories.new_kz_iban()
+        self.clock = start
+
+    def at(self, minutes: float) -> str:
+        return factories.timestamp(self.clock + timedelta(minutes=minutes))
+
+    def event(self, kind: str, minutes: float, **fields: Any) -> Event:
+        """A customer event, waited for until the worker has remembered it.
+
+        Customer events travel on their own topic, and Kafka orders records only within one
+        topic's partition; in production they come minutes before the loan they matter to.
+        """
+        event = factories.customer_event(
+            kind, customer_id=self.id, occurred_at=self.at(minutes), **fields
+        )
+        self.deployment.send("customer_events", event)
+        key = f"{self.deployment.prefix}customer:{self.id}:history"
+        self.deployment.wait_for(
+            f"the worker to remember {kind}",
+            lambda: event["event_id"].encode() in (self.deployment.redis.get(key) or b""),
+        )
+        return event
+
+    def loan(self, minutes: float, amount: str, **fields: Any) -> Event:
+        when = self.at(minutes)
+        fields.setdefault("channel", "online")
+        event = factories.loan(
+            customer_id=self.id,
+            amount=amount,
+            occurred_at=when,
+            contract_signed_at=when,
+            disbursement_account=self.account,
+            **fields,
+        )
+        self.deployment.send("loans", event)
+        return event
+
+    def pay(self, minutes: float, to: str, amount: str, **fields: Any) -> Event:
+        fields.setdefault("new_beneficiary", False)
+        event = factories.transfer(
+            customer_id=self.id,
+            sender_account=self.account,
+            receiver_account=to,
+            amount=amount,
+            occurred_at=self.at(minutes),
+            **fields,
+        )
+        self.deployment.send("transfers", event)
+        return event
+
+
+@pytest.fixture
+def worker(deployment: Deployment) -> Iterator[Deployment]:
+    deployment.start_worker()
+    yield deployment
+
+
+def decided(deployment: Deployment, *events: Event) -> list[Event]:
+    """Wait for the decisions of `events` and return them in the same order."""
+    deployment.wait_for(
+        f"decisions for {len(events)} events",
+        lambda: all(deployment.decisions_for(e["event_id"]) for e in events),
+    )
+    return [deployment.decisions_for(e["event_id"])[0] for e in events]
+
+
+def rules_of(decision: Event) -> set[str]:
+    return {reason["rule"] for reason in decision["reasons"]}
+
+
+def evening() -> datetime:
+    return factories.now().replace(hour=21, minute=0, second=0, microsecond=0) - timedelta(days=1)
+
+
+def test_the_1414_evening_from_the_first_seed_article(worker: Deployment) -> None:
+    victim = Customer(worker, evening())
+    victim.event("sms_code_sent", 0, source="1414")
+    victim.event("login", 6, new_device=True, device_id="android-new")
+    loan = victim.loan(25, "9000000.00", lender_kind="bank")
+    transfer = victim.pay(70, factories.new_kz_iban(), "1800000.00", new_beneficiary=True)
+
+    loan_decision, transfer_decision = decided(worker, loan, transfer)
+    assert loan_decision["verdict"] == "hold"
+    assert {"cooling_period", "risky_session"} <= rules_of(loan_decision)
+    assert transfer_decision["verdict"] in {"hold", "block"}
+    assert "risky_session" in rules_of(transfer_decision)
+    for reason in transfer_decision["reasons"]:
+        assert all(reason["message"][lang] for lang in ("en", "ru", "kk"))
+
+
+def test_a_safe_account_transfer_of_most_of_the_money_seen(worker: Deployment) -> None:
+    start = evening() - timedelta(days=3)
+    customer = Customer(worker, start)
+    employer = Customer(worker, start, min_age=40)
+    salaries = [employer.pay(60 * 24 * day, customer.account, "450000.00") for day in range(3)]
+    decided(worker, *salaries)
+    usual = [
+        customer.pay(60 * 24 * 3 + i * 30, factories.new_kz_iban(), "12000.00") for i in range(3)
+    ]
+    decided(worker, *usual)
+    [drain] = decided(
+        worker,
+        customer.pay(
+            60 * 24 * 3 + 200, factories.new_kz_iban(), "1200000.00", new_beneficiary=True
+        ),
+    )
+    assert drain["verdict"] in {"hold", "block"}
+    assert "safe_account" in rules_of(drain)
+
+
+def test_a_loan_drained_to_a_crypto_exchange(worker: Deployment) -> None:
+    borrower = Customer(worker, evening())
+    loan = borrower.loan(0, "2000000.00", lender_kind="mfo")
+    drain = borrower.pay(
+        90,
+        factories.new_kz_iban(),
+        "1900000.00",
+        new_beneficiary=True,
+        receiver_kind="crypto_exchange",
+    )
+    loan_decision, drain_decision = decided(worker, loan, drain)
+    assert loan_decision["verdict"] == "hold"
+    assert drain_decision["verdict"] in {"hold", "block"}
+    assert "loan_then_drain" in rules_of(drain_decision)
+
+
+def test_an_investment_scam_funded_by_a_loan_sent_abroad(worker: Deployment) -> None:
+    investor = Customer(worker, evening())
+    loan = investor.loan(0, "1000000.00", lender_kind="bank", channel="branch")
+    broker = investor.pay(
+        45,
+        "CY17002001280000001200527600",
+        "950000.00",
+        new_beneficiary=True,
+        receiver_country="CY",
+        receiver_kind="business",
+    )
+    loan_decision, broker_decision = decided(worker, loan, broker)
+    assert loan_decision["verdict"] == "allow"  # a branch loan is exempt from cooling
+    assert broker_decision["verdict"] in {"hold", "block"}
+    assert "loan_then_drain" in rules_of(broker_decision)
+
+
+def test_a_dropper_ring_is_found_blocked_and_its_cash_out_stopped(worker: Deployment) -> None:
+    start = evening()
+    mule = Customer(worker, start, min_age=19)
+    victims = [Customer(worker, start + timedelta(minutes=3 * i)) for i in range(12)]
+    payments = [v.pay(0, mule.account, "150000.00", new_beneficiary=True) for v in victims]
+    decisions = decided(worker, *payments)
+    assert decisions[0]["verdict"] == "allow"  # one payment to a new person is ordinary
+    assert any("dropper_fan_in" in rules_of(d) for d in decisions[-3:])
+    assert decisions[-1]["verdict"] in {"hold", "block"}
+
+    [cash_out] = decided(
+        worker,
+        mule.pay(
+            90,
+            factories.new_kz_iban(),
+            "1700000.00",
+            new_beneficiary=True,
+            receiver_kind="crypto_exchange",
+        ),
+    )
+    assert cash_out["verdict"] in {"hold", "block"}
+    assert {"dropper_pass_through", "cashout_abroad"} & rules_of(cash_out)
+
+    block = worker.redis.get(f"{worker.prefix}block:account:{mule.account}")
+    assert block is not None, "the mule's account should be on the block list"
+    entry = json.loads(block)
+    assert entry["rule"] in {"dropper_fan_in", "dropper_pass_through"}
+    assert 0 < worker.redis.ttl(f"{worker.prefix}block:account:{mule.account}") <= 9 * 86400
+
+    # A marketplace "seller" asking for prepayment into the same account: refused.
+    buyer = Customer(worker, start + timedelta(hours=3))
+    [prepayment] = decided(worker, buyer.pay(0, mule.account, "85000.00", new_beneficiary=True))
+    assert prepayment["verdict"] == "block"
+    assert "blocklisted_receiver" in rules_of(prepayment)
+
+
+def test_stop_credit_blocks_loans_until_it_is_lifted(worker: Deployment) -> None:
+    customer = Customer(worker, evening())
+    customer.event("loan_optout_set", 0)
+    refused = customer.loan(60, "200000.00", lender_kind="mfo")
+    customer.event("loan_optout_lifted", 120)
+    later = customer.loan(180, "100000.00", lender_kind="bank")
+    refused_decision, later_decision = decided(worker, refused, later)
+    assert refused_decision["verdict"] == "block"
+    assert "loan_optout" in rules_of(refused_decision)
+    assert later_decision["verdict"] == "allow"
+
+
+def test_a_first_large_loan_waits_for_a_branch_visit(worker: Deployment) -> None:
+    customer = Customer(worker, evening())
+    [decision] = decided(worker, customer.loan(0, "700000.00", lender_kind="bank", first_loan=True))
+    assert decision["verdict"] == "hold"
+    assert "first_loan_in_person" in rules_of(decision)
+    assert decision["hold_until"] is None  # an officer must release it
+
+
+def test_a_repeat_victim_gets_stricter_thresholds(worker: Deployment) -> None:
+    start = evening()
+    ordinary = Customer(worker, start)
+    victim = Customer(worker, start)
+    victim.event("fraud_reported", -60 * 24 * 20)
+    amount = "400000.00"
+    ordinary_decision, victim_decision = decided(
+        worker,
+        ordinary.pay(0, factories.new_kz_iban(), amount, new_beneficiary=True),
+        victim.pay(0, factories.new_kz_iban(), amount, new_beneficiary=True),
+    )
+    assert ordinary_decision["verdict"] == "allow"
+    assert victim_decision["verdict"] in {"hold", "block"}
+    assert "repeat_victim" in rules_of(victim_decision)

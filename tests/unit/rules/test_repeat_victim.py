@@ -1,0 +1,94 @@
+"""repeat_victim: who counts as a past victim, and their risky actions scored."""
+
+from __future__ import annotations
+
+import pytest
+
+from screener.domain.context import ScreeningContext
+from screener.domain.decision import RuleHit, Verdict
+from screener.domain.events import LoanApproval, ScreenedEvent, Transfer
+from screener.domain.rules import repeat_victim
+from screener.domain.rules.repeat_victim import is_repeat_victim, tightening
+from screener.domain.screening import screen
+from tests.unit.rules.customer_scenes import (
+    COMPANY,
+    context_of,
+    fraud_report,
+    online_loan,
+    to_stranger,
+)
+from tests.unit.rules.scenes import CONFIG, decided, settings, shadow, spec, three_languages
+
+RULE = repeat_victim.RULE_ID
+CONFIRMED = context_of(victim=True)
+
+
+def evaluate(event: ScreenedEvent, context: ScreeningContext = CONFIRMED) -> RuleHit | None:
+    return repeat_victim.evaluate(event, context, settings(RULE))
+
+
+def test_registered_for_transfers_and_loans_and_not_regulatory() -> None:
+    assert spec(RULE).event_types == (Transfer, LoanApproval) and not spec(RULE).regulatory
+
+
+@pytest.mark.parametrize(
+    ("context", "victim"),
+    [
+        (context_of(), False),
+        (context_of(fraud_report()), True),
+        (context_of(fraud_report(days_ago=400)), True),  # kept beyond the history window
+        (context_of(victim=True), True),
+    ],
+)
+def test_who_is_a_past_victim(context: ScreeningContext, victim: bool) -> None:
+    assert is_repeat_victim(context) is victim
+    assert tightening(context, 0.5) == (0.5 if victim else 1.0)
+
+
+@pytest.mark.parametrize(
+    ("event", "fires"),
+    [
+        (to_stranger(100_000), False),
+        (to_stranger(100_000.01), True),
+        (to_stranger(5_000_000, new_beneficiary=False), False),  # someone paid before
+        (to_stranger(5_000_000, receiver_kind="business"), False),  # a new shop
+        (to_stranger(5_000_000, new_beneficiary=None), True),  # never paid before
+        (online_loan(100_000), False),
+        (online_loan(100_000.01), True),
+        (online_loan(5_000_000, channel="branch"), False),  # seen in person
+    ],
+)
+def test_risky_actions_of_a_past_victim(event: ScreenedEvent, fires: bool) -> None:
+    assert (evaluate(event) is not None) is fires
+
+
+def test_other_customers_are_not_judged() -> None:
+    assert evaluate(to_stranger(5_000_000), context_of()) is None
+    assert evaluate(online_loan(5_000_000), context_of()) is None
+    company = context_of(victim=True)
+    assert evaluate(to_stranger(5_000_000, customer_id=COMPANY), company) is None
+
+
+def test_weak_alone_but_a_past_victims_large_online_loan_is_held() -> None:
+    hit = evaluate(to_stranger(5_000_000))
+    assert hit is not None and hit.score == 40
+    assert decided(hit).verdict is Verdict.ALLOW
+    outcome = screen(online_loan(9_000_000), context_of(fraud_report()), CONFIG)
+    assert {"cooling_period", "repeat_victim"} <= {h.rule for h in outcome.reasons}
+    assert outcome.verdict is Verdict.HOLD
+
+
+def test_explained_in_three_languages_with_the_measured_values() -> None:
+    context = context_of(fraud_report(300), fraud_report(30), victim=True)
+    hit = evaluate(to_stranger(250_000), context)
+    assert hit is not None
+    en, ru, kk = three_languages(hit)
+    for text in (en, ru, kk):
+        assert "250 000 KZT" in text and "100 000 KZT" in text and "2" in text
+    assert "officer" in en and "сотрудником" in ru and "қызметкер" in kk
+    assert hit.measured["fraud_reports"] == 2 and hit.measured["confirmed_victim"] is True
+
+
+def test_shadow_mode() -> None:
+    hit = repeat_victim.evaluate(to_stranger(250_000), CONFIRMED, shadow(RULE))
+    assert hit is not None and hit.shadow

@@ -1,0 +1,129 @@
+"""risky_session: online loans and large payments to strangers right after takeover signs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from screener.domain.context import ScreeningContext
+from screener.domain.decision import RuleHit, Verdict
+from screener.domain.events import CustomerEvent, LoanApproval, ScreenedEvent, Transfer
+from screener.domain.rules import risky_session
+from tests.unit.rules.customer_scenes import (
+    COMPANY,
+    code,
+    context_of,
+    fraud_report,
+    new_device,
+    online_loan,
+    sign,
+    to_stranger,
+)
+from tests.unit.rules.scenes import AT, decided, settings, shadow, spec, three_languages
+
+RULE = risky_session.RULE_ID
+
+
+def evaluate(event: ScreenedEvent, context: ScreeningContext) -> RuleHit | None:
+    return risky_session.evaluate(event, context, settings(RULE))
+
+
+def test_registered_for_transfers_and_loans_and_not_regulatory() -> None:
+    assert spec(RULE).event_types == (Transfer, LoanApproval) and not spec(RULE).regulatory
+
+
+@pytest.mark.parametrize(
+    ("signs", "score"),
+    [
+        ([code(30)], 65),
+        ([code(30, source="egov")], 65),
+        ([code(30, source="bank")], None),  # the bank's own code is no sign
+        ([new_device(30)], 65),
+        ([sign("login", 30, new_device=False)], None),
+        ([sign("phone_changed", 30)], 65),
+        ([sign("password_reset", 30)], 65),
+        ([code(40), new_device(30)], 75),  # the textbook takeover
+        ([code(50), code(40, source="egov"), new_device(30)], 75),
+        ([code(40), sign("phone_changed", 35), new_device(30)], 75),
+    ],
+)
+def test_signs_and_scores(signs: list[CustomerEvent], score: int | None) -> None:
+    hit = evaluate(to_stranger(1_800_000), context_of(*signs))
+    assert (hit.score if hit else None) == score
+
+
+def test_one_sign_and_a_risky_action_hold_alone_and_two_signs_do_not_block() -> None:
+    one = evaluate(to_stranger(200_000.01), context_of(code(30)))
+    two = evaluate(online_loan(9_000_000), context_of(code(40), new_device(30)))
+    assert decided(one).verdict is Verdict.HOLD
+    assert decided(two).verdict is Verdict.HOLD
+
+
+@pytest.mark.parametrize(
+    ("event", "fires"),
+    [
+        (to_stranger(200_000), False),
+        (to_stranger(200_000.01), True),
+        (to_stranger(5_000_000, new_beneficiary=False), False),  # a known receiver
+        (to_stranger(5_000_000, receiver_kind="business"), False),  # a new shop
+        (to_stranger(5_000_000, new_beneficiary=None), True),  # unknown: never paid before
+        (online_loan(100_000), False),
+        (online_loan(100_000.01), True),
+        (online_loan(9_000_000, channel="branch"), False),
+    ],
+)
+def test_risky_actions_at_their_edges(event: ScreenedEvent, fires: bool) -> None:
+    assert (evaluate(event, context_of(code(30))) is not None) is fires
+
+
+@pytest.mark.parametrize(("minutes_ago", "fires"), [(360, False), (359.9, True), (-1, False)])
+def test_the_window_is_six_hours_before(minutes_ago: float, fires: bool) -> None:
+    assert (evaluate(to_stranger(1_800_000), context_of(code(minutes_ago))) is not None) is fires
+
+
+def test_a_loan_counts_from_its_signing() -> None:
+    late = online_loan(
+        1_000_000, contract_signed_at=AT, occurred_at=AT + timedelta(hours=2)
+    )  # approved 8 h after the code, signed 6 h less a minute after it
+    assert evaluate(late, context_of(code(359))) is not None
+
+
+@pytest.mark.parametrize(
+    ("context", "fires"),
+    [
+        (context_of(code(30), victim=True), True),
+        (context_of(fraud_report(), code(30)), True),
+        (context_of(code(30)), False),
+    ],
+)
+def test_past_victims_have_their_limits_halved(context: ScreeningContext, fires: bool) -> None:
+    assert (evaluate(to_stranger(100_000.01), context) is not None) is fires
+    assert evaluate(to_stranger(100_000), context) is None
+
+
+def test_companies_are_not_judged() -> None:
+    company_code = CustomerEvent("sms_code_sent", "c", COMPANY, AT - timedelta(hours=1), "1414")
+    event = to_stranger(5_000_000, customer_id=COMPANY)
+    assert evaluate(event, context_of(company_code)) is None
+
+
+def test_explained_in_three_languages_with_the_signs_and_the_amount() -> None:
+    hit = evaluate(online_loan(9_000_000), context_of(code(40), new_device(30)))
+    assert hit is not None
+    for text in three_languages(hit):
+        assert "9 000 000 KZT" in text and "100 000 KZT" in text
+        assert "1414" in text and "11:20" in text and "11:30" in text
+    assert [s["kind"] for s in hit.measured["signs"]] == ["code", "new_device"]
+    assert hit.measured["action"] == "online_loan"
+
+
+def test_shadow_mode() -> None:
+    hit = risky_session.evaluate(to_stranger(1_800_000), context_of(code(30)), shadow(RULE))
+    assert hit is not None and hit.shadow
+
+
+def test_no_history_no_hit() -> None:
+    empty = context_of()
+    assert evaluate(to_stranger(9_000_000), empty) is None
+    assert evaluate(online_loan(9_000_000), empty) is None
