@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 import redis
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from screener import devinfra
 from screener.adapters.kafka_admin import ensure_topics
@@ -101,14 +101,18 @@ class Deployment:
         if self._consumer is None:
             topics = self.settings.topics
             self._consumer = KafkaConsumer(
-                topics.decisions,
-                topics.holds,
-                topics.dlq,
                 bootstrap_servers=self.settings.kafka_bootstrap,
                 auto_offset_reset="earliest",
                 enable_auto_commit=False,
                 group_id=None,
                 consumer_timeout_ms=200,
+            )
+            self._consumer.assign(
+                [
+                    TopicPartition(topic, partition)
+                    for topic in (topics.decisions, topics.holds, topics.dlq)
+                    for partition in range(self.settings.topic_partitions)
+                ]
             )
         role = {
             self.settings.topics.decisions: "decisions",
