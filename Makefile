@@ -38,10 +38,14 @@ unit: install ## the pure core's tests (no Kafka, no Redis)
 
 test: install ## everything: starts real Kafka and Redis, runs unit and integration tests
 	$(BIN)/screener dev up
+	sh deploy/dev/install-chromium.sh
 	$(BIN)/pytest tests -ra
 
 demo: install ## start Kafka, Redis and the worker, play scam scenarios, show what was held
 	$(BIN)/python -m screener.demo
+
+bench: install ## worker throughput and latency on local Kafka and Redis; writes BENCHMARKS.md
+	$(BIN)/python -m screener.bench
 
 clean: ## remove the virtualenv and caches (the Kafka jars cache outside the repo stays)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

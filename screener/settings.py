@@ -28,6 +28,71 @@ class Topics:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewSettings:
+    """The review API and the officers' page (`screener api`)."""
+
+    host: str = "127.0.0.1"
+    # A hold waiting longer than this is overdue: the queue and the metrics show it.
+    sla_minutes: int = 30
+    session_minutes: int = 480
+    # Mark the session cookie Secure even when the API itself speaks plain HTTP behind a
+    # TLS-terminating proxy (it is always Secure when the request arrives over HTTPS).
+    session_cookie_secure: bool = False
+    # An officer's claim on a hold lapses after this, so a hold left open in a closed
+    # browser returns to the queue by itself.
+    claim_minutes: int = 15
+    # How long a receiving account stays blocked after a confirmed fraud; the Anti-Fraud
+    # Center suspends payments for up to 5 business days.
+    fraud_block_business_days: int = 5
+    # Follow-the-money: hops of onward transfers held, and the window around each incoming
+    # transfer in which the receiving account's outgoing transfers count as the same money.
+    follow_depth: int = 3
+    follow_before_minutes: int = 60
+    follow_after_hours: float = 72.0
+    # A bound on the holds one confirmation may create: a hub account must not flood the queue.
+    follow_max_holds: int = 100
+    # Receivers of these kinds pool many customers' money: their transfers are held, but the
+    # account itself is not blocked and not followed further.
+    follow_stop_kinds: tuple[str, ...] = ("business", "crypto_exchange", "payment_service")
+    # How many holds (open, or recent in the audit stream) a queue request looks through.
+    scan_max: int = 10_000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ReviewSettings:
+        d = cls()
+
+        def get(name: str, default: object) -> str:
+            return env.get(f"SCREENER_{name}", str(default))
+
+        settings = cls(
+            host=get("API_HOST", d.host),
+            sla_minutes=int(get("REVIEW_SLA_MINUTES", d.sla_minutes)),
+            session_minutes=int(get("SESSION_MINUTES", d.session_minutes)),
+            session_cookie_secure=get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+            claim_minutes=int(get("CLAIM_MINUTES", d.claim_minutes)),
+            fraud_block_business_days=int(
+                get("FRAUD_BLOCK_BUSINESS_DAYS", d.fraud_block_business_days)
+            ),
+            follow_depth=int(get("FOLLOW_DEPTH", d.follow_depth)),
+            follow_before_minutes=int(get("FOLLOW_BEFORE_MINUTES", d.follow_before_minutes)),
+            follow_after_hours=float(get("FOLLOW_AFTER_HOURS", d.follow_after_hours)),
+            follow_max_holds=int(get("FOLLOW_MAX_HOLDS", d.follow_max_holds)),
+            follow_stop_kinds=tuple(
+                k.strip()
+                for k in get("FOLLOW_STOP_KINDS", ",".join(d.follow_stop_kinds)).split(",")
+                if k.strip()
+            ),
+            scan_max=int(get("REVIEW_SCAN_MAX", d.scan_max)),
+        )
+        for name in ("sla_minutes", "session_minutes", "claim_minutes", "scan_max"):
+            if getattr(settings, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        if settings.follow_depth < 0 or settings.fraud_block_business_days < 1:
+            raise ValueError("follow_depth must be >= 0 and fraud_block_business_days >= 1")
+        return settings
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     kafka_bootstrap: str = "127.0.0.1:9092"
     redis_url: str = "redis://127.0.0.1:6379/0"
@@ -54,6 +119,7 @@ class Settings:
     kafka_sasl_username: str | None = None
     kafka_sasl_password: str | None = None
     kafka_ssl_cafile: str | None = None
+    review: ReviewSettings = field(default_factory=ReviewSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -108,6 +174,7 @@ class Settings:
                 kafka_sasl_username=optional("KAFKA_SASL_USERNAME"),
                 kafka_sasl_password=optional("KAFKA_SASL_PASSWORD"),
                 kafka_ssl_cafile=optional("KAFKA_SSL_CAFILE"),
+                review=ReviewSettings.from_env(env),
             )
         except ValueError as exc:
             raise ConfigError(f"environment: {exc}") from exc

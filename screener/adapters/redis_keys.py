@@ -79,6 +79,39 @@ class RedisKeys:
     def lock(self, name: str) -> str:
         return f"{self.prefix}lock:{name}"
 
+    # The review API's keys: users, sessions, claims, per-hold and per-user audit, and what
+    # follow-the-money did for a confirmed fraud.
+
+    def user(self, name: str) -> str:
+        """Hash: `name`, `role`, `token_sha256`, `created_at`, `disabled`."""
+        return f"{self.prefix}user:{name}"
+
+    @property
+    def users(self) -> str:
+        return f"{self.prefix}users"
+
+    def user_token(self, token_sha256: str) -> str:
+        """The user name a token (by its SHA-256) belongs to."""
+        return f"{self.prefix}user-token:{token_sha256}"
+
+    def session(self, session_sha256: str) -> str:
+        """JSON of a page login (`user`, `csrf`, `expires_at`), with the session's TTL."""
+        return f"{self.prefix}session:{session_sha256}"
+
+    def claim(self, hold_id: str) -> str:
+        """Hash `by`, `at`, `expires_at`: the officer working the hold; expires by itself."""
+        return f"{self.prefix}claim:{hold_id}"
+
+    def hold_audit(self, hold_id: str) -> str:
+        return f"{self.prefix}audit:hold:{hold_id}"
+
+    def user_audit(self, name: str) -> str:
+        return f"{self.prefix}audit:user:{name}"
+
+    def follow(self, hold_id: str) -> str:
+        """JSON: the steps follow-the-money took from this confirmed-fraud hold."""
+        return f"{self.prefix}follow:{hold_id}"
+
     def hold_script_keys(self, hold_id: str) -> list[str]:
         return [
             self.hold(hold_id),

@@ -1,0 +1,214 @@
+"""The block list (CONTRACT §4 block entries): look-ups, supervisors' changes, CSV imports.
+
+Payment systems check `EXISTS block:account:{acc}` before paying, so an entry here stops
+money at once; every change is audited with the entry before and after.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from screener.api.audit import AuditEntry
+from screener.api.auth import User
+from screener.api.errors import BadRequest, NotFound
+from screener.api.ids import ACCOUNT, check_account
+from screener.api.metrics import ApiMetrics
+from screener.api.store import ReviewStore
+
+MANUAL_RULE = "manual"
+IMPORT_RULE = "import"
+MAX_REASON = 500
+# About ten years: longer is a permanent block, which `null` already says.
+MAX_TTL_SECONDS = 10 * 366 * 86400
+MAX_IMPORT_LINES = 100_000
+# Lines per Redis transaction: large lists import without one huge MULTI blocking Redis.
+IMPORT_CHUNK = 1000
+
+
+def check_reason(reason: Any) -> str:
+    if not isinstance(reason, str) or not reason.strip():
+        raise BadRequest("reason is required text")
+    if len(reason) > MAX_REASON:
+        raise BadRequest(f"reason is at most {MAX_REASON} characters")
+    return reason.strip()
+
+
+def check_ttl(ttl: Any) -> int | None:
+    """Seconds the block lasts, or None for a block until a supervisor lifts it."""
+    if ttl is None:
+        return None
+    if isinstance(ttl, bool) or not isinstance(ttl, int):
+        raise BadRequest("ttl_seconds is a whole number of seconds or null")
+    if not 1 <= ttl <= MAX_TTL_SECONDS:
+        raise BadRequest(f"ttl_seconds must be between 1 and {MAX_TTL_SECONDS}, or null")
+    return int(ttl)
+
+
+def block_entry(
+    reason: str, rule: str, now: datetime, ttl: int | None, hold_id: str = ""
+) -> dict[str, Any]:
+    return {
+        "reason": reason,
+        "rule": rule,
+        "hold_id": hold_id,
+        "created_at": now.isoformat(),
+        "expires_at": (now + timedelta(seconds=ttl)).isoformat() if ttl else None,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ImportLine:
+    line: int
+    account: str
+    reason: str
+    ttl: int | None
+
+
+@dataclass(slots=True)
+class ParsedImport:
+    lines: list[ImportLine] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+def parse_import(text: str) -> ParsedImport:
+    """Parse `account,reason[,ttl_seconds]` lines; a header row is allowed.
+
+    Each bad line is reported with its number and why, and the good lines still count:
+    one typo in a list of a thousand accounts must not stop the other 999.
+    """
+    result = ParsedImport()
+    rows = csv.reader(io.StringIO(text))
+    for number, row in enumerate(rows, start=1):
+        if number > MAX_IMPORT_LINES:
+            result.errors.append({"line": number, "error": f"more than {MAX_IMPORT_LINES} lines"})
+            break
+        cells = [cell.strip() for cell in row]
+        if not cells or all(not cell for cell in cells) or cells[0].startswith("#"):
+            continue
+        if number == 1 and cells[0].lower() == "account":
+            continue
+        if len(cells) not in (2, 3):
+            result.errors.append({"line": number, "error": "expected account,reason[,ttl_seconds]"})
+            continue
+        account, reason = cells[0], cells[1]
+        if not ACCOUNT.fullmatch(account):
+            result.errors.append(
+                {"line": number, "error": "account is 1-64 letters, digits, '_' or '-'"}
+            )
+            continue
+        ttl: int | None = None
+        try:
+            reason = check_reason(reason)
+            if len(cells) == 3 and cells[2]:
+                if not cells[2].isdigit():
+                    raise BadRequest("ttl_seconds must be a whole number of seconds")
+                ttl = check_ttl(int(cells[2]))
+        except BadRequest as exc:
+            result.errors.append({"line": number, "error": exc.message})
+            continue
+        result.lines.append(ImportLine(number, account, reason, ttl))
+    return result
+
+
+class Blocklist:
+    def __init__(
+        self, store: ReviewStore, metrics: ApiMetrics, clock: Callable[[], datetime]
+    ) -> None:
+        self._store = store
+        self._metrics = metrics
+        self._clock = clock
+
+    async def get(self, account: str) -> dict[str, Any]:
+        entry, seconds_left = await self._store.block(check_account(account))
+        if entry is None:
+            raise NotFound(f"account {account} is not blocked")
+        return {"account": account, **entry, "ttl_seconds": seconds_left}
+
+    async def put(self, account: str, body: dict[str, Any], user: User) -> dict[str, Any]:
+        check_account(account)
+        reason = check_reason(body.get("reason"))
+        ttl = check_ttl(body.get("ttl_seconds"))
+        now = self._clock()
+        entry = block_entry(reason, MANUAL_RULE, now, ttl)
+        [previous] = await self._store.put_blocks([(account, entry, ttl)])
+        await self._store.audit(
+            [
+                AuditEntry(
+                    action="block",
+                    by=user.name,
+                    role=user.role.label,
+                    at=now,
+                    account=account,
+                    note=reason,
+                    before=previous,
+                    after=entry,
+                )
+            ]
+        )
+        self._metrics.action("block")
+        return {"account": account, **entry, "ttl_seconds": ttl}
+
+    async def delete(self, account: str, user: User, note: str = "") -> dict[str, Any]:
+        check_account(account)
+        previous = await self._store.delete_block(account)
+        if previous is None:
+            raise NotFound(f"account {account} is not blocked")
+        await self._store.audit(
+            [
+                AuditEntry(
+                    action="unblock",
+                    by=user.name,
+                    role=user.role.label,
+                    at=self._clock(),
+                    account=account,
+                    note=note,
+                    before=previous,
+                )
+            ]
+        )
+        self._metrics.action("unblock")
+        return {"account": account, "unblocked": True, "previous": previous}
+
+    async def import_csv(self, text: str, user: User, source: str) -> dict[str, Any]:
+        """Block every good line's account as a supervisor's PUT would; report bad lines."""
+        parsed = parse_import(text)
+        now = self._clock()
+        imported = 0
+        for start in range(0, len(parsed.lines), IMPORT_CHUNK):
+            chunk = parsed.lines[start : start + IMPORT_CHUNK]
+            blocks = [
+                (
+                    line.account,
+                    block_entry(f"{line.reason} [{source}]", IMPORT_RULE, now, line.ttl),
+                    line.ttl,
+                )
+                for line in chunk
+            ]
+            previous = await self._store.put_blocks(blocks)
+            await self._store.audit(
+                AuditEntry(
+                    action="block_import",
+                    by=user.name,
+                    role=user.role.label,
+                    at=now,
+                    account=account,
+                    note=f"{source}, line {line.line}",
+                    before=before,
+                    after=entry,
+                )
+                for line, (account, entry, _ttl), before in zip(
+                    chunk, blocks, previous, strict=True
+                )
+            )
+            imported += len(chunk)
+        self._metrics.action("block_import", imported)
+        return {
+            "imported": imported,
+            "errors": parsed.errors,
+            "source": source,
+        }

@@ -1,0 +1,82 @@
+"""Hold status changes to `screener.holds`, with a kafka-python producer (acks=all).
+
+The producer is blocking, so every call runs in a worker thread; it is created on first
+use, so the API starts (and answers /healthz) while Kafka is still coming up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from kafka import KafkaProducer
+
+from screener.adapters.kafka_admin import kafka_python_security
+from screener.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# An officer waits for the answer: a change Kafka has not acknowledged within this time is
+# left in the outbox, where the worker's sweeper republishes it.
+SEND_TIMEOUT_SECONDS = 10.0
+
+
+class HoldChangePublisher:
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._topic = settings.topics.holds
+        self._producer: KafkaProducer | None = None
+        self._lock = threading.Lock()
+
+    def _get(self) -> KafkaProducer:
+        with self._lock:
+            if self._producer is None:
+                self._producer = KafkaProducer(
+                    bootstrap_servers=self._settings.kafka_bootstrap,
+                    client_id="screener-review-api",
+                    acks="all",
+                    retries=5,
+                    max_block_ms=int(SEND_TIMEOUT_SECONDS * 1000),
+                    **kafka_python_security(self._settings),
+                )
+            return self._producer
+
+    async def publish(self, changes: Sequence[dict[str, Any]]) -> None:
+        """Send the changes keyed by hold id; return once Kafka acknowledged every one."""
+        if changes:
+            await asyncio.to_thread(self._send, list(changes))
+
+    def _send(self, changes: list[dict[str, Any]]) -> None:
+        producer = self._get()
+        futures = [
+            producer.send(
+                self._topic, key=change["hold_id"].encode("utf-8"), value=orjson.dumps(change)
+            )
+            for change in changes
+        ]
+        producer.flush(timeout=SEND_TIMEOUT_SECONDS)
+        for future in futures:
+            future.get(timeout=SEND_TIMEOUT_SECONDS)
+
+    async def ready(self) -> bool:
+        """True when the holds topic's metadata can be fetched from Kafka."""
+        try:
+            partitions = await asyncio.to_thread(self._partitions)
+        except Exception as exc:
+            log.warning("Kafka is not reachable: %r", exc)
+            return False
+        return bool(partitions)
+
+    def _partitions(self) -> set[int] | None:
+        result: set[int] | None = self._get().partitions_for(self._topic)
+        return result
+
+    async def close(self) -> None:
+        with self._lock:
+            producer, self._producer = self._producer, None
+        if producer is not None:
+            await asyncio.to_thread(producer.close, 5)

@@ -1,0 +1,222 @@
+"""`screener api`: the review API (CONTRACT §5) and the officers' page, in one process.
+
+`create_app` builds the aiohttp application; Redis and Kafka clients are made when it
+starts and closed when it stops, never at import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from functools import partial
+from importlib import resources
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from redis.asyncio import Redis
+
+from screener.adapters.redis_keys import RedisKeys
+from screener.api.access import SESSION_COOKIE, Gatekeeper
+from screener.api.auth import same_secret
+from screener.api.blocklist import Blocklist
+from screener.api.errors import Forbidden, ReviewError, Unauthorized
+from screener.api.handlers import (
+    PRINCIPAL,
+    ROUTES,
+    SERVICES,
+    Handler,
+    Route,
+    Services,
+    check_same_origin,
+    json_response,
+)
+from screener.api.holds import ReviewService
+from screener.api.metrics import ApiMetrics
+from screener.api.publisher import HoldChangePublisher
+from screener.api.store import ReviewStore
+from screener.settings import Settings, load_rules
+
+log = logging.getLogger(__name__)
+
+METRICS = web.AppKey("metrics", ApiMetrics)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "X-CSRF-Token"
+# CSV imports of block lists are the largest bodies: 100,000 lines fit in 8 MiB.
+MAX_BODY_BYTES = 8 * 1024 * 1024
+# The page loads only its own files and talks only to its own origin.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def web_root() -> Path:
+    return Path(str(resources.files("screener").joinpath("web")))
+
+
+def create_app(
+    settings: Settings,
+    clock: Callable[[], datetime] = utc_now,
+    zone: ZoneInfo | None = None,
+) -> web.Application:
+    """The review app. `zone` (for business days) defaults to the rules file's time zone."""
+    if zone is None:
+        zone = load_rules(settings.rules_file).mrp.zone
+    metrics = ApiMetrics()
+    app = web.Application(
+        middlewares=[_count_requests, _security_headers, _errors_as_json, _authenticate],
+        client_max_size=MAX_BODY_BYTES,
+    )
+    app[METRICS] = metrics
+    app.cleanup_ctx.append(partial(_clients, settings, clock, zone, metrics))
+    for route in ROUTES:
+        app.router.add_route(route.method, route.path, _guarded(route))
+    app.router.add_static("/static/", web_root(), show_index=False, follow_symlinks=False)
+    return app
+
+
+async def _clients(
+    settings: Settings,
+    clock: Callable[[], datetime],
+    zone: ZoneInfo,
+    metrics: ApiMetrics,
+    app: web.Application,
+) -> AsyncIterator[None]:
+    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    store = ReviewStore(redis, RedisKeys(settings.redis_prefix))
+    publisher = HoldChangePublisher(settings)
+    app[SERVICES] = Services(
+        settings=settings,
+        store=store,
+        review=ReviewService(store, publisher, settings.review, metrics, zone, clock),
+        blocklist=Blocklist(store, metrics, clock),
+        gatekeeper=Gatekeeper(store, settings.review.session_minutes, clock),
+        publisher=publisher,
+        metrics=metrics,
+        web_root=web_root(),
+        clock=clock,
+    )
+    yield
+    await publisher.close()
+    await redis.aclose()
+
+
+def _guarded(route: Route) -> Handler:
+    """The handler behind its role check: 403 before the handler looks at anything."""
+    if route.role is None:
+        return route.handler
+    least = route.role
+
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        principal = request.get(PRINCIPAL)
+        if principal is None:
+            raise Unauthorized("a valid token is required")
+        if not principal.user.may(least):
+            raise Forbidden(f"this needs the {least.label} role")
+        return await route.handler(request)
+
+    return guarded
+
+
+@web.middleware
+async def _authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every /api/ call (and logout) needs a Bearer token or the page's session cookie.
+
+    A cookie is sent by the browser on its own, so a state-changing call that relies on
+    one must also carry the session's CSRF token in a header, which only the page's own
+    scripts can read. SameSite=Strict already keeps the cookie off cross-site requests;
+    the header check holds even where a browser ignores SameSite.
+    """
+    if not (request.path.startswith("/api/") or request.path == "/logout"):
+        return await handler(request)
+    gatekeeper = request.app[SERVICES].gatekeeper
+    authorization = request.headers.get("Authorization", "")
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer":
+            raise Unauthorized("use Authorization: Bearer <token>")
+        principal = await gatekeeper.by_token(token.strip())
+    elif SESSION_COOKIE in request.cookies:
+        principal = await gatekeeper.by_session(request.cookies[SESSION_COOKIE])
+        if request.method not in SAFE_METHODS:
+            check_same_origin(request)
+            if not same_secret(request.headers.get(CSRF_HEADER, ""), principal.csrf):
+                raise Forbidden(f"the {CSRF_HEADER} header is missing or wrong")
+    else:
+        raise Unauthorized("a valid token is required")
+    request[PRINCIPAL] = principal
+    return await handler(request)
+
+
+@web.middleware
+async def _errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ReviewError as exc:
+        return json_response({"error": exc.code, "message": exc.message}, exc.status)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        response = json_response(
+            {"error": exc.reason.lower().replace(" ", "_"), "message": exc.reason}, exc.status
+        )
+        if "Allow" in exc.headers:
+            response.headers["Allow"] = exc.headers["Allow"]
+        return response
+    except Exception:
+        log.exception("%s %s failed", request.method, request.path)
+        return json_response({"error": "internal_error", "message": "internal error"}, 500)
+
+
+@web.middleware
+async def _security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    if not request.path.startswith("/static/"):
+        # Holds and tokens must not linger in shared or browser caches.
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@web.middleware
+async def _count_requests(request: web.Request, handler: Handler) -> web.StreamResponse:
+    metrics = request.app[METRICS]
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    finally:
+        resource = request.match_info.route.resource
+        route = resource.canonical if resource is not None else "unmatched"
+        metrics.requests.labels(route=route, method=request.method, status=str(status)).inc()
+        metrics.latency.labels(route=route).observe(time.perf_counter() - started)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Serve the review API (CONTRACT §5) and the officers' page."
+    parser.add_argument("--host", help="address to listen on (SCREENER_API_HOST)")
+    parser.add_argument("--port", type=int, help="port to listen on (SCREENER_API_PORT)")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    app = create_app(settings)
+    host = args.host or settings.review.host
+    port = args.port or settings.api_port
+    log.info("review API and page on http://%s:%d/", host, port)
+    web.run_app(app, host=host, port=port, print=None)
+    return 0
