@@ -16,6 +16,7 @@ from screener.domain.decision import RuleHit
 from screener.domain.events import LoanApproval, ScreenedEvent, Transfer
 from screener.domain.rules import (
     blocklisted_receiver,
+    blocklisted_sender,
     borrower_age,
     cashout_abroad,
     cooling_period,
@@ -87,6 +88,12 @@ RULES: tuple[RuleSpec, ...] = (
         event_types=(Transfer,),
         parse_settings=blocklisted_receiver.parse_settings,
         evaluate=blocklisted_receiver.evaluate,
+    ),
+    RuleSpec(
+        rule_id=blocklisted_sender.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=blocklisted_sender.parse_settings,
+        evaluate=blocklisted_sender.evaluate,
     ),
     RuleSpec(
         rule_id=dropper_fan_in.RULE_ID,

@@ -41,23 +41,31 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     account = context.receiver_account
     if account is None or not account.blocked:
         return None
+    side = Message(en="Receiving account", ru="Счёт получателя", kk="Алушының шоты")
+    return blocked_account_hit(RULE_ID, account.account, side, settings)
+
+
+def blocked_account_hit(rule: str, account: str, side: Message, settings: Settings) -> RuleHit:
+    """The hit for a payment touching a blocked account; `side` names which account it is."""
     if settings.verdict is Verdict.BLOCK:
-        action = ("The payment is refused.", "Платёж отклонён.", "Төлем қабылданбады.")
+        action = Message(
+            en="The payment is refused.", ru="Платёж отклонён.", kk="Төлем қабылданбады."
+        )
     else:
-        action = (
-            "The payment waits for a fraud officer.",
-            "Платёж ждёт решения специалиста по мошенничеству.",
-            "Төлем алаяқтыққа қарсы маманның шешімін күтеді.",
+        action = Message(
+            en="The payment waits for a fraud officer.",
+            ru="Платёж ждёт решения специалиста по мошенничеству.",
+            kk="Төлем алаяқтыққа қарсы маманның шешімін күтеді.",
         )
     return RuleHit(
-        rule=RULE_ID,
+        rule=rule,
         score=settings.score,
         min_verdict=settings.verdict,
         shadow=settings.mode is RuleMode.SHADOW,
         message=Message(
-            en=f"Receiving account {account.account} is on the block list. {action[0]}",
-            ru=f"Счёт получателя {account.account} в списке блокировки. {action[1]}",
-            kk=f"Алушының {account.account} шоты бұғаттау тізімінде. {action[2]}",
+            en=f"{side.en} {account} is on the block list. {action.en}",
+            ru=f"{side.ru} {account} в списке блокировки. {action.ru}",
+            kk=f"{side.kk} ({account}) бұғаттау тізімінде. {action.kk}",
         ),
-        measured={"account": account.account, "blocked": True, "verdict": settings.verdict.label},
+        measured={"account": account, "blocked": True, "verdict": settings.verdict.label},
     )

@@ -64,3 +64,26 @@ def test_shadow_mode_reports_but_does_not_block() -> None:
     hit = blocklisted_receiver.evaluate(transfer(), context(receiver=LISTED), shadow(RULE))
     outcome = decided(hit)
     assert outcome.verdict is Verdict.ALLOW and [h.rule for h in outcome.shadow_reasons] == [RULE]
+
+
+def test_a_blocked_sending_account_cannot_forward_money() -> None:
+    from screener.boundary import decode_event
+    from screener.domain.accounts import AccountActivity
+    from screener.domain.context import ScreeningContext
+    from screener.domain.history import CustomerHistory
+    from screener.domain.rules import blocklisted_sender
+    from screener.settings import load_rules
+    from tests import factories
+
+    config = load_rules()
+    raw = factories.transfer()
+    transfer = decode_event("transfers", factories.encode(raw))
+    assert not isinstance(transfer, type(None))
+    settings = config.settings_for("blocklisted_sender")
+    blocked = AccountActivity(raw["sender_account"], blocked=True)
+    context = ScreeningContext(CustomerHistory(), config.mrp, sender_account=blocked)
+    hit = blocklisted_sender.evaluate(transfer, context, settings)  # type: ignore[arg-type]
+    assert hit is not None and hit.min_verdict.label == "block"
+    assert raw["sender_account"] in hit.message.kk and "Sending" in hit.message.en
+    free = ScreeningContext(CustomerHistory(), config.mrp, sender_account=AccountActivity("x"))
+    assert blocklisted_sender.evaluate(transfer, free, settings) is None  # type: ignore[arg-type]
