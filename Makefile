@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install lint format test unit integration demo bench dev-up dev-down clean
+.PHONY: help install lint format test unit integration demo demo-stop bench dev-up dev-down clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -41,8 +41,11 @@ test: install ## everything: starts real Kafka and Redis, runs unit and integrat
 	sh deploy/dev/install-chromium.sh
 	$(BIN)/pytest tests -ra
 
-demo: install ## start Kafka, Redis and the worker, play scam scenarios, show what was held
+demo: install ## start Kafka, Redis, the worker and the API; play traffic with scams; show what was held
 	$(BIN)/python -m screener.demo
+
+demo-stop: ## stop the worker and the API that `make demo` left running
+	$(BIN)/python -m screener.demo stop
 
 bench: install ## worker throughput and latency on local Kafka and Redis; writes BENCHMARKS.md
 	$(BIN)/python -m screener.bench

@@ -1,261 +1,219 @@
-"""`make demo`: local Kafka and Redis, a worker, a short scam evening, and what was held.
+"""`make demo`: everything running locally, a few minutes of realistic traffic with scams,
+a summary of what the screener caught, and the officers' page with a demo token.
 
-Plays a handful of events that show the cooling period at work: the "1414" evening from the
-first seed article (a code from 1414, a login from a new device, a 9,000,000 KZT online
-loan), a loan signed almost a day ago whose hold lifts by itself a few seconds later, loans
-that pass, and one malformed event that goes to the dead-letter topic.
+Starts local Kafka and Redis (`screener dev up`), a worker and the review API as background
+processes (stopped by `make demo-stop`), plays generated traffic (`screener generate`: a
+synthetic population's everyday payments, loans and logins, with labelled scams on top) at a
+steady rate, waits for every decision, and prints what was held and why.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
-import uuid
-from datetime import date, datetime, timedelta, timezone
+import urllib.request
+from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import redis
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaConsumer
 
 from screener import devinfra
-from screener.adapters.kafka_admin import ensure_topics
-from screener.domain.identifiers import make_iin, make_kz_iban
 from screener.settings import Settings
+from screener.traffic.events import ALMATY
+from screener.traffic.generate import TrafficSpec, generate_traffic
+from screener.traffic.sinks import send_to_kafka
 
-ALMATY = timezone(timedelta(hours=5))
+SCREENED = ("transfers", "loans")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m screener.demo", description=__doc__)
+    parser.add_argument("--customers", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=50, help="events per second")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+
     endpoints = devinfra.up()
-    for name, value in endpoints.items():
-        print(f"{name}={value}")
-    run = uuid.uuid4().hex[:6]
-    env = {**os.environ, **endpoints, "SCREENER_CONSUMER_GROUP": f"screener-demo-{run}"}
+    env = {**os.environ, **endpoints, "SCREENER_CONSUMER_GROUP": "screener-demo"}
     settings = Settings.from_env(env)
-    ensure_topics(settings)
+    stop_background(quiet=True)
+    logs = run_dir()
+    worker = start(["worker"], env, logs / "worker.log")
+    api = start(["api"], env, logs / "api.log")
+    officer = add_user("demo-officer", "officer", env)
+    supervisor = add_user("demo-supervisor", "supervisor", env)
 
-    log_path = Path("artifacts") / "demo-worker.log"
-    log_path.parent.mkdir(exist_ok=True)
-    with open(log_path, "ab") as log:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "screener.cli", "worker"], env=env, stdout=log, stderr=log
-        )
-    try:
-        events = _scenario()
-        _play(settings, events)
-        decisions, changes, dead = _collect(settings, events, wait_seconds=60)
-        _report(settings, events, decisions, changes, dead)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-    print(f"\nWorker log: {log_path}. Stop Kafka and Redis with: .venv/bin/screener dev down")
+    # Yesterday and today in Almaty, so the cooling-period holds of the evening still wait.
+    first_day = (datetime.now(ALMATY) - timedelta(days=1)).date()
+    traffic = generate_traffic(
+        TrafficSpec(seed=args.seed, customers=args.customers, days=2, first_day=first_day)
+    )
+    screened = [event for topic, event in traffic.records if topic in SCREENED]
+    minutes = len(traffic.records) / args.rate / 60
+    print(f"\nPlaying {len(traffic.records):,} events at {args.rate:g}/s (~{minutes:.1f} min)…")
+    consumer = decisions_consumer(settings)
+    send_to_kafka(traffic.records, settings, args.rate)
+    decisions = collect(consumer, {e["event_id"] for e in screened}, deadline_seconds=120)
+
+    report(traffic.records, traffic.labels, decisions)
+    wait_for_page(settings.api_port)
+    print(
+        f"\nOfficers' page: http://127.0.0.1:{settings.api_port}/\n"
+        f"  officer token:    {officer}\n"
+        f"  supervisor token: {supervisor}\n"
+        f"Worker and API keep running (logs in {logs}); stop them with `make demo-stop`,\n"
+        f"and Kafka and Redis with `.venv/bin/screener dev down`."
+    )
+    if worker.poll() is not None or api.poll() is not None:
+        print("warning: the worker or the API exited; see their logs", file=sys.stderr)
+        return 1
     return 0
 
 
-def _scenario() -> list[tuple[str, str, dict[str, Any]]]:
-    """(topic role, label, event) in the order a bank would publish them."""
-    now = datetime.now(ALMATY).replace(microsecond=0)
-    victim = _iin(date(1979, 4, 12), "M")
-    neighbour = _iin(date(1990, 9, 1), "F")
-    late_signer = _iin(date(1985, 1, 20), "M")
-
-    def event(kind: str, customer: str, at: datetime, **fields: Any) -> dict[str, Any]:
-        return {
-            "event_id": f"demo-{uuid.uuid4().hex[:12]}",
-            "type": kind,
-            "customer_id": customer,
-            "occurred_at": at.isoformat(),
-            **fields,
-        }
-
-    almost_a_day_ago = now - timedelta(hours=24) + timedelta(seconds=8)
-    return [
-        ("customer_events", "1414 code sent", event("sms_code_sent", victim, now, source="1414")),
-        (
-            "customer_events",
-            "login, new device",
-            event("login", victim, now, new_device=True, device_id="android-unknown"),
-        ),
-        (
-            "loans",
-            "9,000,000 KZT online loan (1414 evening)",
-            event(
-                "loan_approval",
-                victim,
-                now,
-                loan_id="L-9M",
-                amount="9000000.00",
-                lender_kind="bank",
-                channel="online",
-                product="consumer",
-            ),
-        ),
-        (
-            "loans",
-            "700,000 KZT online loan signed ~24 h ago",
-            event(
-                "loan_approval",
-                late_signer,
-                now,
-                loan_id="L-700K",
-                amount="700000",
-                lender_kind="bank",
-                channel="online",
-                contract_signed_at=almost_a_day_ago.isoformat(),
-            ),
-        ),
-        (
-            "loans",
-            "2,000,000 KZT mortgage in a branch",
-            event(
-                "loan_approval",
-                neighbour,
-                now,
-                loan_id="L-MORT",
-                amount="2000000",
-                lender_kind="bank",
-                channel="branch",
-                product="mortgage",
-                secured=True,
-            ),
-        ),
-        (
-            "loans",
-            "200,000 KZT online MFO microcredit",
-            event(
-                "loan_approval",
-                neighbour,
-                now,
-                loan_id="L-200K",
-                amount="200000",
-                lender_kind="mfo",
-                channel="online",
-            ),
-        ),
-        (
-            "transfers",
-            "rent to a landlord",
-            event(
-                "transfer",
-                neighbour,
-                now,
-                sender_account=make_kz_iban("601", "0000000000077"),
-                receiver_account=make_kz_iban("722", "S000012345678"),
-                amount="250000",
-                channel="mobile",
-            ),
-        ),
-        (
-            "transfers",
-            "malformed: bad IIN check digit",
-            event(
-                "transfer",
-                "850503300128",
-                now,
-                sender_account="KZ18722S000012345678",
-                receiver_account="KZ31601A000000000001",
-                amount="1000",
-                channel="web",
-            ),
-        ),
-    ]
+def run_dir() -> Path:
+    path = Path(os.environ.get("SCREENER_DEV_HOME", Path.home() / ".cache/screener/dev")) / "demo"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
-def _iin(birth: date, sex: Literal["M", "F"]) -> str:
-    """A valid IIN; about one serial in eleven has no check digit, so try the next."""
-    for serial in range(1, 100):
+def start(command: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "screener.cli", *command],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # outlives `make demo`
+        )
+    (run_dir() / f"{command[0]}.pid").write_text(str(process.pid))
+    return process
+
+
+def stop_background(quiet: bool = False) -> None:
+    """Stop the demo's worker and API started by an earlier `make demo`."""
+    for pid_file in run_dir().glob("*.pid"):
         try:
-            return make_iin(birth, sex, serial)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: some serial below 100 has a check digit")
+            group = int(pid_file.read_text())
+            os.killpg(group, signal.SIGTERM)
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                time.sleep(0.2)
+                os.killpg(group, 0)  # raises ProcessLookupError once it is gone
+            os.killpg(group, signal.SIGKILL)  # a worker stuck in shutdown
+        except (ProcessLookupError, ValueError):
+            pass
+        if not quiet:
+            print(f"stopped the demo {pid_file.stem}")
+        pid_file.unlink()
 
 
-def _play(settings: Settings, events: list[tuple[str, str, dict[str, Any]]]) -> None:
-    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
-    for role, _, event in events:
-        topic = getattr(settings.topics, role)
-        producer.send(topic, key=event["customer_id"].encode(), value=json.dumps(event).encode())
-    producer.flush()
-    producer.close()
-    print(f"\nPlayed {len(events)} events.")
+def add_user(name: str, role: str, env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "screener.cli",
+            "users",
+            "add",
+            f"{name}-{int(time.time())}",
+            "--role",
+            role,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip().splitlines()[-1]
 
 
-def _collect(
-    settings: Settings, events: list[tuple[str, str, dict[str, Any]]], wait_seconds: float
-) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    topics = settings.topics
+def decisions_consumer(settings: Settings) -> KafkaConsumer:
     consumer = KafkaConsumer(
-        topics.decisions,
-        topics.holds,
-        topics.dlq,
+        settings.topics.decisions,
         bootstrap_servers=settings.kafka_bootstrap,
         auto_offset_reset="latest",
         group_id=None,
         enable_auto_commit=False,
     )
-    consumer.poll(timeout_ms=1000)
-    consumer.seek_to_beginning()
-    ids = {event["event_id"] for _, _, event in events}
-    screened = {e["event_id"] for role, _, e in events if role != "customer_events"}
+    while not consumer.assignment():  # position at the end before anything is played
+        consumer.poll(timeout_ms=200)
+    return consumer
+
+
+def collect(
+    consumer: KafkaConsumer, wanted: set[str], deadline_seconds: float
+) -> dict[str, dict[str, Any]]:
     decisions: dict[str, dict[str, Any]] = {}
-    changes: list[dict[str, Any]] = []
-    dead: list[dict[str, Any]] = []
-    deadline = time.monotonic() + wait_seconds
-    print("Waiting for decisions and for the short hold to lift by itself…")
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + deadline_seconds
+    while len(decisions) < len(wanted) and time.monotonic() < deadline:
         for batch in consumer.poll(timeout_ms=500).values():
             for record in batch:
-                value = json.loads(record.value)
-                if record.topic == topics.decisions and value["event_id"] in ids:
-                    decisions[value["event_id"]] = value
-                elif record.topic == topics.holds and value["hold_id"] in ids:
-                    changes.append(value)
-                elif record.topic == topics.dlq and any(i in value["value"] for i in ids):
-                    dead.append(value)
-        released = any(change["status"] == "released" for change in changes)
-        if released and len(decisions) + len(dead) >= len(screened):
-            break
+                decision = json.loads(record.value)
+                if decision["event_id"] in wanted:
+                    decisions[decision["event_id"]] = decision
     consumer.close()
-    return decisions, changes, dead
+    return decisions
 
 
-def _report(
-    settings: Settings,
-    events: list[tuple[str, str, dict[str, Any]]],
+def report(
+    records: list[tuple[str, dict[str, Any]]],
+    labels: list[dict[str, Any]],
     decisions: dict[str, dict[str, Any]],
-    changes: list[dict[str, Any]],
-    dead: list[dict[str, Any]],
 ) -> None:
-    print(f"\n{'event':<44} {'verdict':<8} {'hold until / reason'}")
-    for role, label, event in events:
-        if role == "customer_events":
-            print(f"{label:<44} {'-':<8} (remembered, no decision)")
-            continue
-        decision = decisions.get(event["event_id"])
-        if decision is None:
-            letter = next((d for d in dead if event["event_id"] in d["value"]), None)
-            print(f"{label:<44} {'DLQ' if letter else '?':<8} {letter['error'] if letter else ''}")
-            continue
-        until = decision["hold_until"] or ""
-        print(f"{label:<44} {decision['verdict']:<8} {until}")
-        for reason in decision["reasons"]:
-            print(f"{'':<53}{reason['message']['en']}")
-    print("\nHold status changes on screener.holds:")
-    for change in changes:
-        print(
-            f"  {change['changed_at']}  {change['hold_id']}  "
-            f"{change['previous_status'] or '-'} -> {change['status']}  by {change['changed_by']}"
-        )
-    client = redis.Redis.from_url(settings.redis_url)
-    open_holds = int(client.zcard(f"{settings.redis_prefix}holds:open"))  # type: ignore[arg-type]
-    print(f"\nOpen holds in Redis ({settings.redis_prefix}holds:open): {open_holds}")
-    print("The officers' review page arrives with the review API (issue 4).")
+    by_topic = Counter(topic for topic, _ in records)
+    verdicts = Counter(d["verdict"] for d in decisions.values())
+    rules = Counter(
+        reason["rule"]
+        for d in decisions.values()
+        if d["verdict"] != "allow"
+        for reason in d["reasons"]
+    )
+    screened = sum(by_topic[t] for t in SCREENED)
+    print(f"\n{'events':<28}{sum(by_topic.values()):>8,}")
+    for topic, count in sorted(by_topic.items()):
+        print(f"  {topic:<26}{count:>8,}")
+    print(f"{'decisions':<28}{len(decisions):>8,}  (of {screened:,} transfers and loans)")
+    for verdict in ("allow", "hold", "block"):
+        print(f"  {verdict:<26}{verdicts[verdict]:>8,}")
+    print("\nheld or blocked, by rule (a decision can have several reasons)")
+    for rule, count in rules.most_common():
+        print(f"  {rule:<26}{count:>8,}")
+
+    instances: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for label in labels:
+        if label["is_fraud"]:
+            instances.setdefault((label["scenario"], label["instance"]), []).append(label)
+    print(f"\n{'scam scenario':<28}{'caught':>8}{'missed':>8}")
+    caught_by_scenario: Counter[str] = Counter()
+    missed_by_scenario: Counter[str] = Counter()
+    for (scenario, _), tagged in sorted(instances.items()):
+        to_stop = [t["event_id"] for t in tagged if t["should_stop"]]
+        stopped = [e for e in to_stop if decisions.get(e, {}).get("verdict") in ("hold", "block")]
+        (caught_by_scenario if stopped else missed_by_scenario)[scenario] += 1
+    for scenario in sorted(set(caught_by_scenario) | set(missed_by_scenario)):
+        print(f"  {scenario:<26}{caught_by_scenario[scenario]:>8}{missed_by_scenario[scenario]:>8}")
+    print("  (caught: at least one of the scam's payments or loans was held or blocked)")
+
+
+def wait_for_page(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["stop"]:
+        stop_background()
+        sys.exit(0)
     sys.exit(main())

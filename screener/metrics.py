@@ -55,3 +55,7 @@ CONFIG_RELOAD_FAILURES = Counter(
     "Rules files that failed validation on reload (the previous rules stay in force)",
 )
 CONFIG_VERSION = Gauge("screener_config_info", "The rules configuration in force", ["version"])
+STATE_DECODE_ERRORS = Counter(
+    "screener_state_decode_errors_total",
+    "Stored histories and account flows that could not be read and were left out",
+)

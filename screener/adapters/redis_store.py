@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
 import orjson
 from redis.asyncio import Redis
 
+from screener import metrics
 from screener.adapters.redis_keys import (
     STATUS_HELD,
     STATUS_RELEASED,
@@ -19,6 +21,34 @@ from screener.adapters.redis_keys import (
 from screener.domain.accounts import AccountActivity, Flow
 from screener.domain.history import CustomerHistory
 from screener.service import BatchWrites, Loaded
+
+log = logging.getLogger(__name__)
+
+
+def _history_or_empty(customer_id: str, raw: bytes) -> CustomerHistory:
+    """A stored history, or an empty one when it cannot be read (written by an older
+    version, or damaged): one customer's state must never stall the whole stream."""
+    try:
+        data = orjson.loads(raw)
+        if not isinstance(data, dict):
+            raise ValueError(f"expected an object, got {type(data).__name__}")
+        return CustomerHistory.from_dict(data)
+    except (ValueError, KeyError, TypeError) as exc:
+        metrics.STATE_DECODE_ERRORS.inc()
+        log.warning("unreadable history of customer %s, starting afresh: %s", customer_id, exc)
+        return CustomerHistory()
+
+
+def _flows(account: str, members: list[bytes]) -> tuple[Flow, ...]:
+    """The readable flows of an account; an unreadable member is skipped and counted."""
+    flows = []
+    for member in members:
+        try:
+            flows.append(Flow.decode(member))
+        except ValueError:
+            metrics.STATE_DECODE_ERRORS.inc()
+            log.warning("unreadable flow of account %s skipped", account)
+    return tuple(flows)
 
 
 class RedisScreeningStore:
@@ -63,7 +93,7 @@ class RedisScreeningStore:
             if raw is not None
         }
         histories = {
-            customer_id: CustomerHistory.from_dict(orjson.loads(raw))
+            customer_id: _history_or_empty(customer_id, raw)
             for customer_id, raw in zip(customer_ids, history_values, strict=False)
             if raw is not None
         }
@@ -76,8 +106,8 @@ class RedisScreeningStore:
             inbound, outbound, (opened_at, holder_id), blocked = rest[4 * index : 4 * index + 4]
             activities[account] = AccountActivity(
                 account=account,
-                inbound=tuple(Flow.from_dict(orjson.loads(m)) for m in inbound),
-                outbound=tuple(Flow.from_dict(orjson.loads(m)) for m in outbound),
+                inbound=_flows(account, inbound),
+                outbound=_flows(account, outbound),
                 opened_at=float(opened_at) if opened_at else None,
                 holder_id=holder_id.decode() if holder_id else None,
                 blocked=bool(blocked),
@@ -128,7 +158,7 @@ class RedisScreeningStore:
     def _add_flows(self, pipe: Any, key: str, flows: list[Flow]) -> None:
         """Add flows (one member per transfer, so a redelivery adds nothing) and trim to the
         retention window and size, measured from the newest flow's event time."""
-        pipe.zadd(key, {orjson.dumps(flow.as_dict()): flow.at for flow in flows})
+        pipe.zadd(key, {flow.encode(): flow.at for flow in flows})
         newest = max(flow.at for flow in flows)
         pipe.zremrangebyscore(key, "-inf", f"({newest - self._account_keep}")
         pipe.zremrangebyrank(key, 0, -self._account_max_flows - 1)

@@ -229,12 +229,12 @@ class ReviewStore:
 
     async def inbound(self, account: str) -> list[Flow]:
         members = await self._redis.zrange(self._keys.account_inbound(account), 0, -1)
-        return [Flow.from_dict(orjson.loads(m)) for m in members]
+        return [Flow.decode(m) for m in members]
 
     async def outbound(self, account: str, start: float = 0.0, end: float = 1e12) -> list[Flow]:
         """Money out of an account with `start <= at <= end` (event time), oldest first."""
         members = await self._redis.zrangebyscore(self._keys.account_outbound(account), start, end)
-        return [Flow.from_dict(orjson.loads(m)) for m in members]
+        return [Flow.decode(m) for m in members]
 
     async def account_info(self, account: str) -> dict[str, str]:
         info = await self._redis.hgetall(self._keys.account_info(account))  # type: ignore[misc]

@@ -9,19 +9,22 @@ event); this module only reads them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import NamedTuple
+
+import orjson
 
 from screener.domain.events import Transfer
 
 
-@dataclass(frozen=True, slots=True)
-class Flow:
+class Flow(NamedTuple):
     """One transfer into or out of an account.
 
     `party` is the customer on the other side where known: for money in, the sender's
     IIN/BIN; for money out, the receiver's. `counterparty` is the other account.
+    A named tuple, not a dataclass: a busy account has hundreds of flows, read for every
+    payment to it, and tuples are several times cheaper to build.
     """
 
     event_id: str
@@ -32,28 +35,17 @@ class Flow:
     receiver_kind: str = "unknown"
     receiver_country: str = "KZ"
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "event_id": self.event_id,
-            "at": self.at,
-            "amount_minor": self.amount_minor,
-            "counterparty": self.counterparty,
-            "party": self.party,
-            "receiver_kind": self.receiver_kind,
-            "receiver_country": self.receiver_country,
-        }
+    def encode(self) -> bytes:
+        """As stored: a JSON array in field order (one sorted-set member per transfer)."""
+        return orjson.dumps(tuple(self))  # orjson writes plain tuples, not NamedTuples
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Flow:
-        return cls(
-            event_id=data["event_id"],
-            at=float(data["at"]),
-            amount_minor=int(data["amount_minor"]),
-            counterparty=data["counterparty"],
-            party=data.get("party"),
-            receiver_kind=data.get("receiver_kind", "unknown"),
-            receiver_country=data.get("receiver_country", "KZ"),
-        )
+    def decode(cls, raw: bytes | str) -> Flow:
+        """Read a stored flow; ValueError when it is not one (another version's format)."""
+        fields = orjson.loads(raw)
+        if not isinstance(fields, list) or not 4 <= len(fields) <= 7:
+            raise ValueError("not a stored flow")
+        return cls(*fields)
 
 
 def inbound_flow(transfer: Transfer) -> Flow:

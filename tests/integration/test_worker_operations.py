@@ -44,6 +44,12 @@ def test_the_worker_exposes_throughput_verdicts_rules_latency_and_dead_letters(
         and bool(deployment.decisions_for(held["event_id"]))
         and bool(deployment.outputs.get("dlq")),
     )
+    # The batch's time is observed after its decisions are published: wait for it.
+    deployment.wait_for(
+        "the batch to be timed",
+        lambda: metric(deployment.scrape_metrics(worker), "screener_batch_processing_seconds_count")
+        >= 1,
+    )
     page = deployment.scrape_metrics(worker)
     topics = deployment.settings.topics
     assert metric(page, "screener_events_consumed_total", topic=topics.loans) == 1
