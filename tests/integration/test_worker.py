@@ -190,3 +190,21 @@ def test_timed_holds_are_released_exactly_once_by_two_workers(
         key = f"{deployment.prefix}hold:{loan['event_id']}"
         assert deployment.redis.hget(key, "status") == b"released"
         assert deployment.redis.zscore(f"{deployment.prefix}holds:open", loan["event_id"]) is None
+
+
+def test_unreadable_stored_state_is_left_out_and_screening_goes_on(deployment: Deployment) -> None:
+    transfer = factories.transfer()
+    prefix = deployment.prefix
+    # A history and a flow in a format this version cannot read (an older one, or damage).
+    deployment.redis.set(f"{prefix}customer:{transfer['customer_id']}:history", b"[1, 2, 3]")
+    deployment.redis.zadd(
+        f"{prefix}account:{transfer['receiver_account']}:in", {b'{"event_id": "old"}': 1.0}
+    )
+    deployment.start_worker()
+    deployment.send("transfers", transfer)
+    deployment.wait_for(
+        "its decision", lambda: bool(deployment.decisions_for(transfer["event_id"]))
+    )
+    assert deployment.decisions_for(transfer["event_id"])[0]["verdict"] == "allow"
+    history = deployment.redis.get(f"{prefix}customer:{transfer['customer_id']}:history")
+    assert history is not None and transfer["event_id"].encode() in history
