@@ -1,0 +1,461 @@
+"""Labelled scams (DOMAIN §2), played on top of everyday life.
+
+Each scenario adds the events one scam produces at the bank, in the order and rhythm the
+seed articles describe, and tags every event it adds: `is_fraud` for all of them,
+`should_stop` for the transfers and loans the bank should hold or refuse (every one that
+moves money towards the scammers, including those no rule could reasonably catch, so
+recall is measured against the ideal). Victims keep their everyday activity around it.
+
+The registry `SCENARIOS` is the one list of scenario names.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Protocol
+
+from screener.domain.identifiers import make_kz_iban
+from screener.traffic.events import (
+    ALMATY,
+    Tag,
+    TrafficStream,
+    kzt,
+    log_uniform,
+    rounded,
+    whole_kzt,
+)
+from screener.traffic.population import Payee, Payer, Person, Population, foreign_iban
+
+_BROKER_COUNTRIES = (("CY", 24), ("GB", 18), ("AE", 19), ("SC", 24))
+
+
+class Tagger(Protocol):
+    """Tags one scenario instance's events: `tag("online_loan", stop=True)`."""
+
+    def __call__(self, role: str, stop: bool = False) -> Tag: ...
+
+
+@dataclass
+class ScenarioContext:
+    """What a scenario draws on: the stream, the population, randomness, the time window."""
+
+    stream: TrafficStream
+    pop: Population
+    rng: random.Random
+    start: datetime  # local midnight of the first day
+    end: datetime  # local midnight after the last day
+    _victims: list[Person] = field(default_factory=list)
+    _mules: list[Person] = field(default_factory=list)
+    _opened: set[str] = field(default_factory=set)  # mule accounts already announced
+
+    def victim(self, min_age: int = 18) -> Person:
+        """A person not yet scammed in this traffic (people are reused once all were)."""
+        if not self._victims:
+            self._victims = list(self.pop.people)
+            self.rng.shuffle(self._victims)
+        day = self.start.date()
+        for index in range(len(self._victims) - 1, -1, -1):
+            if self._victims[index].age_on(day) >= min_age:
+                return self._victims.pop(index)
+        return self._victims.pop()
+
+    def mule(self) -> Person:
+        """A dropper, each used by as few scams as the pool allows."""
+        if not self._mules:
+            self._mules = list(self.pop.mules)
+            self.rng.shuffle(self._mules)
+        return self._mules.pop()
+
+    def announce_mule_account(self, mule: Person, first_use: datetime, tag: Tagger) -> None:
+        """The dropper's bank saw the account opened days before it was first used (once);
+        within the traffic's window, so the screener can know the account is young."""
+        if mule.account in self._opened:
+            return
+        self._opened.add(mule.account)
+        opened = first_use - timedelta(days=self.rng.uniform(1, 5))
+        if opened < self.start:
+            opened = self.start + (first_use - self.start) * self.rng.uniform(0.1, 0.6)
+        self.stream.customer_event(
+            opened, mule.iin, "account_opened", tag("dropper_account_opened"), account=mule.account
+        )
+
+    def other_bank_account(self) -> Payee:
+        """An account at some bank, of a holder the sending bank does not know."""
+        bank = self.rng.choice(self.pop.banks)
+        return Payee(make_kz_iban(bank.code, self.rng.randrange(10**13)), "person", "KZ", bank.bic)
+
+    def money_mule_payee(self, first_use: datetime, tag: Tagger) -> tuple[Payee, Person | None]:
+        """Where stolen money is sent: one of our droppers, or an account elsewhere."""
+        if self.rng.random() < 0.5:
+            mule = self.mule()
+            self.announce_mule_account(mule, first_use, tag)
+            return mule.payee, mule
+        return self.other_bank_account(), None
+
+    def cash_out_payee(self) -> Payee:
+        """Where a dropper forwards money: a crypto exchange or an account abroad."""
+        if self.rng.random() < 0.5:
+            return self.rng.choice(self.pop.crypto_exchanges).payee
+        abroad = [p for p in self.pop.foreign_payees if p.country in _MULE_COUNTRIES]
+        return self.rng.choice(abroad)
+
+    def broker_payee(self) -> Payee:
+        """A fake investment platform: a crypto exchange, or a 'broker' abroad."""
+        if self.rng.random() < 0.5:
+            return self.rng.choice(self.pop.crypto_exchanges).payee
+        country, digits = self.rng.choice(_BROKER_COUNTRIES)
+        bban = "".join(self.rng.choices("0123456789", k=digits))
+        return Payee(foreign_iban(country, bban), "business", country)
+
+
+_MULE_COUNTRIES = frozenset({"AE", "TR", "GE", "KG", "CN", "RU"})
+
+Scenario = Callable[["ScenarioContext", str, datetime], None]
+
+
+def sms_1414_evening(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
+    """A code from 1414, a login from a new device, online loans, money sent to strangers."""
+    rng, stream = ctx.rng, ctx.stream
+    victim = ctx.victim(min_age=25)
+    tag = _tagger("sms_1414_evening", instance)
+    at = midnight + timedelta(hours=18, minutes=rng.randint(0, 210), seconds=rng.randrange(60))
+    stream.customer_event(at, victim.iin, "sms_code_sent", tag("sms_code_1414"), source="1414")
+    if rng.random() < 0.3:
+        stream.customer_event(
+            at + timedelta(minutes=2),
+            victim.iin,
+            "sms_code_sent",
+            tag("sms_code_egov"),
+            source="egov",
+        )
+    if rng.random() < 0.3:
+        stream.customer_event(
+            at + timedelta(minutes=rng.randint(3, 9)),
+            victim.iin,
+            "phone_changed",
+            tag("phone_changed"),
+        )
+    device = f"dev-{rng.getrandbits(48):012x}"
+    at += timedelta(minutes=rng.randint(5, 25))
+    stream.customer_event(
+        at, victim.iin, "login", tag("login_new_device"), new_device=True, device_id=device
+    )
+    scammer = Payer(victim.iin, victim.account, device)
+    at += timedelta(minutes=rng.randint(10, 40))
+    loans = [kzt(rounded(log_uniform(rng, 1_000_000, 9_000_000), 10_000))]
+    stream.loan(
+        at,
+        scammer,
+        rng.choice(ctx.pop.bank_lenders),
+        loans[0],
+        first_loan=rng.random() < 0.5,
+        tag=tag("online_loan", stop=True),
+    )
+    for _ in range(rng.choice((0, 0, 1, 2))):
+        at += timedelta(minutes=rng.randint(8, 30))
+        amount = kzt(rounded(log_uniform(rng, 100_000, 450_000), 1_000))
+        loans.append(amount)
+        stream.loan(
+            at,
+            scammer,
+            rng.choice(ctx.pop.mfo_lenders),
+            amount,
+            first_loan=rng.random() < 0.6,
+            tag=tag("online_microloan", stop=True),
+        )
+    pot = sum(loans) + kzt(victim.savings_kzt * rng.uniform(0.5, 0.95))
+    _send_out(ctx, scammer, pot, at, tag, "transfer_to_safe_account", splits=(1, 3))
+
+
+def safe_account(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
+    """The victim empties their savings to the account a caller names."""
+    rng, stream = ctx.rng, ctx.stream
+    victim = ctx.victim(min_age=40)
+    tag = _tagger("safe_account", instance)
+    at = midnight + timedelta(hours=rng.randint(10, 18), minutes=rng.randrange(60))
+    if rng.random() < 0.6:
+        stream.customer_event(at, victim.iin, "sms_code_sent", tag("sms_code_bank"), source="bank")
+        stream.customer_event(
+            at + timedelta(seconds=30),
+            victim.iin,
+            "login",
+            tag("login"),
+            new_device=False,
+            device_id=victim.device,
+        )
+    savings = kzt(max(victim.savings_kzt, 300_000))
+    if rng.random() < 0.5:  # "protect" the deposit first: close it into the current account
+        deposit = make_kz_iban(victim.bank.code, rng.randrange(10**13))
+        at += timedelta(minutes=rng.randint(2, 10))
+        stream.transfer(
+            at,
+            Payer(victim.iin, deposit, victim.device),
+            victim.payee,
+            savings,
+            tag=tag("deposit_closed"),
+        )
+    pot = savings * rng.uniform(0.6, 0.95)
+    _send_out(ctx, victim.payer, int(pot), at, tag, "transfer_to_safe_account", (1, 3))
+
+
+def loan_then_drain(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
+    """A loan lands and almost all of it leaves within the hour."""
+    rng, stream = ctx.rng, ctx.stream
+    victim = ctx.victim(min_age=21)
+    tag = _tagger("loan_then_drain", instance)
+    at = midnight + timedelta(hours=rng.randint(9, 21), minutes=rng.randrange(60))
+    payer = victim.payer
+    if rng.random() < 0.4:  # a "security officer" had the victim install a remote-access app
+        payer = Payer(victim.iin, victim.account, f"dev-{rng.getrandbits(48):012x}")
+        stream.customer_event(
+            at,
+            victim.iin,
+            "login",
+            tag("login_new_device"),
+            new_device=True,
+            device_id=payer.device,
+        )
+        at += timedelta(minutes=rng.randint(3, 20))
+    if rng.random() < 0.7:
+        lender = rng.choice(ctx.pop.bank_lenders)
+        amount = kzt(rounded(log_uniform(rng, 500_000, 5_000_000), 10_000))
+    else:
+        lender = rng.choice(ctx.pop.mfo_lenders)
+        amount = kzt(rounded(log_uniform(rng, 100_000, 400_000), 1_000))
+    stream.loan(
+        at, payer, lender, amount, first_loan=rng.random() < 0.4, tag=tag("online_loan", stop=True)
+    )
+    at += timedelta(minutes=rng.randint(10, 90))
+    roll = rng.random()
+    if roll < 0.4:
+        payee = rng.choice(ctx.pop.crypto_exchanges).payee
+    elif roll < 0.8:
+        payee, _ = ctx.money_mule_payee(at, tag)
+    else:
+        payee = ctx.cash_out_payee()
+    stream.transfer(
+        at,
+        payer,
+        payee,
+        whole_kzt(amount * rng.uniform(0.9, 1.0)),
+        new_beneficiary=True,
+        tag=tag("drain", stop=True),
+    )
+
+
+def dropper_ring(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
+    """Many victims pay one dropper; the dropper forwards 90-99 % within hours."""
+    rng, stream = ctx.rng, ctx.stream
+    mule = ctx.mule()
+    tag = _tagger("dropper_ring", instance)
+    first = midnight + timedelta(hours=rng.randint(11, 17), minutes=rng.randrange(60))
+    ctx.announce_mule_account(mule, first, tag)
+    arrivals = sorted(
+        first + timedelta(minutes=rng.uniform(0, 360)) for _ in range(rng.randint(5, 14))
+    )
+    chunk: list[int] = []
+    destinations: list[Payee] = []
+    for n, at in enumerate(arrivals):
+        victim = ctx.victim()
+        amount = kzt(rounded(log_uniform(rng, 30_000, 600_000), 1_000))
+        chunk.append(amount)
+        stream.transfer(
+            at,
+            victim.payer,
+            mule.payee,
+            amount,
+            new_beneficiary=True,
+            reveal_receiver=victim.bank == mule.bank,
+            tag=tag("victim_payment", stop=True),
+        )
+        last = n == len(arrivals) - 1
+        if len(chunk) >= rng.randint(2, 4) or last:
+            out_at = at + timedelta(minutes=rng.randint(15, 150))
+            if destinations and rng.random() < 0.6:
+                payee, new = rng.choice(destinations), False
+            else:
+                payee, new = ctx.cash_out_payee(), True
+                destinations.append(payee)
+            stream.transfer(
+                out_at,
+                mule.payer,
+                payee,
+                whole_kzt(sum(chunk) * rng.uniform(0.90, 0.99)),
+                new_beneficiary=new,
+                tag=tag("mule_forward", stop=True),
+            )
+            chunk = []
+
+
+def marketplace_prepayment(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
+    """A fake seller takes prepayments from a few buyers over a day or two."""
+    rng, stream = ctx.rng, ctx.stream
+    tag = _tagger("marketplace_prepayment", instance)
+    first = midnight + timedelta(hours=rng.randint(9, 20), minutes=rng.randrange(60))
+    seller, mule = ctx.money_mule_payee(first, tag)
+    received = 0
+    last = first
+    for _ in range(rng.randint(2, 5)):
+        buyer = ctx.victim()
+        at = first + timedelta(minutes=rng.uniform(0, 36 * 60))
+        last = max(last, at)
+        amount = kzt(rounded(log_uniform(rng, 15_000, 250_000), 500))
+        received += amount
+        stream.transfer(
+            at,
+            buyer.payer,
+            seller,
+            amount,
+            new_beneficiary=True,
+            reveal_receiver=mule is not None and buyer.bank == mule.bank,
+            tag=tag("prepayment", stop=True),
+        )
+    if mule is not None:  # our own customer: the bank sees the money leave again
+        stream.transfer(
+            last + timedelta(minutes=rng.randint(30, 360)),
+            mule.payer,
+            ctx.cash_out_payee(),
+            whole_kzt(received * rng.uniform(0.90, 0.97)),
+            new_beneficiary=True,
+            tag=tag("mule_forward", stop=True),
+        )
+
+
+def investment_scam(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
+    """A small first deposit with a 'broker', then loans taken to 'invest' more."""
+    rng, stream = ctx.rng, ctx.stream
+    victim = ctx.victim(min_age=25)
+    tag = _tagger("investment_scam", instance)
+    broker = ctx.broker_payee()
+    at = midnight + timedelta(hours=rng.randint(19, 22), minutes=rng.randrange(60))
+    stream.transfer(
+        at,
+        victim.payer,
+        broker,
+        kzt(rounded(rng.uniform(20_000, 100_000), 1_000)),
+        new_beneficiary=True,
+        tag=tag("first_deposit", stop=True),
+    )
+    at = _next_day_or_later_today(ctx, at, hour=rng.randint(10, 20))
+    loans = [kzt(rounded(log_uniform(rng, 1_000_000, 4_000_000), 10_000))]
+    stream.loan(
+        at,
+        victim.payer,
+        rng.choice(ctx.pop.bank_lenders),
+        loans[0],
+        tag=tag("online_loan", stop=True),
+    )
+    if rng.random() < 0.5:
+        at += timedelta(minutes=rng.randint(10, 60))
+        loans.append(kzt(rounded(log_uniform(rng, 100_000, 400_000), 1_000)))
+        stream.loan(
+            at,
+            victim.payer,
+            rng.choice(ctx.pop.mfo_lenders),
+            loans[-1],
+            tag=tag("online_microloan", stop=True),
+        )
+    pot = sum(loans) * rng.uniform(0.85, 1.0) + kzt(victim.savings_kzt * rng.uniform(0, 0.5))
+    parts = rng.randint(1, 2)
+    for _ in range(parts):
+        at += timedelta(minutes=rng.randint(30, 120))
+        stream.transfer(
+            at,
+            victim.payer,
+            broker,
+            whole_kzt(pot / parts),
+            new_beneficiary=False,
+            tag=tag("investment", stop=True),
+        )
+
+
+def repeat_victim(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
+    """A customer who reported fraud earlier is talked into a 'safe account' again."""
+    rng, stream = ctx.rng, ctx.stream
+    victim = ctx.victim(min_age=35)
+    tag = _tagger("repeat_victim", instance)
+    at = midnight + timedelta(hours=rng.randint(9, 17), minutes=rng.randrange(60))
+    stream.customer_event(
+        at, victim.iin, "fraud_reported", tag("fraud_report"), account=victim.account
+    )
+    days_left = (ctx.end - midnight).days - 1
+    if days_left >= 1:
+        at += timedelta(days=rng.randint(1, min(days_left, 4)), hours=rng.randint(-3, 3))
+    else:
+        at += timedelta(hours=rng.randint(3, 6))
+    if rng.random() < 0.5:
+        stream.customer_event(at, victim.iin, "sms_code_sent", tag("sms_code_1414"), source="1414")
+    pot = kzt(max(victim.savings_kzt, 200_000) * rng.uniform(0.3, 0.6))
+    _send_out(ctx, victim.payer, pot, at, tag, "transfer_to_safe_account", splits=(1, 2))
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "sms_1414_evening": sms_1414_evening,
+    "safe_account": safe_account,
+    "loan_then_drain": loan_then_drain,
+    "dropper_ring": dropper_ring,
+    "marketplace_prepayment": marketplace_prepayment,
+    "investment_scam": investment_scam,
+    "repeat_victim": repeat_victim,
+}
+
+
+def play_scams(
+    stream: TrafficStream,
+    pop: Population,
+    rng: random.Random,
+    first_day: date,
+    days: int,
+    count: int,
+    names: tuple[str, ...],
+) -> None:
+    """`count` scam instances, taking the scenarios in turn, on days drawn at random."""
+    start = datetime.combine(first_day, time(0), tzinfo=ALMATY)
+    ctx = ScenarioContext(stream, pop, rng, start, start + timedelta(days=days))
+    for n in range(count):
+        name = names[n % len(names)]
+        day = rng.randrange(days)
+        SCENARIOS[name](ctx, f"{name}-{n + 1:04d}", start + timedelta(days=day))
+
+
+def _send_out(
+    ctx: ScenarioContext,
+    payer: Payer,
+    pot: int,
+    at: datetime,
+    tag: Tagger,
+    role: str,
+    splits: tuple[int, int],
+) -> None:
+    """Move `pot` to fresh receivers in a few transfers minutes apart."""
+    rng = ctx.rng
+    parts = rng.randint(*splits)
+    for _ in range(parts):
+        at += timedelta(minutes=rng.randint(5, 40), seconds=rng.randrange(60))
+        payee, mule = ctx.money_mule_payee(at, tag)
+        ctx.stream.transfer(
+            at,
+            payer,
+            payee,
+            whole_kzt(pot / parts),
+            new_beneficiary=True,
+            reveal_receiver=mule is not None and rng.random() < 0.5,
+            tag=tag(role, stop=True),
+        )
+
+
+def _tagger(scenario: str, instance: str) -> Tagger:
+    def tag(role: str, stop: bool = False) -> Tag:
+        return Tag(scenario, instance, role, is_fraud=True, should_stop=stop)
+
+    return tag
+
+
+def _next_day_or_later_today(ctx: ScenarioContext, at: datetime, hour: int) -> datetime:
+    tomorrow = (at + timedelta(days=1)).replace(hour=hour, minute=ctx.rng.randrange(60))
+    if tomorrow < ctx.end:
+        return tomorrow
+    return at + timedelta(minutes=ctx.rng.randint(20, 90))
