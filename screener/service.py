@@ -28,7 +28,13 @@ import orjson
 from screener import metrics
 from screener.adapters.redis_keys import STATUS_BLOCKED, STATUS_HELD, outbox_field
 from screener.boundary import InvalidEvent, decode_event
-from screener.domain.accounts import AccountActivity, Flow, inbound_flow, outbound_flow
+from screener.domain.accounts import (
+    POOLED_RECEIVER_KINDS,
+    AccountActivity,
+    Flow,
+    inbound_flow,
+    outbound_flow,
+)
 from screener.domain.config import RulesConfig
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Outcome, Verdict
@@ -92,8 +98,14 @@ class Loaded:
 
 class ScreeningStore(Protocol):
     async def load(
-        self, event_ids: list[str], customer_ids: list[str], accounts: list[str]
-    ) -> Loaded: ...
+        self,
+        event_ids: list[str],
+        customer_ids: list[str],
+        accounts: list[str],
+        without_flows: frozenset[str] = frozenset(),
+    ) -> Loaded:
+        """`accounts` in `without_flows` get their block flag and details but no flows."""
+        ...
 
     async def save(self, writes: BatchWrites) -> list[bool]:
         """Write atomically; returns, per new hold, whether it was created now."""
@@ -145,12 +157,16 @@ class ScreeningService:
         # event-time order so the loan sees the code (the sort is stable for equal times).
         events.sort(key=lambda pair: pair[1].occurred_at)
 
+        transfers = [e for _, e in events if isinstance(e, Transfer)]
+        accounts = {a for t in transfers for a in (t.sender_account, t.receiver_account)}
+        needing_flows = {t.sender_account for t in transfers} | {
+            t.receiver_account for t in transfers if t.receiver_kind not in POOLED_RECEIVER_KINDS
+        }
         loaded = await self._store.load(
             event_ids=[e.event_id for _, e in events if not isinstance(e, CustomerEvent)],
             customer_ids=sorted({e.customer_id for _, e in events}),
-            accounts=sorted(
-                {a for _, e in events if isinstance(e, Transfer) for a in _accounts_of(e)}
-            ),
+            accounts=sorted(accounts),
+            without_flows=frozenset(accounts - needing_flows),
         )
         batch = _BatchState(loaded)
         replayed_holds: list[str] = []
@@ -300,10 +316,6 @@ class _BatchState:
                 "expires_at": hit.block_until.isoformat(),
             }
             self.writes.blocks.append(NewBlock(hit.block_account, entry, hit.block_until))
-
-
-def _accounts_of(transfer: Transfer) -> tuple[str, str]:
-    return transfer.sender_account, transfer.receiver_account
 
 
 def _new_hold(

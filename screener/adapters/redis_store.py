@@ -73,7 +73,11 @@ class RedisScreeningStore:
         self._transition = redis.register_script(lua_source("transition_hold"))
 
     async def load(
-        self, event_ids: list[str], customer_ids: list[str], accounts: list[str]
+        self,
+        event_ids: list[str],
+        customer_ids: list[str],
+        accounts: list[str],
+        without_flows: frozenset[str] = frozenset(),
     ) -> Loaded:
         keys = self._keys
         async with self._redis.pipeline(transaction=False) as pipe:
@@ -81,10 +85,11 @@ class RedisScreeningStore:
             pipe.mget([keys.history(c) for c in customer_ids] or [keys.history("")])
             pipe.mget([keys.confirmed_victim(c) for c in customer_ids] or [keys.history("")])
             for account in accounts:
-                pipe.zrange(keys.account_inbound(account), 0, -1)
-                pipe.zrange(keys.account_outbound(account), 0, -1)
                 pipe.hmget(keys.account_info(account), ["opened_at", "holder_id"])
                 pipe.exists(keys.block(account))
+                if account not in without_flows:
+                    pipe.zrange(keys.account_inbound(account), 0, -1)
+                    pipe.zrange(keys.account_outbound(account), 0, -1)
             results = await pipe.execute()
         decision_values, history_values, victim_values = results[:3]
         decisions = {
@@ -101,13 +106,17 @@ class RedisScreeningStore:
             c for c, raw in zip(customer_ids, victim_values, strict=False) if raw is not None
         )
         activities = {}
-        rest = results[3:]
-        for index, account in enumerate(accounts):
-            inbound, outbound, (opened_at, holder_id), blocked = rest[4 * index : 4 * index + 4]
+        replies = iter(results[3:])
+        for account in accounts:
+            opened_at, holder_id = next(replies)
+            blocked = next(replies)
+            with_flows = account not in without_flows
+            inbound = _flows(account, next(replies)) if with_flows else ()
+            outbound = _flows(account, next(replies)) if with_flows else ()
             activities[account] = AccountActivity(
                 account=account,
-                inbound=_flows(account, inbound),
-                outbound=_flows(account, outbound),
+                inbound=inbound,
+                outbound=outbound,
                 opened_at=float(opened_at) if opened_at else None,
                 holder_id=holder_id.decode() if holder_id else None,
                 blocked=bool(blocked),

@@ -106,7 +106,11 @@ class InMemoryScreeningStore:
         self.now = -math.inf  # the newest event time written so far
 
     async def load(
-        self, event_ids: list[str], customer_ids: list[str], accounts: list[str]
+        self,
+        event_ids: list[str],
+        customer_ids: list[str],
+        accounts: list[str],
+        without_flows: frozenset[str] = frozenset(),
     ) -> Loaded:
         decisions = {
             event_id: orjson.loads(raw)
@@ -124,8 +128,8 @@ class InMemoryScreeningStore:
             opened_at, holder_id = self._account_info.get(account, (None, None))
             activities[account] = AccountActivity(
                 account=account,
-                inbound=self._flows(self._inbound, account),
-                outbound=self._flows(self._outbound, account),
+                inbound=() if account in without_flows else self._flows(self._inbound, account),
+                outbound=() if account in without_flows else self._flows(self._outbound, account),
                 opened_at=opened_at,
                 holder_id=holder_id,
                 blocked=self._live(self._blocks, account) is not None,

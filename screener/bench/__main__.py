@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("aiokafka").setLevel(logging.ERROR)
     results = asyncio.run(run(options))
     ARTIFACTS.mkdir(exist_ok=True)
-    raw = ARTIFACTS / ("bench-results.quick.json" if options.quick else "bench-results.json")
+    raw = ARTIFACTS / f"{options.out.stem}.json"  # the raw figures beside each report
     raw.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))
     markdown.write(options.out, results)
     print(f"wrote {options.out} and {raw}", file=sys.stderr)
