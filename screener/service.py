@@ -175,12 +175,12 @@ class ScreeningService:
                 if isinstance(event, CustomerEvent):
                     batch.remember(event, config)
                     continue
-                earlier = loaded.decisions.get(event.event_id) or batch.writes.decisions.get(
-                    event.event_id
-                )
+                in_batch = batch.writes.decisions.get(event.event_id)
+                earlier = loaded.decisions.get(event.event_id) or in_batch
                 if earlier is not None:
                     messages.append(OutMessage(DECISIONS, event.customer_id, earlier))
-                    if earlier.get("hold_id"):
+                    # A hold made earlier in this batch is published with the batch already.
+                    if earlier.get("hold_id") and in_batch is None:
                         replayed_holds.append(earlier["hold_id"])
                     continue
                 messages.append(self._screen(event, batch, config))

@@ -52,7 +52,7 @@ def new_store(config: RulesConfig, settings: Settings) -> InMemoryScreeningStore
     """An empty store with the limits the worker gives its Redis store (worker/app.py)."""
     return InMemoryScreeningStore(
         decision_ttl_seconds=settings.decision_memory_seconds,
-        history_ttl_seconds=int(config.history_keep_seconds) + 86400,
+        history_ttl_seconds=config.history_ttl_seconds,
         account_keep_seconds=config.account_keep_seconds,
         account_max_flows=config.account_max_flows,
     )

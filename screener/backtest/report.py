@@ -21,6 +21,8 @@ from screener.domain.texts import kzt
 COLORS = ("#1f6feb", "#d9822b")  # configuration A, B
 LIGHT = ("#8cb8f5", "#f2c08f")
 MAX_DIFFERENCES = 200  # rows per list in the HTML; the counts are always complete
+# A rate over a handful of night-time decisions is noise: such hours are left out of the chart.
+MIN_HOURLY_DECISIONS = 20
 
 
 def ratio(value: float | None) -> str:
@@ -201,19 +203,25 @@ def _hour_charts(evaluations: Sequence[Evaluation]) -> str:
             Series(
                 f"{'AB'[i]} {ev.config_version}",
                 COLORS[i],
-                [by_hour[h].hold_rate if h in by_hour else None for h in hours],
+                [
+                    by_hour[h].hold_rate
+                    if h in by_hour and by_hour[h].decisions >= MIN_HOURLY_DECISIONS
+                    else None
+                    for h in hours
+                ],
             )
         )
     rate = time_chart(labels, rates, y_format=percent)
     return (
         f"<figure>{volume}<figcaption>Decisions per hour: the daily rhythm of the traffic."
         f"</figcaption></figure><figure>{rate}<figcaption>Hold rate per hour (held / "
-        f"decisions in that hour).</figcaption></figure>"
+        f"decisions in that hour; hours with fewer than {MIN_HOURLY_DECISIONS} decisions are "
+        f"left out).</figcaption></figure>"
     )
 
 
 def _hour_label(moment: datetime) -> str:
-    return moment.strftime("%d.%m %H:00") if moment.hour == 0 else moment.strftime("%H:00")
+    return moment.strftime("%d.%m") if moment.hour == 0 else moment.strftime("%H:00")
 
 
 def _rule_chart(evaluations: Sequence[Evaluation]) -> str:

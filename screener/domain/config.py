@@ -19,6 +19,9 @@ from screener.domain.safety_cap import SafetyCapSettings
 T = TypeVar("T")
 
 
+LONG_LIVED_STATE_SECONDS = 400 * 86400
+
+
 class ConfigError(ValueError):
     """The configuration is invalid; the message names the setting."""
 
@@ -109,6 +112,16 @@ class RulesConfig:
     account_max_flows: int
     history_max_entries: int
     rules: Mapping[str, Any]  # rule id -> that rule's parsed settings (see rules/__init__.py)
+
+    @property
+    def history_ttl_seconds(self) -> int:
+        """How long a customer's stored state outlives their last event.
+
+        Far longer than the window of recent events: the state also carries a Stop-credit
+        registration and past fraud reports, which must not be forgotten because a customer
+        was quiet for a week (a loan issued despite Stop-credit is written off by law).
+        """
+        return int(max(self.history_keep_seconds + 86400, LONG_LIVED_STATE_SECONDS))
 
     def settings_for(self, rule_id: str) -> Any:
         return self.rules[rule_id]

@@ -77,7 +77,7 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
         redis,
         RedisKeys(settings.redis_prefix),
         decision_ttl_seconds=settings.decision_memory_seconds,
-        history_ttl_seconds=int(first_rules.history_keep_seconds) + 86400,
+        history_ttl_seconds=first_rules.history_ttl_seconds,
         account_keep_seconds=first_rules.account_keep_seconds,
         account_max_flows=first_rules.account_max_flows,
     )
