@@ -137,12 +137,4 @@ def _entry(
     before: Any = None,
     after: Any = None,
 ) -> AuditEntry:
-    return AuditEntry(
-        action=action,
-        by=user.name,
-        role=user.role.label,
-        at=at,
-        note=subject,
-        before=before,
-        after=after,
-    )
+    return AuditEntry.by_user(user, action, at, note=subject, before=before, after=after)

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
+
+if TYPE_CHECKING:  # auth imports nothing from here, but keep the runtime graph a tree
+    from screener.api.auth import User
 
 # Stream entries of one hold or one user: enough for years of one officer's work, while a
 # runaway client cannot grow a key without bound. MAXLEN ~ trims cheaply.
@@ -35,6 +38,11 @@ class AuditEntry:
     # A second hold whose trail shows this entry: the confirmed hold a follow-the-money
     # step came from.
     related_hold: str = ""
+
+    @classmethod
+    def by_user(cls, user: User, action: str, at: datetime, **details: Any) -> AuditEntry:
+        """An entry for what `user` did: who and in which role are always recorded."""
+        return cls(action=action, by=user.name, role=user.role.label, at=at, **details)
 
     def fields(self) -> dict[str, str]:
         """Stream fields; the first seven are the ones the Lua scripts write."""

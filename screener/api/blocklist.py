@@ -138,11 +138,10 @@ class Blocklist:
         [previous] = await self._store.put_blocks([(account, entry, ttl)])
         await self._store.audit(
             [
-                AuditEntry(
-                    action="block",
-                    by=user.name,
-                    role=user.role.label,
-                    at=now,
+                AuditEntry.by_user(
+                    user,
+                    "block",
+                    now,
                     account=account,
                     note=reason,
                     before=previous,
@@ -160,11 +159,10 @@ class Blocklist:
             raise NotFound(f"account {account} is not blocked")
         await self._store.audit(
             [
-                AuditEntry(
-                    action="unblock",
-                    by=user.name,
-                    role=user.role.label,
-                    at=self._clock(),
+                AuditEntry.by_user(
+                    user,
+                    "unblock",
+                    self._clock(),
                     account=account,
                     note=note,
                     before=previous,
@@ -191,11 +189,10 @@ class Blocklist:
             ]
             previous = await self._store.put_blocks(blocks)
             await self._store.audit(
-                AuditEntry(
-                    action="block_import",
-                    by=user.name,
-                    role=user.role.label,
-                    at=now,
+                AuditEntry.by_user(
+                    user,
+                    "block_import",
+                    now,
                     account=account,
                     note=f"{source}, line {line.line}",
                     before=before,

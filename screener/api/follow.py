@@ -321,11 +321,10 @@ class MoneyFollower:
         after: Any = None,
         related_hold: str = "",
     ) -> AuditEntry:
-        return AuditEntry(
-            action=action,
-            by=user.name,
-            role=user.role.label,
-            at=now,
+        return AuditEntry.by_user(
+            user,
+            action,
+            now,
             hold_id=hold_id,
             account=account,
             note=note,

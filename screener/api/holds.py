@@ -281,11 +281,10 @@ class ReviewService:
         claim = {"by": user.name, "at": now.isoformat(), "expires_at": expires_at.isoformat()}
         if other != user.name:  # a renewal by the same officer is not news for the trail
             await self._audit(
-                AuditEntry(
-                    action="claim",
-                    by=user.name,
-                    role=user.role.label,
-                    at=now,
+                AuditEntry.by_user(
+                    user,
+                    "claim",
+                    now,
                     hold_id=hold_id,
                     before={"by": other} if other else None,
                     after=claim,
@@ -302,11 +301,10 @@ class ReviewService:
             raise Conflict(f"hold {hold_id} is claimed by {holder}")
         if code == 1:
             await self._audit(
-                AuditEntry(
-                    action="unclaim",
-                    by=user.name,
-                    role=user.role.label,
-                    at=self._clock(),
+                AuditEntry.by_user(
+                    user,
+                    "unclaim",
+                    self._clock(),
                     hold_id=hold_id,
                     before={"by": holder},
                 )
@@ -330,11 +328,10 @@ class ReviewService:
 
     async def add_note(self, hold_id: str, user: User, text: Any) -> dict[str, Any]:
         await self._existing(hold_id)
-        entry = AuditEntry(
-            action="note",
-            by=user.name,
-            role=user.role.label,
-            at=self._clock(),
+        entry = AuditEntry.by_user(
+            user,
+            "note",
+            self._clock(),
             hold_id=hold_id,
             note=check_note(text, required=True),
         )
@@ -361,11 +358,10 @@ class ReviewService:
         record = await self._transition(hold_id, (STATUS_HELD,), STATUS_RELEASED, user, note, now)
         action = "lift_cooling_period" if cooling else "release"
         await self._audit(
-            AuditEntry(
-                action=action,
-                by=user.name,
-                role=user.role.label,
-                at=now,
+            AuditEntry.by_user(
+                user,
+                action,
+                now,
                 hold_id=hold_id,
                 from_status=STATUS_HELD,
                 to_status=STATUS_RELEASED,
@@ -394,11 +390,10 @@ class ReviewService:
         published = True
         if record is not None:
             await self._audit(
-                AuditEntry(
-                    action="confirm_fraud",
-                    by=user.name,
-                    role=user.role.label,
-                    at=now,
+                AuditEntry.by_user(
+                    user,
+                    "confirm_fraud",
+                    now,
                     hold_id=hold_id,
                     from_status=fields.get("status", ""),
                     to_status=STATUS_CONFIRMED_FRAUD,

@@ -3,6 +3,7 @@ Chromium (Debian's, driven by Playwright's bundled driver; no browser download).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -82,12 +83,13 @@ def review_process(deployment: Deployment) -> Iterator[ReviewProcess]:  # noqa: 
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
-        try:
-            with urllib.request.urlopen(base_url + "/healthz", timeout=2) as reply:
-                if reply.status == 200:
-                    break
-        except OSError:
-            pass
+        # Not listening yet raises OSError: try again until the deadline.
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(base_url + "/healthz", timeout=2) as reply,
+        ):
+            if reply.status == 200:
+                break
         if process.poll() is not None or time.monotonic() > deadline:
             raise AssertionError(f"`screener api` did not start; see {log_path}")
         time.sleep(0.1)
