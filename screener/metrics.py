@@ -1,4 +1,4 @@
-"""Prometheus metrics of the worker: what operators watch (lag comes from Kafka itself)."""
+"""Prometheus metrics of the worker: what operators watch."""
 
 from __future__ import annotations
 
@@ -34,6 +34,11 @@ BATCH_SIZE = Histogram(
     "screener_batch_size_events",
     "Records per screened batch",
     buckets=(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000),
+)
+CONSUMER_LAG = Gauge(
+    "screener_consumer_lag_records",
+    "Records on the partition after the worker's last committed offset, as of its last batch",
+    ["topic", "partition"],
 )
 OPEN_HOLDS = Gauge("screener_open_holds", "Holds waiting (status held), as last seen in Redis")
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from redis.asyncio import Redis
 
+from screener.adapters.redis_client import redis_from_url
 from screener.adapters.redis_keys import RedisKeys
 from screener.api.access import SESSION_COOKIE, Gatekeeper
 from screener.api.auth import same_secret
@@ -91,7 +91,7 @@ async def _clients(
     metrics: ApiMetrics,
     app: web.Application,
 ) -> AsyncIterator[None]:
-    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    redis = redis_from_url(settings.redis_url, decode_responses=True)
     store = ReviewStore(redis, RedisKeys(settings.redis_prefix))
     publisher = HoldChangePublisher(settings)
     app[SERVICES] = Services(

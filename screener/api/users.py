@@ -14,8 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from redis.asyncio import Redis
-
+from screener.adapters.redis_client import redis_from_url
 from screener.adapters.redis_keys import RedisKeys
 from screener.api.access import Gatekeeper
 from screener.api.auth import Role
@@ -71,7 +70,7 @@ def disable_user(settings: Settings, name: str, by: str = "cli:tests") -> None:
 
 def _with_gatekeeper(settings: Settings, work: Callable[[Gatekeeper], Awaitable[T]]) -> T:
     async def main() -> T:
-        redis = Redis.from_url(settings.redis_url, decode_responses=True)
+        redis = redis_from_url(settings.redis_url, decode_responses=True)
         try:
             store = ReviewStore(redis, RedisKeys(settings.redis_prefix))
             gatekeeper = Gatekeeper(store, settings.review.session_minutes, _now)

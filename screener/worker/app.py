@@ -1,10 +1,11 @@
-"""The Faust app: one agent screens the three input topics in batches; timers release
-expired holds and republish changes a crashed process left in the outbox.
+"""The Faust app: it hosts the batch consumer that screens the three input topics, the
+producer of decisions and hold changes, timers that release expired holds and republish
+changes a crashed process left in the outbox, and the /metrics and /healthz pages.
 
-Agent concurrency stays 1 (faust-streaming issue #606: with more, offsets can be committed
-for events another actor has not finished). Events are taken with `noack_take` and acked
-only after the whole batch is screened, written to Redis and acknowledged by Kafka, so a
-failure or a kill never commits an offset whose effects are missing.
+Faust's own consumer and agents are switched off: the input is read by `BatchConsumer`
+(adapters/kafka_consumer.py), one batch at a time, and a batch's offsets are committed
+only after it is screened, written to Redis and acknowledged by Kafka, so a failure or a
+kill never commits an offset whose effects are missing.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from functools import partial
 from typing import Any
 
 import faust
+from faust.app.base import BootStrategy
 from prometheus_client import generate_latest
-from redis.asyncio import Redis
 
 from screener import metrics
+from screener.adapters.kafka_consumer import BatchConsumer
 from screener.adapters.kafka_publisher import FaustPublisher
+from screener.adapters.redis_client import redis_from_url
 from screener.adapters.redis_keys import RedisKeys
 from screener.adapters.redis_store import RedisScreeningStore
 from screener.records import OutMessage
@@ -44,34 +47,30 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class _WithoutFaustConsumer(BootStrategy):
+    # Faust's consumer would join the group too; BatchConsumer is the group's member.
+    enable_kafka_consumer = False
+
+
+class _WorkerApp(faust.App):
+    BootStrategy = _WithoutFaustConsumer
+
+
 def create_app(settings: Settings, rules: RulesSource) -> faust.App:
     """Build the worker. Nothing connects until the worker starts."""
-    app = faust.App(
+    app = _WorkerApp(
         settings.consumer_group,
         broker=f"kafka://{settings.kafka_bootstrap}",
         broker_credentials=_credentials(settings),
         store="memory://",
         topic_partitions=settings.topic_partitions,
-        consumer_auto_offset_reset="earliest",
         producer_acks=-1,
-        broker_commit_interval=1.0,
-        broker_session_timeout=settings.kafka_session_timeout_seconds,
-        broker_heartbeat_interval=settings.kafka_session_timeout_seconds / 3,
         web_port=settings.worker_web_port,
         key_serializer="raw",
         value_serializer="raw",
     )
     topics = settings.topics
-    source = app.topic(
-        topics.transfers,
-        topics.loans,
-        topics.customer_events,
-        key_type=bytes,
-        value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
-    )
-    redis = Redis.from_url(settings.redis_url)
+    redis = redis_from_url(settings.redis_url)
     first_rules = rules.current()
     store = RedisScreeningStore(
         redis,
@@ -96,23 +95,17 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
         clock=lambda _event: utc_now(),
     )
 
-    @app.agent(source, concurrency=1, name="screen")
-    async def screen(stream: Any) -> None:
-        async for events in stream.noack_take(settings.batch_max, settings.batch_wait_seconds):
-            records = [
-                RawRecord(
-                    topic=event.message.topic,
-                    partition=event.message.partition,
-                    offset=event.message.offset,
-                    key=event.message.key,
-                    value=event.message.value,
-                )
-                for event in events
-            ]
-            metrics.BATCH_SIZE.observe(len(records))
-            await _until_done(partial(service.process, records), "screening a batch")
-            for event in events:
-                await stream.ack(event)
+    async def screen_until_done(records: list[RawRecord]) -> None:
+        metrics.BATCH_SIZE.observe(len(records))
+        await _until_done(partial(service.process, records), "screening a batch")
+
+    consumer = BatchConsumer(
+        settings, (topics.transfers, topics.loans, topics.customer_events), screen_until_done
+    )
+
+    @app.task  # type: ignore[misc]
+    async def screen() -> None:
+        await consumer.run()
 
     @app.timer(settings.release_interval_seconds)  # type: ignore[misc]
     async def release_due_holds() -> None:
