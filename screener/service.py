@@ -12,7 +12,9 @@ moment (at-least-once delivery, idempotent effects):
 4. write decisions, histories, flows, holds and blocks to Redis in one transaction;
 5. publish decisions, hold changes and dead letters, and wait until Kafka has them;
 6. mark the hold changes published (clear the outbox).
-The caller acks the records (so their offsets can be committed) only after all of this.
+The caller commits the records' offsets only after all of this. Steps 1–4
+(`screen_and_save`) and 5–6 (`deliver`) are separate so the worker can screen the next
+batch while Kafka acknowledges this one's messages; it still commits batches in order.
 """
 
 from __future__ import annotations
@@ -141,6 +143,12 @@ class ScreeningService:
         self._hold_rate = HoldRateWindow(config().safety_cap)
 
     async def process(self, records: list[RawRecord]) -> None:
+        """Screen a batch and deliver its messages: steps 1 to 6."""
+        await self.deliver(await self.screen_and_save(records))
+
+    async def screen_and_save(self, records: list[RawRecord]) -> list[OutMessage]:
+        """Steps 1 to 4; returns the messages `deliver` must publish. Once this returns, the
+        next batch may be screened (it will see this one's state) while these are sent."""
         config = self._config()
         if self._hold_rate.settings != config.safety_cap:
             self._hold_rate = HoldRateWindow(config.safety_cap)
@@ -190,6 +198,10 @@ class ScreeningService:
                 messages.append(self._dead_letter(f"internal error: {exc!r}", record))
 
         messages.extend(await self._save_holds(batch.writes, replayed_holds))
+        return messages
+
+    async def deliver(self, messages: list[OutMessage]) -> None:
+        """Steps 5 and 6: publish, wait for Kafka's acks, clear the outbox. Safe to retry."""
         if messages:
             await self._publisher.publish(messages)
         published = [

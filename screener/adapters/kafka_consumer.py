@@ -20,19 +20,32 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
+import time
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.errors import CommitFailedError
+from aiokafka.errors import CommitFailedError, IllegalStateError
 
 from screener import metrics
+from screener.records import OutMessage
 from screener.service import RawRecord
 from screener.settings import Settings
 
+T = TypeVar("T")
+
 log = logging.getLogger(__name__)
 
-ProcessBatch = Callable[[list[RawRecord]], Awaitable[None]]
+RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 5.0)
+
+
+class BatchScreener(Protocol):
+    """What the consumer drives (`ScreeningService`)."""
+
+    async def screen_and_save(self, records: list[RawRecord]) -> list[OutMessage]: ...
+
+    async def deliver(self, messages: list[OutMessage]) -> None: ...
 
 
 def aiokafka_security(settings: Settings) -> dict[str, Any]:
@@ -49,15 +62,23 @@ def aiokafka_security(settings: Settings) -> dict[str, Any]:
 
 
 class BatchConsumer:
-    """Consumes `topics` as the consumer group `settings.consumer_group`."""
+    """Consumes `topics` as the consumer group `settings.consumer_group`.
 
-    def __init__(self, settings: Settings, topics: Iterable[str], process: ProcessBatch) -> None:
+    Two batches at most are in flight: while batch N's messages wait for Kafka's acks
+    (`deliver`), batch N+1 is screened and saved (`screen_and_save`, which sees N's state,
+    since N was saved first). N+1 is handed to delivery only after N is delivered and
+    committed, so offsets are committed in order and never ahead of finished work.
+    """
+
+    def __init__(self, settings: Settings, topics: Iterable[str], screener: BatchScreener) -> None:
         self._settings = settings
         self._topics = tuple(topics)
-        self._process = process
-        # Held while a batch is in flight: a rebalance waits for it, so partitions are
-        # handed over only with their offsets committed.
-        self._in_flight = asyncio.Lock()
+        self._screener = screener
+        # Held while a batch is screened and while the previous one finishes; a rebalance
+        # takes it, then waits for the last delivery, so partitions are handed over only
+        # with every screened batch delivered and committed.
+        self._screening = asyncio.Lock()
+        self._delivering: asyncio.Task[None] | None = None
 
     async def run(self) -> None:
         settings = self._settings
@@ -72,7 +93,7 @@ class BatchConsumer:
             heartbeat_interval_ms=int(settings.kafka_session_timeout_seconds * 1000 / 3),
             **aiokafka_security(settings),
         )
-        consumer.subscribe(self._topics, listener=_CommitBeforeHandover(self._in_flight))
+        consumer.subscribe(self._topics, listener=_FinishBeforeHandover(self))
         await consumer.start()
         log.info("consuming %s as group %s", ", ".join(self._topics), settings.consumer_group)
         try:
@@ -81,46 +102,95 @@ class BatchConsumer:
                 if fetched:
                     await self._screen(consumer, fetched)
         finally:
+            if self._delivering is not None:
+                self._delivering.cancel()  # not committed: read again after a restart
             await consumer.stop()
+
+    async def finish_in_flight(self) -> None:
+        """Return when no batch is being screened or delivered (before a handover)."""
+        async with self._screening:
+            if self._delivering is not None:
+                await asyncio.shield(self._delivering)
 
     async def _screen(
         self, consumer: AIOKafkaConsumer, fetched: dict[TopicPartition, list[Any]]
     ) -> None:
-        records = [
-            RawRecord(
-                topic=message.topic,
-                partition=message.partition,
-                offset=message.offset,
-                key=message.key,
-                value=message.value,
+        async with self._screening:
+            # Records fetched before a rebalance may belong to another worker now.
+            owned = consumer.assignment()
+            fetched = {tp: messages for tp, messages in fetched.items() if tp in owned}
+            records = [
+                RawRecord(
+                    topic=message.topic,
+                    partition=message.partition,
+                    offset=message.offset,
+                    key=message.key,
+                    value=message.value,
+                )
+                for messages in fetched.values()
+                for message in messages
+            ]
+            if not records:
+                return
+            metrics.BATCH_SIZE.observe(len(records))
+            started = time.perf_counter()
+            messages = await until_done(
+                partial(self._screener.screen_and_save, records), "screening a batch"
             )
-            for messages in fetched.values()
-            for message in messages
-        ]
-        next_offsets = {tp: messages[-1].offset + 1 for tp, messages in fetched.items()}
-        async with self._in_flight:
-            await self._process(records)
-            try:
-                await consumer.commit(next_offsets)
-            except CommitFailedError:
-                # The group rebalanced under us (e.g. after a long stall); the new owner
-                # reads these records again and gets the same decisions.
-                log.warning("offsets of a finished batch not committed: group rebalanced")
+            next_offsets = {tp: messages[-1].offset + 1 for tp, messages in fetched.items()}
+            if self._delivering is not None:
+                await self._delivering
+            self._delivering = asyncio.create_task(
+                self._deliver_and_commit(consumer, messages, next_offsets, started)
+            )
+
+    async def _deliver_and_commit(
+        self,
+        consumer: AIOKafkaConsumer,
+        messages: list[OutMessage],
+        next_offsets: dict[TopicPartition, int],
+        started: float,
+    ) -> None:
+        await until_done(partial(self._screener.deliver, messages), "publishing a batch")
+        try:
+            await until_done(partial(consumer.commit, next_offsets), "committing a batch")
+        except (CommitFailedError, IllegalStateError) as error:
+            # The group rebalanced under us (e.g. after a long stall); the new owner reads
+            # these records again and gets the same decisions.
+            log.warning("offsets of a finished batch not committed (%s)", error)
+        metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
         for tp, offset in next_offsets.items():
             highwater = consumer.highwater(tp)
             if highwater is not None:
                 metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(highwater - offset)
 
 
-class _CommitBeforeHandover(ConsumerRebalanceListener):  # type: ignore[misc]
-    def __init__(self, in_flight: asyncio.Lock) -> None:
-        self._in_flight = in_flight
+async def until_done(work: Callable[[], Awaitable[T]], what: str) -> T:
+    """Retry idempotent work until it succeeds: Redis or Kafka being down must stall the
+    stream (and show in metrics), never skip events. A lost group membership is not
+    retried: it is the caller's to handle."""
+    attempt = 0
+    while True:
+        try:
+            return await work()
+        except (asyncio.CancelledError, CommitFailedError, IllegalStateError):
+            raise
+        except Exception:
+            metrics.BATCH_ERRORS.inc()
+            delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+            log.exception("%s failed; retrying in %.1f s", what, delay)
+            await asyncio.sleep(delay)
+            attempt += 1
+
+
+class _FinishBeforeHandover(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, consumer: BatchConsumer) -> None:
+        self._consumer = consumer
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
-        # The batch in flight commits inside the lock; waiting for it here means the next
-        # owner starts after our last committed offset, not in the middle of our batch.
-        async with self._in_flight:
-            pass
+        # The next owner then starts after our last committed offset, not in the middle
+        # of a batch we are still writing.
+        await self._consumer.finish_in_flight()
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         log.info("assigned %s", sorted(f"{tp.topic}-{tp.partition}" for tp in assigned))

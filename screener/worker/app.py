@@ -10,13 +10,9 @@ kill never commits an offset whose effects are missing.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import ssl
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
 import faust
@@ -31,7 +27,7 @@ from screener.adapters.redis_keys import RedisKeys
 from screener.adapters.redis_store import RedisScreeningStore
 from screener.records import OutMessage
 from screener.rules_source import RulesSource
-from screener.service import DECISIONS, DLQ, HOLDS, RawRecord, ScreeningService
+from screener.service import DECISIONS, DLQ, HOLDS, ScreeningService
 from screener.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -39,7 +35,6 @@ log = logging.getLogger(__name__)
 # A change still in the outbox this long after it was made lost its writer (killed between
 # the Redis write and Kafka's acknowledgement); the sweeper publishes it.
 OUTBOX_GRACE = timedelta(seconds=30)
-RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 5.0)
 PROMETHEUS_TEXT = "text/plain; version=0.0.4"
 
 
@@ -95,12 +90,8 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
         clock=lambda _event: utc_now(),
     )
 
-    async def screen_until_done(records: list[RawRecord]) -> None:
-        metrics.BATCH_SIZE.observe(len(records))
-        await _until_done(partial(service.process, records), "screening a batch")
-
     consumer = BatchConsumer(
-        settings, (topics.transfers, topics.loans, topics.customer_events), screen_until_done
+        settings, (topics.transfers, topics.loans, topics.customer_events), service
     )
 
     @app.task  # type: ignore[misc]
@@ -147,26 +138,6 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
         return web.json({"status": "ok"})
 
     return app
-
-
-async def _until_done(work: Callable[[], Any], what: str) -> None:
-    """Retry idempotent work until it succeeds: Redis or Kafka being down must stall the
-    stream (and show in metrics), never skip events."""
-    attempt = 0
-    while True:
-        started = time.perf_counter()
-        try:
-            await work()
-            metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
-            return
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            metrics.BATCH_ERRORS.inc()
-            delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
-            log.exception("%s failed; retrying in %.1f s", what, delay)
-            await asyncio.sleep(delay)
-            attempt += 1
 
 
 def _credentials(settings: Settings) -> Any:
