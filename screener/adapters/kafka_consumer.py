@@ -26,6 +26,7 @@ from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.coordinator.assignors.range import RangePartitionAssignor
 from aiokafka.errors import CommitFailedError, IllegalStateError
 
 from screener import metrics
@@ -38,6 +39,12 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 5.0)
+
+# A customer's transfers, loans and events share a key, hence a partition number on each
+# of the three topics (equal partition counts). The range assignor gives each member the
+# same partition numbers on every topic, so one worker owns a customer's whole history;
+# round-robin would let two workers update one history at once and lose an update.
+ASSIGNORS = (RangePartitionAssignor,)
 
 
 class BatchScreener(Protocol):
@@ -89,6 +96,7 @@ class BatchConsumer:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             max_poll_records=settings.batch_max,
+            partition_assignment_strategy=ASSIGNORS,
             session_timeout_ms=int(settings.kafka_session_timeout_seconds * 1000),
             heartbeat_interval_ms=int(settings.kafka_session_timeout_seconds * 1000 / 3),
             **aiokafka_security(settings),
@@ -96,6 +104,13 @@ class BatchConsumer:
         consumer.subscribe(self._topics, listener=_FinishBeforeHandover(self))
         await consumer.start()
         log.info("consuming %s as group %s", ", ".join(self._topics), settings.consumer_group)
+        counts = {topic: len(consumer.partitions_for_topic(topic) or ()) for topic in self._topics}
+        if len(set(counts.values())) > 1:
+            log.error(
+                "input topics differ in partition count %s: one customer's events can reach "
+                "different workers, and two workers may then update one history at once",
+                counts,
+            )
         try:
             while True:
                 fetched = await consumer.getmany(timeout_ms=1000, max_records=settings.batch_max)
@@ -158,11 +173,11 @@ class BatchConsumer:
             # The group rebalanced under us (e.g. after a long stall); the new owner reads
             # these records again and gets the same decisions.
             log.warning("offsets of a finished batch not committed (%s)", error)
-        metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
         for tp, offset in next_offsets.items():
             highwater = consumer.highwater(tp)
             if highwater is not None:
                 metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(highwater - offset)
+        metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
 
 
 async def until_done(work: Callable[[], Awaitable[T]], what: str) -> T:

@@ -48,6 +48,7 @@ class Deployment:
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     outputs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     web_ports: dict[int, int] = field(default_factory=dict)
+    logs: dict[int, Path] = field(default_factory=dict)
     _consumer: KafkaConsumer | None = None
 
     @property
@@ -76,6 +77,7 @@ class Deployment:
             )
         self.workers.append(process)
         self.web_ports[process.pid] = port
+        self.logs[process.pid] = log_path
         return process
 
     def scrape_metrics(self, process: subprocess.Popen[bytes]) -> str:

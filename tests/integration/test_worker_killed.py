@@ -1,7 +1,8 @@
-"""Kill -9 the worker in the middle of a stream, start another, and check nothing was lost
-and no hold was written twice. The expected decisions come from running the same pure core
-in this process on the same events, so the test also proves that redelivery changes no
-verdict (a customer's loans are never counted twice towards the cooling threshold)."""
+"""Kill -9 the worker in the middle of a stream, or add a second worker to it, and check
+nothing was lost and no hold was written twice. The expected decisions come from running
+the same pure core in this process on the same events, so the tests also prove that
+redelivery and handover change no verdict (a customer's loans are never counted twice
+towards the cooling threshold)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ CUSTOMERS = 300
 EVENTS = 6000
 
 
-def scam_heavy_stream(rng: random.Random) -> list[tuple[str, dict[str, Any]]]:
+def scam_heavy_stream(rng: random.Random, events: int = EVENTS) -> list[tuple[str, dict[str, Any]]]:
     """Loans of many sizes (many held for the cooling period), transfers and logins.
 
     Kafka orders records within one topic's partition only, so a customer's login may be
@@ -33,7 +34,7 @@ def scam_heavy_stream(rng: random.Random) -> list[tuple[str, dict[str, Any]]]:
     """
     customers = [factories.customer_id() for _ in range(CUSTOMERS)]
     stream: list[tuple[str, dict[str, Any]]] = []
-    for _ in range(EVENTS):
+    for _ in range(events):
         customer = rng.choice(customers)
         kind = rng.random()
         if kind < 0.35:
@@ -69,15 +70,7 @@ def expected_verdicts(stream: list[tuple[str, dict[str, Any]]]) -> dict[str, tup
     return expected
 
 
-def test_no_event_lost_and_no_hold_written_twice_when_the_worker_is_killed(
-    deployment: Deployment,
-) -> None:
-    stream = scam_heavy_stream(random.Random(20251130))
-    expected = expected_verdicts(stream)
-    expected_holds = {eid for eid, (verdict, _) in expected.items() if verdict != "allow"}
-    assert 100 < len(expected_holds) < len(expected), "the stream should mix holds and allows"
-
-    first = deployment.start_worker("first")
+def produce(deployment: Deployment, stream: list[tuple[str, dict[str, Any]]]) -> None:
     for role, event in stream:
         topic = getattr(deployment.settings.topics, role)
         deployment.producer.send(
@@ -85,24 +78,37 @@ def test_no_event_lost_and_no_hold_written_twice_when_the_worker_is_killed(
         )
     deployment.producer.flush()
 
-    def decided() -> int:
-        return len({d["event_id"] for d in deployment.outputs.get("decisions", [])})
 
-    deployment.wait_for(
-        "the first worker to be mid-stream", lambda: decided() >= len(expected) // 5
-    )
-    deployment.kill(first)
-    decided_before_kill = decided()
-    assert decided_before_kill < len(expected), "the kill should land mid-stream"
+def decided(deployment: Deployment) -> int:
+    return len({d["event_id"] for d in deployment.outputs.get("decisions", [])})
 
-    deployment.start_worker("second")
-    deployment.wait_for(
-        "a decision for every event",
-        lambda: decided() == len(expected)
-        and expected_holds <= {c["hold_id"] for c in deployment.outputs.get("holds", [])},
-        timeout=120,
-    )
 
+def wait_for_every_decision(deployment: Deployment, expected: dict[str, Any]) -> None:
+    holds = {eid for eid, (verdict, _) in expected.items() if verdict != "allow"}
+
+    def missing() -> tuple[set[str], set[str]]:
+        decided_ids = {d["event_id"] for d in deployment.outputs.get("decisions", [])}
+        held_ids = {c["hold_id"] for c in deployment.outputs.get("holds", [])}
+        return set(expected) - decided_ids, holds - held_ids
+
+    try:
+        deployment.wait_for(
+            "a decision for every event", lambda: missing() == (set(), set()), timeout=120
+        )
+    except AssertionError:
+        decisions, held = missing()
+        print(
+            f"missing {len(decisions)} decisions, e.g. {sorted(decisions)[:3]}; "
+            f"{len(held)} held records, e.g. {sorted(held)[:3]}"
+        )
+        raise
+
+
+def assert_nothing_lost_and_no_hold_twice(
+    deployment: Deployment, expected: dict[str, tuple[str, Any]]
+) -> tuple[int, int]:
+    """Returns how many decisions and `held` records were sent more than once."""
+    expected_holds = {eid for eid, (verdict, _) in expected.items() if verdict != "allow"}
     decisions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for decision in deployment.outputs["decisions"]:
         decisions[decision["event_id"]].append(decision)
@@ -133,8 +139,72 @@ def test_no_event_lost_and_no_hold_written_twice_when_the_worker_is_killed(
         assert all(copy == copies[0] for copy in copies)
     redelivered = sum(len(copies) - 1 for copies in decisions.values())
     duplicate_held = sum(len(copies) - 1 for copies in held.values())
+    return redelivered, duplicate_held
+
+
+def test_no_event_lost_and_no_hold_written_twice_when_the_worker_is_killed(
+    deployment: Deployment,
+) -> None:
+    stream = scam_heavy_stream(random.Random(20251130))
+    expected = expected_verdicts(stream)
+    expected_holds = {eid for eid, (verdict, _) in expected.items() if verdict != "allow"}
+    assert 100 < len(expected_holds) < len(expected), "the stream should mix holds and allows"
+    assert Verdict.HOLD.label in {verdict for verdict, _ in expected.values()}
+
+    first = deployment.start_worker("first")
+    produce(deployment, stream)
+    deployment.wait_for(
+        "the first worker to be mid-stream",
+        lambda: decided(deployment) >= len(expected) // 5,
+    )
+    deployment.kill(first)
+    decided_before_kill = decided(deployment)
+    assert decided_before_kill < len(expected), "the kill should land mid-stream"
+
+    deployment.start_worker("second")
+    wait_for_every_decision(deployment, expected)
+    redelivered, duplicate_held = assert_nothing_lost_and_no_hold_twice(deployment, expected)
     print(
         f"\nkilled after {decided_before_kill}/{len(expected)} decisions; "
         f"{redelivered} decisions re-sent after redelivery; {duplicate_held} duplicate held records"
     )
-    assert Verdict.HOLD.label in {verdict for verdict, _ in expected.values()}
+
+
+def test_a_second_worker_takes_over_partitions_mid_stream_without_loss_or_copies(
+    deployment: Deployment,
+) -> None:
+    """A rebalance while the first worker has batches in flight: it finishes and commits
+    them before handing partitions over, so the second starts where it stopped."""
+    stream = scam_heavy_stream(random.Random(20251201), events=20_000)
+    expected = expected_verdicts(stream)
+    head, tail = stream[:15_000], stream[15_000:]
+
+    first = deployment.start_worker("first")
+    produce(deployment, head)
+    deployment.wait_for(
+        "the first worker to be mid-stream", lambda: decided(deployment) >= len(head) // 10
+    )
+    second = deployment.start_worker("second")
+    # The rest is sent once the second worker has partitions, so it must screen some.
+    deployment.wait_for(
+        "the second worker's partitions",
+        lambda: "assigned" in deployment.logs[second.pid].read_text(errors="replace"),
+    )
+    produce(deployment, tail)
+    wait_for_every_decision(deployment, expected)
+    redelivered, duplicate_held = assert_nothing_lost_and_no_hold_twice(deployment, expected)
+
+    consumed = {
+        name: sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in deployment.scrape_metrics(worker).splitlines()
+            if line.startswith("screener_events_consumed_total{")
+        )
+        for name, worker in (("first", first), ("second", second))
+    }
+    print(f"\nrebalanced after {len(head) // 10}+ decisions; consumed: {consumed}")
+    assert consumed["second"] > 0, "the second worker should have taken partitions over"
+    # Both alive, and a clean handover commits first, so nothing was screened twice.
+    assert first.poll() is None and second.poll() is None
+    assert redelivered == 0 and duplicate_held == 0
+    assert sum(consumed.values()) == len(stream)

@@ -60,6 +60,10 @@ def test_the_worker_exposes_throughput_verdicts_rules_latency_and_dead_letters(
     assert metric(page, "screener_dead_letters_total", topic=topics.transfers) == 1
     assert metric(page, "screener_batch_processing_seconds_count") >= 1
     assert metric(page, "screener_hold_changes_total", status="held") == 1
+    # Lag per input partition the worker read: nothing left behind its committed offset.
+    lags = [line for line in page.splitlines() if line.startswith("screener_consumer_lag_records{")]
+    assert lags, "a lag gauge per partition read"
+    assert all(float(line.rsplit(" ", 1)[1]) == 0 for line in lags)
 
 
 def test_thresholds_change_without_a_restart_and_a_bad_file_is_refused(
