@@ -104,9 +104,8 @@ class Settings:
     topic_partitions: int = 3
     rules_file: Path | None = None  # None: the rules shipped with the package
     rules_reload_seconds: float = 5.0  # how often the rules file is checked for changes
-    # Largest batch the worker screens at once, and how long it waits to fill one.
+    # Largest batch the worker screens at once (it takes what Kafka has fetched, up to this).
     batch_max: int = 500
-    batch_wait_seconds: float = 0.005
     # A killed worker's partitions move to a live one after this long without heartbeats.
     kafka_session_timeout_seconds: float = 10.0
     # How often timed holds are checked for release.
@@ -154,9 +153,6 @@ class Settings:
                     get("RULES_RELOAD_SECONDS", str(defaults.rules_reload_seconds))
                 ),
                 batch_max=int(get("BATCH_MAX", str(defaults.batch_max))),
-                batch_wait_seconds=float(
-                    get("BATCH_WAIT_SECONDS", str(defaults.batch_wait_seconds))
-                ),
                 kafka_session_timeout_seconds=float(
                     get(
                         "KAFKA_SESSION_TIMEOUT_SECONDS",

@@ -1,4 +1,5 @@
-"""Topic creation with kafka-python's admin client (dev, tests and first deployments)."""
+"""Topic creation and removal with kafka-python's admin client (dev, tests and first
+deployments)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,23 @@ def ensure_topics(settings: Settings) -> None:
             with contextlib.suppress(TopicAlreadyExistsError):
                 admin.create_topics(missing)
             log.info("created topics %s", [t.name for t in missing])
+    finally:
+        admin.close()
+
+
+def delete_topics(settings: Settings) -> None:
+    """Delete the settings' topics (tests and benchmarks clean up after themselves: a dev
+    broker that keeps thousands of partitions spends its heap and CPU on them)."""
+    names = {getattr(settings.topics, name) for name in settings.topics.__dataclass_fields__}
+    admin = KafkaAdminClient(
+        bootstrap_servers=settings.kafka_bootstrap,
+        client_id="screener-admin",
+        **kafka_python_security(settings),
+    )
+    try:
+        existing = [name for name in admin.list_topics() if name in names]
+        if existing:
+            admin.delete_topics(existing)
     finally:
         admin.close()
 

@@ -18,6 +18,7 @@ alternatives"). The Faust app still hosts the worker: producer, timers, web endp
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import ssl
 import time
@@ -39,6 +40,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 5.0)
+COMMIT_INTERVAL = 1.0  # seconds; Faust's own default is 2.8
 
 # A customer's transfers, loans and events share a key, hence a partition number on each
 # of the three topics (equal partition counts). The range assignor gives each member the
@@ -73,8 +75,13 @@ class BatchConsumer:
 
     Two batches at most are in flight: while batch N's messages wait for Kafka's acks
     (`deliver`), batch N+1 is screened and saved (`screen_and_save`, which sees N's state,
-    since N was saved first). N+1 is handed to delivery only after N is delivered and
-    committed, so offsets are committed in order and never ahead of finished work.
+    since N was saved first). N+1 is handed to delivery only after N is delivered, so
+    offsets are committed in order and never ahead of finished work.
+
+    Finished offsets are committed at most every `COMMIT_INTERVAL`, before a rebalance
+    hands partitions over, and at a clean stop: a commit per small batch cost a round
+    trip each (a tenth of the CPU at 2,000 events/s). A kill re-reads at most that
+    interval's events, which get their remembered decisions.
     """
 
     def __init__(self, settings: Settings, topics: Iterable[str], screener: BatchScreener) -> None:
@@ -86,6 +93,9 @@ class BatchConsumer:
         # with every screened batch delivered and committed.
         self._screening = asyncio.Lock()
         self._delivering: asyncio.Task[None] | None = None
+        self._consumer: AIOKafkaConsumer | None = None
+        self._finished: dict[TopicPartition, int] = {}  # next offsets, not yet committed
+        self._committed_at = 0.0
 
     async def run(self) -> None:
         settings = self._settings
@@ -102,6 +112,7 @@ class BatchConsumer:
             **aiokafka_security(settings),
         )
         consumer.subscribe(self._topics, listener=_FinishBeforeHandover(self))
+        self._consumer = consumer
         await consumer.start()
         log.info("consuming %s as group %s", ", ".join(self._topics), settings.consumer_group)
         counts = {topic: len(consumer.partitions_for_topic(topic) or ()) for topic in self._topics}
@@ -119,6 +130,8 @@ class BatchConsumer:
         finally:
             if self._delivering is not None:
                 self._delivering.cancel()  # not committed: read again after a restart
+            with contextlib.suppress(Exception):  # stopping: what is not committed is re-read
+                await asyncio.wait_for(self._commit_finished(), timeout=5)
             await consumer.stop()
 
     async def finish_in_flight(self) -> None:
@@ -126,6 +139,7 @@ class BatchConsumer:
         async with self._screening:
             if self._delivering is not None:
                 await asyncio.shield(self._delivering)
+            await self._commit_finished()
 
     async def _screen(
         self, consumer: AIOKafkaConsumer, fetched: dict[TopicPartition, list[Any]]
@@ -156,10 +170,10 @@ class BatchConsumer:
             if self._delivering is not None:
                 await self._delivering
             self._delivering = asyncio.create_task(
-                self._deliver_and_commit(consumer, messages, next_offsets, started)
+                self._deliver(consumer, messages, next_offsets, started)
             )
 
-    async def _deliver_and_commit(
+    async def _deliver(
         self,
         consumer: AIOKafkaConsumer,
         messages: list[OutMessage],
@@ -167,17 +181,27 @@ class BatchConsumer:
         started: float,
     ) -> None:
         await until_done(partial(self._screener.deliver, messages), "publishing a batch")
-        try:
-            await until_done(partial(consumer.commit, next_offsets), "committing a batch")
-        except (CommitFailedError, IllegalStateError) as error:
-            # The group rebalanced under us (e.g. after a long stall); the new owner reads
-            # these records again and gets the same decisions.
-            log.warning("offsets of a finished batch not committed (%s)", error)
+        self._finished.update(next_offsets)
         for tp, offset in next_offsets.items():
             highwater = consumer.highwater(tp)
             if highwater is not None:
                 metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(highwater - offset)
         metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
+        if time.monotonic() - self._committed_at >= COMMIT_INTERVAL:
+            await self._commit_finished()
+
+    async def _commit_finished(self) -> None:
+        consumer, offsets = self._consumer, self._finished
+        if consumer is None or not offsets:
+            return
+        self._finished = {}
+        self._committed_at = time.monotonic()
+        try:
+            await until_done(partial(consumer.commit, offsets), "committing offsets")
+        except (CommitFailedError, IllegalStateError) as error:
+            # The group rebalanced under us (e.g. after a long stall); the new owner reads
+            # these records again and gets the same decisions.
+            log.warning("offsets of finished batches not committed (%s)", error)
 
 
 async def until_done(work: Callable[[], Awaitable[T]], what: str) -> T:
@@ -206,6 +230,9 @@ class _FinishBeforeHandover(ConsumerRebalanceListener):  # type: ignore[misc]
         # The next owner then starts after our last committed offset, not in the middle
         # of a batch we are still writing.
         await self._consumer.finish_in_flight()
+        for tp in revoked:  # another worker reports these partitions' lag now
+            with contextlib.suppress(KeyError):
+                metrics.CONSUMER_LAG.remove(tp.topic, str(tp.partition))
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         log.info("assigned %s", sorted(f"{tp.topic}-{tp.partition}" for tp in assigned))

@@ -71,6 +71,8 @@ class RedisScreeningStore:
         self._account_max_flows = account_max_flows
         self._create_hold = redis.register_script(lua_source("create_hold"))
         self._transition = redis.register_script(lua_source("transition_hold"))
+        self._set_with_expiry = lua_source("set_with_expiry")
+        self._add_flows = lua_source("add_flows")
 
     async def load(
         self,
@@ -125,20 +127,44 @@ class RedisScreeningStore:
 
     async def save(self, writes: BatchWrites) -> list[bool]:
         # One MULTI/EXEC: a crash leaves either all of the batch's writes or none of them.
+        # Plain writes and flows go as one script call each (EVAL, not EVALSHA: a script
+        # missing from a restarted Redis's cache would fail inside the transaction).
         keys = self._keys
+        values: list[tuple[str, bytes, int]] = [
+            (keys.decision(event_id), orjson.dumps(decision), self._decision_ttl)
+            for event_id, decision in writes.decisions.items()
+        ]
+        histories = [
+            (customer_id, orjson.dumps(history.as_dict()), history)
+            for customer_id, history in writes.histories.items()
+        ]
+        values += [
+            (keys.history(customer_id), raw, self._history_ttl) for customer_id, raw, _ in histories
+        ]
+        flows = [
+            (keys.account_inbound(account), account_flows)
+            for account, account_flows in writes.inbound.items()
+        ] + [
+            (keys.account_outbound(account), account_flows)
+            for account, account_flows in writes.outbound.items()
+        ]
         async with self._redis.pipeline(transaction=True) as pipe:
-            for event_id, decision in writes.decisions.items():
-                pipe.set(keys.decision(event_id), orjson.dumps(decision), ex=self._decision_ttl)
-            for customer_id, history in writes.histories.items():
-                pipe.set(
-                    keys.history(customer_id),
-                    orjson.dumps(history.as_dict()),
-                    ex=self._history_ttl,
+            if values:
+                pipe.execute_command(
+                    "EVAL",
+                    self._set_with_expiry,
+                    len(values),
+                    *(key for key, _, _ in values),
+                    *(item for _, value, ttl in values for item in (value, ttl)),
                 )
-            for account, flows in writes.inbound.items():
-                self._add_flows(pipe, keys.account_inbound(account), flows)
-            for account, flows in writes.outbound.items():
-                self._add_flows(pipe, keys.account_outbound(account), flows)
+            if flows:
+                pipe.execute_command(
+                    "EVAL",
+                    self._add_flows,
+                    len(flows),
+                    *(key for key, _ in flows),
+                    *self._flow_args(flows),
+                )
             for account, (opened_at, holder_id) in writes.opened_accounts.items():
                 pipe.hset(
                     keys.account_info(account),
@@ -164,14 +190,19 @@ class RedisScreeningStore:
             results = await pipe.execute()
         return [bool(flag) for flag in results[len(results) - len(writes.holds) :]]
 
-    def _add_flows(self, pipe: Any, key: str, flows: list[Flow]) -> None:
-        """Add flows (one member per transfer, so a redelivery adds nothing) and trim to the
-        retention window and size, measured from the newest flow's event time."""
-        pipe.zadd(key, {flow.encode(): flow.at for flow in flows})
-        newest = max(flow.at for flow in flows)
-        pipe.zremrangebyscore(key, "-inf", f"({newest - self._account_keep}")
-        pipe.zremrangebyrank(key, 0, -self._account_max_flows - 1)
-        pipe.expire(key, int(self._account_keep) + 86400)
+    def _flow_args(self, flows: list[tuple[str, list[Flow]]]) -> list[bytes | float | int | str]:
+        """`add_flows.lua`'s arguments. A set keeps what lies within the retention window
+        of its newest flow (event time) and at most `account_max_flows` flows."""
+        args: list[bytes | float | int | str] = [
+            self._account_max_flows,
+            int(self._account_keep) + 86400,
+        ]
+        for _, account_flows in flows:
+            newest = max(flow.at for flow in account_flows)
+            args += (len(account_flows), f"({newest - self._account_keep}")
+            for flow in account_flows:
+                args += (flow.at, flow.encode())
+        return args
 
     async def pending_changes(self, fields: list[str]) -> dict[str, dict[str, Any]]:
         values: list[bytes | None] = await self._redis.hmget(  # type: ignore[misc]

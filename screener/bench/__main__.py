@@ -163,7 +163,6 @@ async def run(options: Options) -> BenchResults:
             "first_day": spec.first_day.isoformat(),
             "partitions": settings.topic_partitions,
             "batch_max": settings.batch_max,
-            "batch_wait_ms": settings.batch_wait_seconds * 1000,
             "rules_version": load_rules(settings.rules_file).version,
             "worker_env": options.worker_env,
         },
@@ -199,7 +198,8 @@ async def run(options: Options) -> BenchResults:
             note_activity(results, deployment, f"the {load:,} events/s phase")
             checker = None
             if load == 2_000:
-                checker = await start_block_check(deployment, options.seconds, 10**9)
+                # One check per payment, at the payments' rate.
+                checker = await start_block_check(deployment, options.seconds, 10**9, rate=load)
             results.loads.append(await fixed_load(deployment, decisions, phase, load))
             if checker is not None:
                 results.blocks_loaded = await finish_block_check(checker)
@@ -302,9 +302,10 @@ def populate_block_list(deployment: BenchDeployment) -> None:
 
 
 async def start_block_check(
-    deployment: BenchDeployment, seconds: float, max_checks: int
+    deployment: BenchDeployment, seconds: float, max_checks: int, rate: float | None = None
 ) -> asyncio.subprocess.Process:
     settings = deployment.settings
+    paced = ["--rate", str(rate)] if rate is not None else []
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -319,6 +320,7 @@ async def start_block_check(
         str(seconds),
         "--max-checks",
         str(max_checks),
+        *paced,
         stdout=asyncio.subprocess.PIPE,
     )
 

@@ -8,27 +8,29 @@ Recording is idempotent on `event_id`, so a redelivered event is never counted t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from screener.domain.events import CustomerEvent, InputEvent, LoanApproval, Transfer
 
 Attribute = str | int | bool | None
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     """One past event, reduced to what rules and officers need.
 
     `at` is event time in epoch seconds; for a loan it is when the contract was signed,
-    since cooling periods count from the signing.
+    since cooling periods count from the signing. A named tuple rather than a dataclass:
+    a worker builds thousands per batch from stored state, and a tuple is built in a
+    third of the time of a frozen dataclass.
     """
 
     event_id: str
     type: str
     at: float
     amount_minor: int = 0
-    attrs: Mapping[str, Attribute] = field(default_factory=dict)
+    attrs: Mapping[str, Attribute] = MappingProxyType({})
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -42,11 +44,11 @@ class HistoryEntry:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> HistoryEntry:
         return cls(
-            event_id=data["event_id"],
-            type=data["type"],
-            at=float(data["at"]),
-            amount_minor=int(data.get("amount_minor", 0)),
-            attrs=dict(data.get("attrs", {})),
+            data["event_id"],
+            data["type"],
+            float(data["at"]),
+            int(data.get("amount_minor", 0)),
+            data.get("attrs") or {},
         )
 
 

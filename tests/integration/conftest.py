@@ -26,7 +26,7 @@ import redis
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from screener import devinfra
-from screener.adapters.kafka_admin import ensure_topics
+from screener.adapters.kafka_admin import delete_topics, ensure_topics
 from screener.settings import Settings
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -188,3 +188,4 @@ def deployment(services: dict[str, str]) -> Iterator[Deployment]:
     deployment.stop()
     for key in client.scan_iter(f"{settings.redis_prefix}*"):
         client.delete(key)
+    delete_topics(settings)

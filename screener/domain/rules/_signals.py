@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -213,9 +214,16 @@ class Baseline:
 
 def baseline_of(history: CustomerHistory, min_transfers: int) -> Baseline | None:
     """The customer's usual amounts, or None with fewer than `min_transfers` to judge by."""
-    amounts = np.asarray(history.baseline_amounts, dtype=np.float64)
-    if amounts.size < max(min_transfers, 1):
+    if len(history.baseline_amounts) < max(min_transfers, 1):
         return None
+    return _baseline(history.baseline_amounts)
+
+
+# Two rules ask for the same customer's baseline on each transfer; numpy's fixed cost per
+# call dwarfs the arithmetic on 50 amounts, so each distinct set is computed once.
+@lru_cache(maxsize=1024)
+def _baseline(amounts_minor: tuple[int, ...]) -> Baseline:
+    amounts = np.asarray(amounts_minor, dtype=np.float64)
     median = float(np.median(amounts))
     mad = float(np.median(np.abs(amounts - median)))
     return Baseline(

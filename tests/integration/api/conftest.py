@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from screener.adapters.kafka_admin import ensure_topics
+from screener.adapters.kafka_admin import delete_topics, ensure_topics
 from screener.api.users import disable_user
 from screener.settings import Settings
 from tests.integration.api.support import (
@@ -52,6 +52,8 @@ def review_factory(services: dict[str, str]) -> Iterator[ReviewFactory]:
         api.close()
         delete_prefix(api.redis, api.settings.redis_prefix)
         api.redis.close()
+        if api.settings.kafka_bootstrap == services["SCREENER_KAFKA_BOOTSTRAP"]:
+            delete_topics(api.settings)
 
 
 @pytest.fixture
