@@ -163,6 +163,7 @@ async def run(options: Options) -> BenchResults:
             "first_day": spec.first_day.isoformat(),
             "partitions": settings.topic_partitions,
             "batch_max": settings.batch_max,
+            "batch_wait_ms": settings.batch_wait_seconds * 1000,
             "rules_version": load_rules(settings.rules_file).version,
             "worker_env": options.worker_env,
         },

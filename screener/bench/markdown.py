@@ -168,7 +168,8 @@ def _method(r: BenchResults, s: dict[str, object]) -> list[str]:
         f"backlog, the rest feed the fixed loads in order.",
         f"- Deployment: its own topics ({s.get('partitions', '?')} partitions each), "
         f"consumer group and Redis prefix; one `screener worker` subprocess (one batch "
-        f"consumer, batches of up to {s.get('batch_max', '?')}); rules "
+        f"consumer, batches of up to {s.get('batch_max', '?')} with "
+        f"{s.get('batch_wait_ms', '?')} ms wait); rules "
         f"`{s.get('rules_version', '?')}` with "
         f"every rule switched to `enforce`"
         + (f", worker environment {s['worker_env']}" if s.get("worker_env") else "")
