@@ -211,8 +211,8 @@ def render_profile(r: BenchResults) -> str:
     lines += [f"| {name} | {share:.1%} |" for name, share in p.get("areas", [])]
     lines += [
         "",
-        "Inclusive time per step of `ScreeningService.process` (everything a step calls, "
-        "libraries included), and the time outside it:",
+        "Inclusive time per step of the service's `screen_and_save` and `deliver` "
+        "(everything a step calls, libraries included), and the time outside them:",
         "",
         "| step | share |",
         "|---|---|",

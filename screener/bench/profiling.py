@@ -42,8 +42,10 @@ _AREAS = (
     ("account flows: parse, merge", "screener/domain/accounts.py", None),
     ("decision records", "screener/records.py", None),
     ("metrics", "screener/metrics.py", None),
+    ("Redis: pack commands (hiredis)", "screener/adapters/redis_client.py", None),
     ("service: batch bookkeeping", "screener/service.py", None),
-    ("Faust stream: take and ack batches", "screener/worker/app.py", None),
+    ("Kafka: take batches, commit offsets", "screener/adapters/kafka_consumer.py", None),
+    ("worker timers", "screener/worker/app.py", None),
 )
 # Entry points: a sample whose innermost screener frame is one of these is library work
 # (the Faust worker's own loops), charged to the library.
@@ -107,8 +109,8 @@ class Frame:
 
 
 def summarise(raw: Path, seconds: float, top: int = 15) -> dict[str, Any]:
-    """The main thread's busy share; time per area, per step of `ScreeningService.process`
-    (inclusive), per screener function and per leaf."""
+    """The main thread's busy share; time per area, per step of the service's
+    `screen_and_save` and `deliver` (inclusive), per screener function and per leaf."""
     stacks: list[tuple[list[Frame], int]] = []
     for line in raw.read_text().splitlines():
         head, _, samples = line.rpartition(" ")
@@ -167,15 +169,19 @@ def _area(inner: Frame | None, frames: list[Frame]) -> str:
     return "other screener code"
 
 
+# The service's two entry points: the worker calls them in turn for each batch.
+_STEP_ENTRIES = ("ScreeningService.screen_and_save", "ScreeningService.deliver")
+
+
 def _step(frames: list[Frame]) -> str:
-    """The step of `ScreeningService.process` a sample is in (the frame just below it),
-    or, outside it, the library."""
+    """The step of the batch's screening or delivery a sample is in (the frame just below
+    `screen_and_save` or `deliver`), or, outside them, the library."""
     below = None
     for index, frame in enumerate(frames):
-        if frame.function.endswith("ScreeningService.process"):
+        if frame.function.endswith(_STEP_ENTRIES):
             below = frames[index + 1] if index + 1 < len(frames) else frame
     if below is None:
-        return f"outside process(): {_library(frames)}"
+        return f"outside the service: {_library(frames)}"
     return below.short
 
 
