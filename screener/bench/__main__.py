@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import gc
 import logging
 import math
 import os
@@ -170,6 +171,10 @@ async def run(options: Options) -> BenchResults:
     )
     records = bench_records(traffic.records, deployment.topic)
     backlog, rest = records[: options.backlog], records[options.backlog :]
+    # The generated traffic (hundreds of thousands of objects) lives until the end: out of
+    # the collector's sight, its full collections cannot pause the load generator and the
+    # watchers (a pause there would show as latency of the worker and the ceiling alike).
+    gc.freeze()
     inputs = [deployment.topic(role) for role in INPUT_ROLES]
     partitions = settings.topic_partitions
     decisions = TopicWatcher(bootstrap, [deployment.topic("decisions")], partitions, True)
