@@ -73,6 +73,7 @@ class RedisScreeningStore:
         self._transition = redis.register_script(lua_source("transition_hold"))
         self._set_with_expiry = lua_source("set_with_expiry")
         self._add_flows = lua_source("add_flows")
+        self._load_accounts = lua_source("load_accounts")
 
     async def load(
         self,
@@ -86,12 +87,23 @@ class RedisScreeningStore:
             pipe.mget([keys.decision(e) for e in event_ids] or [keys.decision("")])
             pipe.mget([keys.history(c) for c in customer_ids] or [keys.history("")])
             pipe.mget([keys.confirmed_victim(c) for c in customer_ids] or [keys.history("")])
-            for account in accounts:
-                pipe.hmget(keys.account_info(account), ["opened_at", "holder_id"])
-                pipe.exists(keys.block(account))
-                if account not in without_flows:
-                    pipe.zrange(keys.account_inbound(account), 0, -1)
-                    pipe.zrange(keys.account_outbound(account), 0, -1)
+            if accounts:
+                pipe.execute_command(
+                    "EVAL",
+                    self._load_accounts,
+                    4 * len(accounts),
+                    *(
+                        key
+                        for account in accounts
+                        for key in (
+                            keys.account_info(account),
+                            keys.block(account),
+                            keys.account_inbound(account),
+                            keys.account_outbound(account),
+                        )
+                    ),
+                    *("0" if account in without_flows else "1" for account in accounts),
+                )
             results = await pipe.execute()
         decision_values, history_values, victim_values = results[:3]
         decisions = {
@@ -108,17 +120,12 @@ class RedisScreeningStore:
             c for c, raw in zip(customer_ids, victim_values, strict=False) if raw is not None
         )
         activities = {}
-        replies = iter(results[3:])
-        for account in accounts:
-            opened_at, holder_id = next(replies)
-            blocked = next(replies)
-            with_flows = account not in without_flows
-            inbound = _flows(account, next(replies)) if with_flows else ()
-            outbound = _flows(account, next(replies)) if with_flows else ()
+        for account, reply in zip(accounts, results[3] if accounts else (), strict=True):
+            opened_at, holder_id, blocked, inbound, outbound = reply
             activities[account] = AccountActivity(
                 account=account,
-                inbound=inbound,
-                outbound=outbound,
+                inbound=_flows(account, inbound),
+                outbound=_flows(account, outbound),
                 opened_at=float(opened_at) if opened_at else None,
                 holder_id=holder_id.decode() if holder_id else None,
                 blocked=bool(blocked),
@@ -134,12 +141,9 @@ class RedisScreeningStore:
             (keys.decision(event_id), orjson.dumps(decision), self._decision_ttl)
             for event_id, decision in writes.decisions.items()
         ]
-        histories = [
-            (customer_id, orjson.dumps(history.as_dict()), history)
-            for customer_id, history in writes.histories.items()
-        ]
         values += [
-            (keys.history(customer_id), raw, self._history_ttl) for customer_id, raw, _ in histories
+            (keys.history(customer_id), orjson.dumps(history.as_dict()), self._history_ttl)
+            for customer_id, history in writes.histories.items()
         ]
         flows = [
             (keys.account_inbound(account), account_flows)

@@ -1,0 +1,130 @@
+"""The worker's Redis store against a real Redis: what a batch saves (its Lua calls
+included) is what the next batch loads, flows are trimmed by window and size, and every
+key it writes expires."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+import pytest
+import redis
+
+from screener.adapters.redis_client import redis_from_url
+from screener.adapters.redis_keys import RedisKeys
+from screener.adapters.redis_store import RedisScreeningStore
+from screener.domain.accounts import Flow
+from screener.domain.history import CustomerHistory, HistoryEntry
+from screener.service import BatchWrites, Loaded, NewBlock
+from tests import factories
+
+T = TypeVar("T")
+KEEP_SECONDS = 3600.0
+MAX_FLOWS = 5
+NOW = 1_763_000_000.0
+
+
+@pytest.fixture
+def prefix(services: dict[str, str]) -> Iterator[str]:
+    prefix = f"test-store-{uuid.uuid4().hex[:8]}:"
+    yield prefix
+    client = redis.Redis.from_url(services["SCREENER_REDIS_URL"])
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
+    client.close()
+
+
+def run(
+    services: dict[str, str], prefix: str, work: Callable[[RedisScreeningStore], Awaitable[T]]
+) -> T:
+    async def main() -> T:
+        client = redis_from_url(services["SCREENER_REDIS_URL"])
+        store = RedisScreeningStore(
+            client,
+            RedisKeys(prefix),
+            decision_ttl_seconds=600,
+            history_ttl_seconds=900,
+            account_keep_seconds=KEEP_SECONDS,
+            account_max_flows=MAX_FLOWS,
+        )
+        try:
+            return await work(store)
+        finally:
+            await client.aclose()
+
+    return asyncio.run(main())
+
+
+def flow(n: int, at: float) -> Flow:
+    return Flow(f"event-{n}", at, 1000 * n, factories.new_kz_iban(), factories.customer_id())
+
+
+def test_what_a_batch_saves_the_next_batch_loads(services: dict[str, str], prefix: str) -> None:
+    customer = factories.customer_id()
+    mule, shop = factories.new_kz_iban(), factories.new_kz_iban()
+    history = CustomerHistory(
+        entries=(
+            HistoryEntry("e-1", "transfer", NOW - 60, 150_000, {"receiver_account": mule}),
+            HistoryEntry("e-2", "login", NOW - 30, 0, {"new_device": True}),
+        ),
+        baseline_amounts=(150_000,),
+    )
+    inbound = [flow(n, NOW - n) for n in range(3)]
+    writes = BatchWrites(
+        decisions={"e-1": {"event_id": "e-1", "verdict": "hold"}},
+        histories={customer: history},
+        inbound={mule: inbound, shop: [flow(9, NOW)]},
+        outbound={mule: [flow(7, NOW - 5)]},
+        opened_accounts={mule: (NOW - 86400, customer)},
+        blocks=[
+            NewBlock(
+                account=mule,
+                entry={"reason": "test"},
+                expires_at=datetime.now(UTC) + timedelta(hours=1),
+            )
+        ],
+    )
+
+    async def work(store: RedisScreeningStore) -> Loaded:
+        assert await store.save(writes) == []
+        return await store.load(
+            ["e-1", "e-unknown"], [customer], [mule, shop], without_flows=frozenset({shop})
+        )
+
+    loaded = run(services, prefix, work)
+    assert loaded.decisions == {"e-1": {"event_id": "e-1", "verdict": "hold"}}
+    assert loaded.histories[customer] == history
+    account = loaded.accounts[mule]
+    assert sorted(account.inbound) == sorted(inbound)
+    assert list(account.outbound) == writes.outbound[mule]
+    assert (account.opened_at, account.holder_id, account.blocked) == (NOW - 86400, customer, True)
+    # Asked without flows: details only, though its flows are stored.
+    other = loaded.accounts[shop]
+    assert (other.inbound, other.outbound, other.blocked, other.opened_at) == ((), (), False, None)
+
+    client = redis.Redis.from_url(services["SCREENER_REDIS_URL"])
+    keys = RedisKeys(prefix)
+    for key in (keys.decision("e-1"), keys.history(customer), keys.account_inbound(mule)):
+        assert client.ttl(key) > 0, f"{key} must expire"
+    client.close()
+
+
+def test_flows_are_trimmed_to_the_window_and_the_size(
+    services: dict[str, str], prefix: str
+) -> None:
+    account = factories.new_kz_iban()
+    stale = flow(0, NOW - KEEP_SECONDS - 1)  # outside the window of the newest flow
+    recent = [flow(n, NOW - n) for n in range(1, 8)]  # seven: two over the size limit
+
+    async def work(store: RedisScreeningStore) -> Loaded:
+        await store.save(BatchWrites(inbound={account: [stale]}))
+        await store.save(BatchWrites(inbound={account: recent}))
+        await store.save(BatchWrites(inbound={account: recent[:2]}))  # a redelivery adds nothing
+        return await store.load([], [], [account])
+
+    loaded = run(services, prefix, work)
+    kept = sorted(loaded.accounts[account].inbound, key=lambda f: f.at)
+    assert kept == sorted(recent, key=lambda f: f.at)[-MAX_FLOWS:]
