@@ -99,7 +99,7 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
     async def screen() -> None:
         # What start-up built (Faust, the clients, the rules, the schemas) lives as long
         # as the process: out of the collector's sight, a full collection walks only what
-        # screening allocates (its pauses were 40-180 ms before, a few ms after).
+        # screening allocates (its pauses were 40-130 ms before, under 20 ms after).
         gc.freeze()
         await consumer.run()
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -64,9 +64,12 @@ def acted_at(event: ScreenedEvent) -> float:
 # ---- transfers and beneficiaries -------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Payment:
-    """One transfer of the customer, with whether its receiver counted as new then."""
+class Payment(NamedTuple):
+    """One transfer of the customer, with whether its receiver counted as new then.
+
+    A named tuple: one is built per past transfer in the history for every transfer
+    screened, and a tuple is built in a third of a frozen dataclass's time.
+    """
 
     event_id: str
     at: float
