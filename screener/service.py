@@ -31,7 +31,6 @@ from screener import metrics
 from screener.adapters.redis_keys import STATUS_BLOCKED, STATUS_HELD, outbox_field
 from screener.boundary import InvalidEvent, decode_event
 from screener.domain.accounts import (
-    POOLED_RECEIVER_KINDS,
     AccountActivity,
     Flow,
     inbound_flow,
@@ -42,6 +41,7 @@ from screener.domain.context import ScreeningContext
 from screener.domain.decision import Outcome, Verdict
 from screener.domain.events import CustomerEvent, InputEvent, ScreenedEvent, Transfer
 from screener.domain.history import CustomerHistory
+from screener.domain.rules import receiver_kinds_without_flows
 from screener.domain.safety_cap import HoldRateWindow
 from screener.domain.screening import remember, screen
 from screener.records import OutMessage, amount_text, dead_letter, decision_record, hold_change
@@ -167,8 +167,9 @@ class ScreeningService:
 
         transfers = [e for _, e in events if isinstance(e, Transfer)]
         accounts = {a for t in transfers for a in (t.sender_account, t.receiver_account)}
+        without_flows = receiver_kinds_without_flows(config)
         needing_flows = {t.sender_account for t in transfers} | {
-            t.receiver_account for t in transfers if t.receiver_kind not in POOLED_RECEIVER_KINDS
+            t.receiver_account for t in transfers if t.receiver_kind not in without_flows
         }
         loaded = await self._store.load(
             event_ids=[e.event_id for _, e in events if not isinstance(e, CustomerEvent)],

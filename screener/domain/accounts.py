@@ -17,11 +17,6 @@ import orjson
 
 from screener.domain.events import Transfer
 
-# Receivers that pool many customers' money (shops, billers, payment services, exchanges).
-# No rule judges their own flows: they are never droppers by these rules' measures, and a
-# busy one has hundreds of flows that would be read for every payment to it.
-POOLED_RECEIVER_KINDS = frozenset({"business", "payment_service", "crypto_exchange"})
-
 
 class Flow(NamedTuple):
     """One transfer into or out of an account.

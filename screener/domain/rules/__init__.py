@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from screener.domain.config import RuleMode, RulesConfig
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import RuleHit
 from screener.domain.events import LoanApproval, ScreenedEvent, Transfer
@@ -44,6 +45,9 @@ class RuleSpec:
     evaluate: Evaluate
     # Regulatory rules apply the law; the safety cap never turns them into shadow reasons.
     regulatory: bool = False
+    # Reads the receiving account's flows, except for the kinds its settings'
+    # `ignored_receiver_kinds` name (see `receiver_kinds_without_flows`).
+    reads_receiver_flows: bool = False
 
 
 RULES: tuple[RuleSpec, ...] = (
@@ -100,18 +104,21 @@ RULES: tuple[RuleSpec, ...] = (
         event_types=(Transfer,),
         parse_settings=dropper_fan_in.parse_settings,
         evaluate=dropper_fan_in.evaluate,
+        reads_receiver_flows=True,
     ),
     RuleSpec(
         rule_id=dropper_pass_through.RULE_ID,
         event_types=(Transfer,),
         parse_settings=dropper_pass_through.parse_settings,
         evaluate=dropper_pass_through.evaluate,
+        reads_receiver_flows=True,
     ),
     RuleSpec(
         rule_id=young_account.RULE_ID,
         event_types=(Transfer,),
         parse_settings=young_account.parse_settings,
         evaluate=young_account.evaluate,
+        reads_receiver_flows=True,
     ),
     RuleSpec(
         rule_id=cashout_abroad.RULE_ID,
@@ -156,4 +163,21 @@ RULE_PARSERS: Mapping[str, Callable[[Mapping[str, Any], str], Any]] = {
     spec.rule_id: spec.parse_settings for spec in RULES
 }
 
-__all__ = ["RULES", "RULE_PARSERS", "RuleSpec"]
+
+def receiver_kinds_without_flows(config: RulesConfig) -> frozenset[str]:
+    """Kinds of receiving account (shops, billers, exchanges) whose flows no running rule
+    reads, so the worker need not load them: a busy shop has hundreds of flows, read for
+    every payment to it. Derived from the rules file, so a rule told to judge a kind after
+    all gets its flows."""
+    ignored_by_all: frozenset[str] | None = None
+    for spec in RULES:
+        settings = config.settings_for(spec.rule_id)
+        if not spec.reads_receiver_flows or settings.mode is RuleMode.OFF:
+            continue
+        ignored = frozenset(settings.ignored_receiver_kinds)
+        ignored_by_all = ignored if ignored_by_all is None else ignored_by_all & ignored
+    # With no such rule running, loading every flow is merely slower, never wrong.
+    return ignored_by_all or frozenset()
+
+
+__all__ = ["RULES", "RULE_PARSERS", "RuleSpec", "receiver_kinds_without_flows"]
