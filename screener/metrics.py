@@ -40,6 +40,11 @@ CONSUMER_LAG = Gauge(
     "Records on the partition after the worker's last committed offset, as of its last batch",
     ["topic", "partition"],
 )
+TIMER_ERRORS = Counter(
+    "screener_timer_errors_total",
+    "Timer runs that failed on Redis or Kafka and wait for their next tick, by timer",
+    ["timer"],
+)
 OPEN_HOLDS = Gauge("screener_open_holds", "Holds waiting (status held), as last seen in Redis")
 
 

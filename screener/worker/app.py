@@ -10,9 +10,12 @@ kill never commits an offset whose effects are missing.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import gc
 import logging
 import ssl
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -104,6 +107,7 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
         await consumer.run()
 
     @app.timer(settings.release_interval_seconds)  # type: ignore[misc]
+    @_next_tick_on_error
     async def release_due_holds() -> None:
         now = utc_now()
         changes = []
@@ -115,10 +119,12 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
         metrics.OPEN_HOLDS.set(await store.count_open_holds())
 
     @app.timer(settings.rules_reload_seconds)  # type: ignore[misc]
+    @_next_tick_on_error
     async def reload_rules() -> None:
         rules.reload_if_changed()
 
     @app.timer(10.0)  # type: ignore[misc]
+    @_next_tick_on_error
     async def sweep_outbox() -> None:
         if not await store.try_lock("outbox-sweep", ttl_ms=9_000):
             return
@@ -143,6 +149,24 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
         return web.json({"status": "ok"})
 
     return app
+
+
+def _next_tick_on_error(timer: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+    """A timer that fails (Redis or Kafka away) is logged, counted and run again at its next
+    tick; left alone, Faust would stop the whole worker. What a failed tick left half done
+    is in Redis (a released hold's change waits in the outbox) and is picked up again."""
+
+    @functools.wraps(timer)
+    async def tick() -> None:
+        try:
+            await timer()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            metrics.TIMER_ERRORS.labels(timer=timer.__name__).inc()
+            log.exception("timer %s failed; it runs again at its next tick", timer.__name__)
+
+    return tick
 
 
 def _credentials(settings: Settings) -> Any:

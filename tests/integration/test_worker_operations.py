@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
 from screener.settings import load_rules
 from tests import factories
-from tests.integration.conftest import Deployment
+from tests.integration.conftest import Deployment, free_port
 
 RULES = Path(__file__).resolve().parents[2] / "screener" / "config" / "rules.yaml"
 
@@ -118,3 +119,37 @@ def test_thresholds_change_without_a_restart_and_a_bad_file_is_refused(
     )
     assert deployment.decisions_for(last["event_id"])[0]["config_version"] == "test-raised"
     assert worker.poll() is None
+
+
+def test_the_worker_waits_out_a_redis_outage_and_then_screens(deployment: Deployment) -> None:
+    """Redis away: the worker stays up, counts the failed batch and timer runs, decides
+    nothing; Redis back: the held-up event is decided."""
+    port = free_port()
+    worker = deployment.start_worker(SCREENER_REDIS_URL=f"redis://127.0.0.1:{port}/0")
+    transfer = factories.transfer()
+    deployment.send("transfers", transfer)
+
+    def errors_counted() -> bool:
+        page = deployment.scrape_metrics(worker)
+        return (
+            metric(page, "screener_batch_errors_total") >= 1
+            and metric(page, "screener_timer_errors_total", timer="release_due_holds") >= 1
+        )
+
+    deployment.wait_for("batch and timer errors while Redis is away", errors_counted)
+    assert worker.poll() is None, "the worker must wait, not exit"
+    assert deployment.decisions_for(transfer["event_id"]) == []
+
+    redis_server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deployment.wait_for(
+            "the decision once Redis is back",
+            lambda: bool(deployment.decisions_for(transfer["event_id"])),
+        )
+        assert worker.poll() is None
+    finally:
+        redis_server.terminate()
+        redis_server.wait(timeout=30)
