@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from screener.adapters.redis_keys import outbox_field
@@ -450,3 +451,18 @@ def test_a_refused_or_released_payment_can_still_be_confirmed_as_fraud(review: R
         "POST", f"/api/holds/{refused.hold_id}/release", "supervisor", json_body={}
     )
     assert refused_release.status == 409
+
+
+def test_a_hold_whose_event_id_is_any_text_can_be_reviewed(review: ReviewApi) -> None:
+    """The contract lets event ids be any 1-128 characters; a hold is its event's id."""
+    hold = seed_hold(review.settings, hold_id="платёж/2026 #7?от=банк")
+    path = "/api/holds/" + quote(hold.hold_id, safe="")
+
+    shown = review.call("GET", path, "viewer")
+    assert shown.status == 200, shown.text
+    assert shown.body["hold_id"] == hold.hold_id
+    released = review.call("POST", path + "/release", "officer", json_body={"note": "ok"})
+    assert released.status == 200, released.text
+    assert review.hold(hold.hold_id)["status"] == "released"
+    too_long = review.call("GET", "/api/holds/" + "x" * 129, "viewer")
+    assert too_long.status == 400
