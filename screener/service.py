@@ -167,9 +167,9 @@ class ScreeningService:
 
         transfers = [e for _, e in events if isinstance(e, Transfer)]
         accounts = {a for t in transfers for a in (t.sender_account, t.receiver_account)}
-        without_flows = receiver_kinds_without_flows(config)
+        kinds_without_flows = receiver_kinds_without_flows(config)
         needing_flows = {t.sender_account for t in transfers} | {
-            t.receiver_account for t in transfers if t.receiver_kind not in without_flows
+            t.receiver_account for t in transfers if t.receiver_kind not in kinds_without_flows
         }
         loaded = await self._store.load(
             event_ids=[e.event_id for _, e in events if not isinstance(e, CustomerEvent)],

@@ -131,7 +131,7 @@ class BatchConsumer:
             while True:
                 fetched = await self._take(consumer)
                 if fetched:
-                    await self._screen(consumer, fetched)
+                    await self._screen(fetched)
         finally:
             if self._delivering is not None:
                 self._delivering.cancel()  # not committed: read again after a restart
@@ -162,12 +162,15 @@ class BatchConsumer:
                 await asyncio.shield(self._delivering)
             await self._commit_finished()
 
-    async def _screen(
-        self, consumer: AIOKafkaConsumer, fetched: dict[TopicPartition, list[Any]]
-    ) -> None:
+    @property
+    def _client(self) -> AIOKafkaConsumer:
+        assert self._consumer is not None, "used only while run() is running"
+        return self._consumer
+
+    async def _screen(self, fetched: dict[TopicPartition, list[Any]]) -> None:
         async with self._screening:
             # Records fetched before a rebalance may belong to another worker now.
-            owned = consumer.assignment()
+            owned = self._client.assignment()
             fetched = {tp: messages for tp, messages in fetched.items() if tp in owned}
             records = [
                 RawRecord(
@@ -184,27 +187,21 @@ class BatchConsumer:
                 return
             metrics.BATCH_SIZE.observe(len(records))
             started = time.perf_counter()
-            messages = await until_done(
+            outputs = await until_done(
                 partial(self._screener.screen_and_save, records), "screening a batch"
             )
-            next_offsets = {tp: messages[-1].offset + 1 for tp, messages in fetched.items()}
+            next_offsets = {tp: batch[-1].offset + 1 for tp, batch in fetched.items()}
             if self._delivering is not None:
                 await self._delivering
-            self._delivering = asyncio.create_task(
-                self._deliver(consumer, messages, next_offsets, started)
-            )
+            self._delivering = asyncio.create_task(self._deliver(outputs, next_offsets, started))
 
     async def _deliver(
-        self,
-        consumer: AIOKafkaConsumer,
-        messages: list[OutMessage],
-        next_offsets: dict[TopicPartition, int],
-        started: float,
+        self, outputs: list[OutMessage], next_offsets: dict[TopicPartition, int], started: float
     ) -> None:
-        await until_done(partial(self._screener.deliver, messages), "publishing a batch")
+        await until_done(partial(self._screener.deliver, outputs), "publishing a batch")
         self._finished.update(next_offsets)
         for tp, offset in next_offsets.items():
-            highwater = consumer.highwater(tp)
+            highwater = self._client.highwater(tp)
             if highwater is not None:
                 metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(highwater - offset)
         metrics.BATCH_SECONDS.observe(time.perf_counter() - started)

@@ -105,7 +105,9 @@ class MoneyFollower:
             record = {"hold_id": hold_id, "by": user.name, "at": now.isoformat()}
             await self._store.mark_victim(customer_id, record)
             result.audit.append(
-                self._entry(user, now, "mark_victim", hold_id, note=customer_id, after=record)
+                AuditEntry.by_user(
+                    user, "mark_victim", now, hold_id=hold_id, note=customer_id, after=record
+                )
             )
         receiver = fields.get("receiver_account", "")
         if fields.get("event_type") != "transfer" or not receiver:
@@ -121,11 +123,11 @@ class MoneyFollower:
         outcome, previous = await self._store.block_at_least(receiver, entry, ttl)
         result.trail["receiver_block"] = {"account": receiver, "result": BLOCK_RESULTS[outcome]}
         result.audit.append(
-            self._entry(
+            AuditEntry.by_user(
                 user,
-                now,
                 "block" if outcome else "block_kept",
-                hold_id,
+                now,
+                hold_id=hold_id,
                 account=receiver,
                 before=previous,
                 after=entry if outcome else previous,
@@ -250,11 +252,11 @@ class MoneyFollower:
             existing = await self._store.hold(flow.event_id) or {}
             status = existing.get("status", "")
         result.audit.append(
-            self._entry(
+            AuditEntry.by_user(
                 user,
-                now,
                 "follow_hold" if created else "follow_hold_exists",
-                flow.event_id,
+                now,
+                hold_id=flow.event_id,
                 account=flow.counterparty,
                 note=note,
                 after={"status": status, "hop": hop, "previous_hold": parent},
@@ -295,11 +297,11 @@ class MoneyFollower:
         }
         outcome, previous = await self._store.block_at_least(flow.counterparty, entry, ttl)
         result.audit.append(
-            self._entry(
+            AuditEntry.by_user(
                 user,
-                now,
                 "follow_block" if outcome else "follow_block_kept",
-                flow.event_id,
+                now,
+                hold_id=flow.event_id,
                 account=flow.counterparty,
                 before=previous,
                 after=entry if outcome else previous,
@@ -307,31 +309,6 @@ class MoneyFollower:
             )
         )
         return BLOCK_RESULTS[outcome]
-
-    @staticmethod
-    def _entry(
-        user: User,
-        now: datetime,
-        action: str,
-        hold_id: str,
-        *,
-        account: str = "",
-        note: str = "",
-        before: Any = None,
-        after: Any = None,
-        related_hold: str = "",
-    ) -> AuditEntry:
-        return AuditEntry.by_user(
-            user,
-            action,
-            now,
-            hold_id=hold_id,
-            account=account,
-            note=note,
-            before=before,
-            after=after,
-            related_hold=related_hold,
-        )
 
 
 def _json_text(value: Any) -> str:
