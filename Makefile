@@ -15,7 +15,8 @@ install: $(STAMP) ## create .venv with the project and its development tools
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	# setuptools announces every editable install in a ten-line box; say nothing of it.
+	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 lint: install ## ruff (lint and format check) and mypy

@@ -22,9 +22,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kafka import KafkaConsumer
+from kafka import KafkaConsumer, TopicPartition
+from kafka.errors import KafkaError
 
 from screener import devinfra
+from screener.adapters.kafka_admin import ensure_topics
 from screener.settings import Settings
 from screener.traffic.events import ALMATY
 from screener.traffic.generate import TrafficSpec, generate_traffic
@@ -40,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
 
+    started = time.monotonic()
     endpoints = devinfra.up()
     env = {**os.environ, **endpoints, "SCREENER_CONSUMER_GROUP": "screener-demo"}
     settings = Settings.from_env(env)
@@ -65,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     report(traffic.records, traffic.labels, decisions)
     wait_for_page(settings.api_port)
     print(
-        f"\nOfficers' page: http://127.0.0.1:{settings.api_port}/\n"
+        f"\nThe demo took {time.monotonic() - started:.0f} s.\n"
+        f"Worker's metrics: http://127.0.0.1:{settings.worker_web_port}/metrics\n"
+        f"Officers' page: http://127.0.0.1:{settings.api_port}/\n"
         f"  officer token:    {officer}\n"
         f"  supervisor token: {supervisor}\n"
         f"Worker and API keep running (logs in {logs}); stop them with `make demo-stop`,\n"
@@ -134,17 +139,55 @@ def add_user(name: str, role: str, env: dict[str, str]) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def decisions_consumer(settings: Settings) -> KafkaConsumer:
+def decisions_consumer(settings: Settings, wait_seconds: float = 60) -> KafkaConsumer:
+    """A consumer of `screener.decisions` whose position is fixed at the topic's end now.
+
+    The position must be settled before the traffic is played: a consumer left to resolve
+    `auto_offset_reset="latest"` lazily, on its first poll, does so whenever the broker
+    answers, and on a new machine (a cold JVM, a topic created moments before) that was after
+    every decision had been written, so none was counted. Hence: the topic is created if it
+    does not exist yet, its partitions are assigned explicitly and the consumer seeks to
+    their end offsets, as the broker gives them now, before this function returns.
+    """
+    ensure_topics(settings)
     consumer = KafkaConsumer(
-        settings.topics.decisions,
         bootstrap_servers=settings.kafka_bootstrap,
-        auto_offset_reset="latest",
         group_id=None,
         enable_auto_commit=False,
     )
-    while not consumer.assignment():  # position at the end before anything is played
-        consumer.poll(timeout_ms=200)
+    topic = settings.topics.decisions
+    deadline = time.monotonic() + wait_seconds
+    while not (partitions := consumer.partitions_for_topic(topic)):
+        if time.monotonic() > deadline:
+            consumer.close()
+            raise RuntimeError(f"topic {topic} has no partitions after {wait_seconds:g} s")
+        time.sleep(0.2)
+        consumer.topics()  # asks the broker for fresh metadata
+    assigned = [TopicPartition(topic, partition) for partition in sorted(partitions)]
+    consumer.assign(assigned)
+    for partition, offset in end_offsets(consumer, assigned, deadline).items():
+        consumer.seek(partition, offset)
     return consumer
+
+
+def end_offsets(
+    consumer: KafkaConsumer, partitions: list[TopicPartition], deadline: float
+) -> dict[TopicPartition, int]:
+    """The partitions' end offsets, asked until every partition has a leader to answer.
+
+    On a topic created moments before, a partition may have no leader yet; kafka-python
+    2.2.15 then fails inside `end_offsets` with an AttributeError (its list-offsets retry
+    path reads the exception of a future that succeeded in part) instead of a KafkaError.
+    """
+    while True:
+        try:
+            return dict(consumer.end_offsets(partitions))
+        except (KafkaError, AttributeError):
+            if time.monotonic() > deadline:
+                consumer.close()
+                raise
+            time.sleep(0.2)
+            consumer.topics()  # fresh metadata, with the leaders elected since
 
 
 def collect(
