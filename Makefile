@@ -12,10 +12,10 @@ help: ## list the targets
 
 install: $(STAMP) ## create .venv with the project and its development tools
 
+# setuptools announces every editable install in a ten-line box: PYTHONWARNINGS quiets it.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	# setuptools announces every editable install in a ten-line box; say nothing of it.
 	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
