@@ -7,6 +7,7 @@ logged and counted, so a typo in a threshold can never stop screening.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,13 +19,16 @@ log = logging.getLogger(__name__)
 
 
 class RulesSource:
-    def __init__(self, path: Path | None) -> None:
+    def __init__(
+        self, path: Path | None, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
         self._path = path
+        self._clock = clock
         self._config = load_rules(path)  # at start-up a bad file is fatal: fail fast
         self._mtime = self._modified()
         metrics.CONFIG_VERSION.labels(version=self._config.version).set(1)
         self._mrp_year_missing: bool | None = None
-        self.check_mrp_year(datetime.now(UTC), announce=True)
+        self.check_mrp_year(self._clock(), announce=True)
 
     def current(self) -> RulesConfig:
         return self._config
@@ -45,7 +49,7 @@ class RulesSource:
         metrics.CONFIG_VERSION.labels(version=config.version).set(1)
         log.info("rules reloaded: version %s -> %s", self._config.version, config.version)
         self._config = config
-        self.check_mrp_year(datetime.now(UTC), announce=True)
+        self.check_mrp_year(self._clock(), announce=True)
         return True
 
     def check_mrp_year(self, now: datetime, announce: bool = False) -> bool:

@@ -181,6 +181,8 @@ def at_period_end(
         )
     if progress.reconfirmed_at is not None:
         return _law_satisfied(progress, {})
+    if progress.period_ended:
+        return None
     return Settlement(
         progress.hold_id,
         progress.version,
