@@ -394,7 +394,8 @@ def test_confirmed_fraud_blocks_the_receiver_and_marks_the_victim(review: Review
 
     block = review.block(hold.receiver_account)
     assert block is not None
-    assert set(block) == {"reason", "rule", "hold_id", "created_at", "expires_at"}
+    assert set(block) == {"reason", "rule", "hold_id", "created_at", "expires_at", "suspension"}
+    assert block["suspension"]["business_days"] == 5
     assert (block["rule"], block["hold_id"]) == ("confirmed_fraud", hold.hold_id)
     ttl = review.redis.ttl(review.keys.block(hold.receiver_account))
     expires = datetime.fromisoformat(block["expires_at"])
