@@ -390,7 +390,9 @@ class ReviewService:
         note = check_note(note)
         await self._check_claim(hold_id, user)
         now = self._clock()
-        allowed = (STATUS_HELD, STATUS_BLOCKED, STATUS_RELEASED)
+        # A loan its borrower cancelled may still have been fraud (the victim came to their
+        # senses): an officer can confirm it.
+        allowed = (STATUS_HELD, STATUS_BLOCKED, STATUS_RELEASED, STATUS_CANCELLED)
         record, current = await self._store.transition(
             hold_id, allowed, STATUS_CONFIRMED_FRAUD, now, user.name, note
         )
