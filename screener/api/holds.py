@@ -350,10 +350,12 @@ class ReviewService:
 
     async def release(self, hold_id: str, user: User, note: Any) -> dict[str, Any]:
         """Release a held payment. A cooling period is the law's waiting time: only a
-        supervisor may end it early, with a note saying why, and the trail says so."""
+        supervisor may end it early, with a note saying why, and the trail says so. Once
+        the worker noted the law's part done (period over, borrower reconfirmed), the fraud
+        reasons left are an officer's to decide like any other."""
         fields = await self._existing(hold_id)
         note = check_note(note)
-        cooling = views.is_cooling_period(fields)
+        cooling = views.is_cooling_period(fields) and not fields.get("regulatory_satisfied_at")
         if cooling and not user.may(Role.SUPERVISOR):
             raise Forbidden(
                 "a cooling period is a legal waiting period: only a supervisor may lift it early"
