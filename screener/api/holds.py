@@ -355,7 +355,7 @@ class ReviewService:
         reasons left are an officer's to decide like any other."""
         fields = await self._existing(hold_id)
         note = check_note(note)
-        cooling = views.is_cooling_period(fields) and not fields.get("regulatory_satisfied_at")
+        cooling = views.is_cooling_period(fields)
         if cooling and not user.may(Role.SUPERVISOR):
             raise Forbidden(
                 "a cooling period is a legal waiting period: only a supervisor may lift it early"

@@ -38,7 +38,10 @@ def reasons_of(fields: Mapping[str, str]) -> list[dict[str, Any]]:
 
 
 def is_cooling_period(fields: Mapping[str, str]) -> bool:
-    """A legal waiting period (CONTRACT: rule `cooling_period`): only a supervisor lifts it."""
+    """A legal waiting period (CONTRACT: rule `cooling_period`): only a supervisor lifts it,
+    until the worker notes the law's part done (period over, the borrower reconfirmed)."""
+    if fields.get("regulatory_satisfied_at"):
+        return False
     return any(reason.get("rule") == COOLING_PERIOD_RULE for reason in reasons_of(fields))
 
 
@@ -105,7 +108,7 @@ def hold_view(
         "note": fields.get("note", ""),
         "sender_account": fields.get("sender_account") or None,
         "receiver_account": fields.get("receiver_account") or None,
-        "cooling_period": any(r.get("rule") == COOLING_PERIOD_RULE for r in reasons),
+        "cooling_period": is_cooling_period(fields),
         "loan_release": loan_release_view(fields),
         "age_seconds": round(age, 1),
         "sla": {
