@@ -208,6 +208,7 @@ def _customer_event(d: dict[str, Any]) -> CustomerEvent:
         new_device=d.get("new_device"),
         device_id=d.get("device_id"),
         account=d.get("account"),
+        loan_id=d.get("loan_id"),
     )
 
 

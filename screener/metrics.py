@@ -65,6 +65,10 @@ CONFIG_RELOAD_FAILURES = Counter(
     "Rules files that failed validation on reload (the previous rules stay in force)",
 )
 CONFIG_VERSION = Gauge("screener_config_info", "The rules configuration in force", ["version"])
+MRP_YEAR_MISSING = Gauge(
+    "screener_mrp_year_missing",
+    "1 while the current year has no MRP in the rules file (the latest year's is used)",
+)
 STATE_DECODE_ERRORS = Counter(
     "screener_state_decode_errors_total",
     "Stored histories and account flows that could not be read and were left out",

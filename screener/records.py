@@ -44,6 +44,7 @@ def decision_record(
         "shadow_reasons": [hit.as_reason() for hit in outcome.shadow_reasons],
         "hold_id": event.event_id if held else None,
         "hold_until": iso(outcome.hold_until) if outcome.hold_until else None,
+        "reconfirmation_required": outcome.reconfirmation_required,
         "decided_at": iso(decided_at),
         "config_version": config_version,
         "amount": amount_text(event.amount_minor),

@@ -9,7 +9,9 @@ moment (at-least-once delivery, idempotent effects):
    redelivered event gets its first decision again), the customers' histories and the
    accounts' recent flows;
 3. run the pure core on each event in order, updating the loaded state in memory;
-4. write decisions, histories, flows, holds and blocks to Redis in one transaction;
+4. write decisions, histories, flows, holds and blocks to Redis in one transaction; then
+   apply the borrowers' answers (`loan_reconfirmed`, `loan_cancelled`, recorded in their
+   histories by that transaction) to their held loans, each with a guarded Lua transition;
 5. publish decisions, hold changes and dead letters, and wait until Kafka has them;
 6. mark the hold changes published (clear the outbox).
 The caller commits the records' offsets only after all of this. Steps 1–4
@@ -39,11 +41,20 @@ from screener.domain.accounts import (
 from screener.domain.config import RulesConfig
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Outcome, Verdict
-from screener.domain.events import CustomerEvent, InputEvent, ScreenedEvent, Transfer
+from screener.domain.events import (
+    LOAN_ANSWER_TYPES,
+    CustomerEvent,
+    InputEvent,
+    LoanApproval,
+    ScreenedEvent,
+    Transfer,
+)
 from screener.domain.history import CustomerHistory
+from screener.domain.loan_release import hold_fields
 from screener.domain.rules import receiver_kinds_without_flows
 from screener.domain.safety_cap import HoldRateWindow
 from screener.domain.screening import remember, screen
+from screener.loan_settling import HoldSettlements, answered_holds, settle_answers
 from screener.records import OutMessage, amount_text, dead_letter, decision_record, hold_change
 
 log = logging.getLogger(__name__)
@@ -98,7 +109,7 @@ class Loaded:
     confirmed_victims: frozenset[str] = frozenset()
 
 
-class ScreeningStore(Protocol):
+class ScreeningStore(HoldSettlements, Protocol):
     async def load(
         self,
         event_ids: list[str],
@@ -131,7 +142,7 @@ class ScreeningService:
         publisher: Publisher,
         config: Callable[[], RulesConfig],
         topic_kinds: Mapping[str, str],
-        clock: Callable[[ScreenedEvent], datetime],
+        clock: Callable[[InputEvent], datetime],
     ) -> None:
         """`clock` gives each decision its `decided_at`: the wall clock in the worker, the
         event's own time in a backtest (so a replay decides the same way every time)."""
@@ -179,10 +190,13 @@ class ScreeningService:
         )
         batch = _BatchState(loaded)
         replayed_holds: list[str] = []
+        answered: set[tuple[str, str]] = set()  # (customer, loan id) the borrowers answered
         for record, event in events:
             try:
                 if isinstance(event, CustomerEvent):
                     batch.remember(event, config)
+                    if event.type in LOAN_ANSWER_TYPES and event.loan_id:
+                        answered.add((event.customer_id, event.loan_id))
                     continue
                 in_batch = batch.writes.decisions.get(event.event_id)
                 earlier = loaded.decisions.get(event.event_id) or in_batch
@@ -199,7 +213,32 @@ class ScreeningService:
                 messages.append(self._dead_letter(f"internal error: {exc!r}", record))
 
         messages.extend(await self._save_holds(batch.writes, replayed_holds))
+        if events:
+            messages.extend(await self._settle_loans(batch, answered, config, events[-1][1]))
         return messages
+
+    async def _settle_loans(
+        self,
+        batch: _BatchState,
+        answered: set[tuple[str, str]],
+        config: RulesConfig,
+        last: InputEvent,
+    ) -> list[OutMessage]:
+        """Apply the borrowers' answers to their held loans, once the batch's state (the
+        answers on file, the new holds) is saved. A redelivered answer is decided again on
+        the hold as it is now, which by then needs nothing: the settlement is idempotent."""
+        held_loans = {
+            hold.hold_id: (hold.fields["customer_id"], hold.fields["loan_id"])
+            for hold in batch.writes.holds
+            if hold.fields.get("loan_id")
+        }
+        if not answered and not held_loans:
+            return []
+        holds = answered_holds(batch.histories, answered, held_loans)
+        if not holds:
+            return []
+        changes = await settle_answers(self._store, holds, config.loan_release, self._clock(last))
+        return [OutMessage(HOLDS, change["hold_id"], change) for change in changes]
 
     async def deliver(self, messages: list[OutMessage]) -> None:
         """Steps 5 and 6: publish, wait for Kafka's acks, clear the outbox. Safe to retry."""
@@ -290,8 +329,11 @@ class _BatchState:
                 sender_account=self.account(event.sender_account),
                 receiver_account=self.account(event.receiver_account),
                 confirmed_victim=victim,
+                calendar=config.calendar,
             )
-        return ScreeningContext(history, config.mrp, confirmed_victim=victim)
+        return ScreeningContext(
+            history, config.mrp, confirmed_victim=victim, calendar=config.calendar
+        )
 
     def remember(self, event: InputEvent, config: RulesConfig) -> None:
         history = self.histories.get(event.customer_id, CustomerHistory())
@@ -321,13 +363,15 @@ class _BatchState:
             self.accounts[hit.block_account] = replace(
                 self.account(hit.block_account), blocked=True
             )
-            entry = {
+            entry: dict[str, Any] = {
                 "reason": hit.message.en,
                 "rule": hit.rule,
                 "hold_id": event.event_id,
                 "created_at": decided_at.isoformat(),
                 "expires_at": hit.block_until.isoformat(),
             }
+            if hit.suspension is not None:  # how the end was counted: holidays skipped
+                entry["suspension"] = hit.suspension.as_entry()
             self.writes.blocks.append(NewBlock(hit.block_account, entry, hit.block_until))
 
 
@@ -354,11 +398,14 @@ def _new_hold(
         "sender_account": getattr(event, "sender_account", "") or "",
         "config_version": decision["config_version"],
     }
+    fields.update(
+        hold_fields(outcome.terms, event.loan_id if isinstance(event, LoanApproval) else None)
+    )
     return NewHold(
         hold_id=event.event_id,
         fields=fields,
         status=status,
         created_at=decided_at,
-        hold_until=outcome.hold_until,
+        hold_until=outcome.terms.wakes_at,
         change=hold_change(event.event_id, status, None, decided_at, "screener", ""),
     )

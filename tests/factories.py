@@ -145,6 +145,8 @@ def customer_event(type: str, /, **overrides: Any) -> dict[str, Any]:
         event["device_id"] = "device-" + uuid.uuid4().hex[:12]
     elif type == "account_opened":
         event["account"] = new_kz_iban()
+    elif type in ("loan_reconfirmed", "loan_cancelled"):
+        event["loan_id"] = "L-" + uuid.uuid4().hex[:10]
     return _apply(event, overrides)
 
 

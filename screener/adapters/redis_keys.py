@@ -14,13 +14,32 @@ from typing import Any
 
 import orjson
 
+# The statuses live in the domain; named here too for the adapters that import them.
+from screener.domain.hold_status import (
+    STATUS_BLOCKED,
+    STATUS_CANCELLED,
+    STATUS_CONFIRMED_FRAUD,
+    STATUS_HELD,
+    STATUS_RELEASED,
+)
+from screener.domain.loan_release import Settlement
+
 # The audit stream is capped so a busy year cannot fill Redis; MAXLEN ~ trims cheaply.
 AUDIT_MAX_LENGTH = 1_000_000
 
-STATUS_HELD = "held"
-STATUS_RELEASED = "released"
-STATUS_CONFIRMED_FRAUD = "confirmed_fraud"
-STATUS_BLOCKED = "blocked"
+__all__ = [
+    "STATUS_BLOCKED",
+    "STATUS_CANCELLED",
+    "STATUS_CONFIRMED_FRAUD",
+    "STATUS_HELD",
+    "STATUS_RELEASED",
+    "RedisKeys",
+    "create_hold_args",
+    "lua_source",
+    "outbox_field",
+    "settle_args",
+    "transition_args",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +167,21 @@ def create_hold_args(
         str(hold_until.timestamp()) if hold_until else "",
         orjson.dumps(change_record).decode(),
         created_at.isoformat(),
+        str(AUDIT_MAX_LENGTH),
+    ]
+
+
+def settle_args(settlement: Settlement, changed_at: datetime) -> list[str]:
+    """`settle_hold.lua`'s arguments."""
+    return [
+        settlement.hold_id,
+        str(settlement.expected_version),
+        orjson.dumps(dict(settlement.fields)).decode(),
+        settlement.status or "",
+        changed_at.isoformat(),
+        str(changed_at.timestamp()),
+        settlement.note,
+        "1" if settlement.stops_timer else "",
         str(AUDIT_MAX_LENGTH),
     ]
 

@@ -11,15 +11,14 @@ from redis.asyncio import Redis
 
 from screener import metrics
 from screener.adapters.redis_keys import (
-    STATUS_HELD,
-    STATUS_RELEASED,
     RedisKeys,
     create_hold_args,
     lua_source,
-    transition_args,
+    settle_args,
 )
 from screener.domain.accounts import AccountActivity, Flow
 from screener.domain.history import CustomerHistory
+from screener.domain.loan_release import PROGRESS_FIELDS, HoldProgress, Settlement
 from screener.service import BatchWrites, Loaded
 
 log = logging.getLogger(__name__)
@@ -70,7 +69,7 @@ class RedisScreeningStore:
         self._account_keep = account_keep_seconds
         self._account_max_flows = account_max_flows
         self._create_hold = redis.register_script(lua_source("create_hold"))
-        self._transition = redis.register_script(lua_source("transition_hold"))
+        self._settle = redis.register_script(lua_source("settle_hold"))
         self._set_with_expiry = lua_source("set_with_expiry")
         self._add_flows = lua_source("add_flows")
         self._load_accounts = lua_source("load_accounts")
@@ -230,15 +229,32 @@ class RedisScreeningStore:
         )
         return [i.decode() if isinstance(i, bytes) else str(i) for i in ids]
 
-    async def release_expired(self, hold_id: str, now: datetime) -> dict[str, Any] | None:
-        """Release a timed hold whose `hold_until` passed; None if someone else did first."""
-        changed, payload = await self._transition(
-            keys=self._keys.hold_script_keys(hold_id),
-            args=transition_args(
-                hold_id, (STATUS_HELD,), STATUS_RELEASED, now, "screener", "hold period ended"
-            ),
+    async def hold_progress(self, hold_ids: list[str]) -> dict[str, HoldProgress]:
+        """What decides the release of these holds; holds that do not exist are left out."""
+        fields = [*PROGRESS_FIELDS, "hold_until"]
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for hold_id in hold_ids:
+                pipe.hmget(self._keys.hold(hold_id), fields)
+            replies = await pipe.execute()
+        progress = {}
+        for hold_id, values in zip(hold_ids, replies, strict=True):
+            read = {
+                name: v.decode() for name, v in zip(fields, values, strict=True) if v is not None
+            }
+            if read.get("status"):
+                progress[hold_id] = HoldProgress.from_fields(hold_id, read)
+        return progress
+
+    async def settle(self, settlement: Settlement, now: datetime) -> tuple[bool, Any]:
+        """Apply a settlement: (True, the status-change record or None when only fields
+        changed), or (False, None) when the hold changed since it was read: decide again."""
+        code, payload = await self._settle(
+            keys=self._keys.hold_script_keys(settlement.hold_id),
+            args=settle_args(settlement, now),
         )
-        return orjson.loads(payload) if changed else None
+        if code == 1:
+            return True, orjson.loads(payload)
+        return code == 2, None
 
     async def stale_outbox(self, older_than: datetime, limit: int) -> dict[str, dict[str, Any]]:
         """Changes still unpublished well after they were made: their writer died."""

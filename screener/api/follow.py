@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import orjson
 
@@ -22,7 +21,7 @@ from screener.api.audit import AuditEntry
 from screener.api.auth import User
 from screener.api.store import ReviewStore
 from screener.domain.accounts import Flow
-from screener.domain.calendar import add_business_days
+from screener.domain.calendar import BusinessCalendar, Suspension
 from screener.records import amount_text, hold_change
 from screener.settings import ReviewSettings
 
@@ -35,9 +34,10 @@ FOLLOW_SCORE = 95
 BLOCK_RESULTS = {1: "blocked", 2: "extended", 0: "kept"}
 
 
-def block_until(now: datetime, business_days: int, zone: ZoneInfo) -> datetime:
-    """Business days are counted on Kazakhstan's calendar, as the Anti-Fraud Center does."""
-    return add_business_days(now.astimezone(zone), business_days)
+def block_until(now: datetime, business_days: int, calendar: BusinessCalendar) -> Suspension:
+    """Business days are counted on Kazakhstan's calendar (holidays and the bank's days off
+    from the rules file skipped), as the Anti-Fraud Center does and as the worker does."""
+    return calendar.suspension(now, business_days)
 
 
 def follow_message(
@@ -70,10 +70,12 @@ class Consequences:
 
 
 class MoneyFollower:
-    def __init__(self, store: ReviewStore, settings: ReviewSettings, zone: ZoneInfo) -> None:
+    def __init__(
+        self, store: ReviewStore, settings: ReviewSettings, calendar: BusinessCalendar
+    ) -> None:
         self._store = store
         self._settings = settings
-        self._zone = zone
+        self._calendar = calendar
 
     async def consequences(
         self, hold_id: str, fields: dict[str, str], user: User, now: datetime
@@ -81,7 +83,8 @@ class MoneyFollower:
         """Apply a confirmed fraud's consequences. Idempotent: blocks never shorten, holds
         are created once, so running it again after a crash completes what was missing."""
         settings = self._settings
-        expires_at = block_until(now, settings.fraud_block_business_days, self._zone)
+        suspension = block_until(now, settings.fraud_block_business_days, self._calendar)
+        expires_at = suspension.ends_at
         ttl = max(1, int((expires_at - now).total_seconds()))
         result = Consequences(
             trail={
@@ -119,6 +122,7 @@ class MoneyFollower:
             "hold_id": hold_id,
             "created_at": now.isoformat(),
             "expires_at": expires_at.isoformat(),
+            "suspension": suspension.as_entry(),
         }
         outcome, previous = await self._store.block_at_least(receiver, entry, ttl)
         result.trail["receiver_block"] = {"account": receiver, "result": BLOCK_RESULTS[outcome]}

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from screener.adapters.redis_keys import (
     STATUS_BLOCKED,
+    STATUS_CANCELLED,
     STATUS_CONFIRMED_FRAUD,
     STATUS_HELD,
     STATUS_RELEASED,
@@ -30,11 +30,18 @@ from screener.api.follow import MoneyFollower
 from screener.api.metrics import ApiMetrics
 from screener.api.publisher import HoldChangePublisher
 from screener.api.store import ReviewStore
+from screener.domain.calendar import BusinessCalendar
 from screener.settings import ReviewSettings
 
 log = logging.getLogger(__name__)
 
-STATUSES = (STATUS_HELD, STATUS_RELEASED, STATUS_CONFIRMED_FRAUD, STATUS_BLOCKED)
+STATUSES = (
+    STATUS_HELD,
+    STATUS_RELEASED,
+    STATUS_CONFIRMED_FRAUD,
+    STATUS_BLOCKED,
+    STATUS_CANCELLED,
+)
 SORTS = ("newest", "urgent")
 MAX_LIMIT = 500
 MAX_NOTE = 2000
@@ -166,7 +173,7 @@ class ReviewService:
         publisher: HoldChangePublisher,
         settings: ReviewSettings,
         metrics: ApiMetrics,
-        zone: ZoneInfo,
+        calendar: BusinessCalendar,
         clock: Callable[[], datetime],
     ) -> None:
         self._store = store
@@ -175,7 +182,7 @@ class ReviewService:
         self._metrics = metrics
         self._clock = clock
         self._sla = timedelta(minutes=settings.sla_minutes)
-        self._follower = MoneyFollower(store, settings, zone)
+        self._follower = MoneyFollower(store, settings, calendar)
 
     @property
     def sla(self) -> timedelta:
@@ -343,7 +350,9 @@ class ReviewService:
 
     async def release(self, hold_id: str, user: User, note: Any) -> dict[str, Any]:
         """Release a held payment. A cooling period is the law's waiting time: only a
-        supervisor may end it early, with a note saying why, and the trail says so."""
+        supervisor may end it early, with a note saying why, and the trail says so. Once
+        the worker noted the law's part done (period over, borrower reconfirmed), the fraud
+        reasons left are an officer's to decide like any other."""
         fields = await self._existing(hold_id)
         note = check_note(note)
         cooling = views.is_cooling_period(fields)
@@ -383,7 +392,9 @@ class ReviewService:
         note = check_note(note)
         await self._check_claim(hold_id, user)
         now = self._clock()
-        allowed = (STATUS_HELD, STATUS_BLOCKED, STATUS_RELEASED)
+        # A loan its borrower cancelled may still have been fraud (the victim came to their
+        # senses): an officer can confirm it.
+        allowed = (STATUS_HELD, STATUS_BLOCKED, STATUS_RELEASED, STATUS_CANCELLED)
         record, current = await self._store.transition(
             hold_id, allowed, STATUS_CONFIRMED_FRAUD, now, user.name, note
         )

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from functools import partial
 from importlib import resources
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -38,6 +37,7 @@ from screener.api.holds import ReviewService
 from screener.api.metrics import ApiMetrics
 from screener.api.publisher import HoldChangePublisher
 from screener.api.store import ReviewStore
+from screener.domain.calendar import BusinessCalendar
 from screener.settings import Settings, load_rules
 
 log = logging.getLogger(__name__)
@@ -66,18 +66,19 @@ def web_root() -> Path:
 def create_app(
     settings: Settings,
     clock: Callable[[], datetime] = utc_now,
-    zone: ZoneInfo | None = None,
+    calendar: BusinessCalendar | None = None,
 ) -> web.Application:
-    """The review app. `zone` (for business days) defaults to the rules file's time zone."""
-    if zone is None:
-        zone = load_rules(settings.rules_file).mrp.zone
+    """The review app. `calendar` (for business days) defaults to the rules file's: the
+    worker's holidays, days off and time zone."""
+    if calendar is None:
+        calendar = load_rules(settings.rules_file).calendar
     metrics = ApiMetrics()
     app = web.Application(
         middlewares=[_count_requests, _security_headers, _errors_as_json, _authenticate],
         client_max_size=MAX_BODY_BYTES,
     )
     app[METRICS] = metrics
-    app.cleanup_ctx.append(partial(_clients, settings, clock, zone, metrics))
+    app.cleanup_ctx.append(partial(_clients, settings, clock, calendar, metrics))
     for route in ROUTES:
         app.router.add_route(route.method, route.path, _guarded(route))
     app.router.add_static("/static/", web_root(), show_index=False, follow_symlinks=False)
@@ -87,7 +88,7 @@ def create_app(
 async def _clients(
     settings: Settings,
     clock: Callable[[], datetime],
-    zone: ZoneInfo,
+    calendar: BusinessCalendar,
     metrics: ApiMetrics,
     app: web.Application,
 ) -> AsyncIterator[None]:
@@ -97,7 +98,7 @@ async def _clients(
     app[SERVICES] = Services(
         settings=settings,
         store=store,
-        review=ReviewService(store, publisher, settings.review, metrics, zone, clock),
+        review=ReviewService(store, publisher, settings.review, metrics, calendar, clock),
         blocklist=Blocklist(store, metrics, clock),
         gatekeeper=Gatekeeper(store, settings.review.session_minutes, clock),
         publisher=publisher,

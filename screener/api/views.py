@@ -38,8 +38,30 @@ def reasons_of(fields: Mapping[str, str]) -> list[dict[str, Any]]:
 
 
 def is_cooling_period(fields: Mapping[str, str]) -> bool:
-    """A legal waiting period (CONTRACT: rule `cooling_period`): only a supervisor lifts it."""
+    """A legal waiting period (CONTRACT: rule `cooling_period`): only a supervisor lifts it,
+    until the worker notes the law's part done (period over, the borrower reconfirmed)."""
+    if fields.get("regulatory_satisfied_at"):
+        return False
     return any(reason.get("rule") == COOLING_PERIOD_RULE for reason in reasons_of(fields))
+
+
+def loan_release_view(fields: Mapping[str, str]) -> dict[str, Any] | None:
+    """What a held loan waits for and what has happened (screener/domain/loan_release.py):
+    the end of its waiting period, the borrower's reconfirmation, whether an officer decides
+    anyway and whether the law's part is done. None for a hold made before v1.1."""
+    if "period_ends_at" not in fields:
+        return None
+    return {
+        "loan_id": fields.get("loan_id") or None,
+        "period_ends_at": fields.get("period_ends_at") or None,
+        "period_ended_at": fields.get("period_ended_at") or None,
+        "reconfirmation_required": fields.get("reconfirmation_required") == "1",
+        "reconfirmed_at": fields.get("reconfirmed_at") or None,
+        "early_reconfirmed_at": fields.get("early_reconfirmed_at") or None,
+        "officer_required": fields.get("officer_required") == "1",
+        "regulatory_satisfied_at": fields.get("regulatory_satisfied_at") or None,
+        "cancelled_at": fields.get("cancelled_at") or None,
+    }
 
 
 def score_of(fields: Mapping[str, str]) -> int:
@@ -86,7 +108,8 @@ def hold_view(
         "note": fields.get("note", ""),
         "sender_account": fields.get("sender_account") or None,
         "receiver_account": fields.get("receiver_account") or None,
-        "cooling_period": any(r.get("rule") == COOLING_PERIOD_RULE for r in reasons),
+        "cooling_period": is_cooling_period(fields),
+        "loan_release": loan_release_view(fields),
         "age_seconds": round(age, 1),
         "sla": {
             "minutes": int(sla.total_seconds() // 60),

@@ -28,6 +28,8 @@ import orjson
 from screener.adapters.redis_keys import STATUS_HELD, outbox_field
 from screener.domain.accounts import AccountActivity, Flow
 from screener.domain.history import CustomerHistory
+from screener.domain.loan_release import VERSION, HoldProgress, Settlement
+from screener.records import hold_change
 from screener.service import BatchWrites, Loaded, NewHold
 
 
@@ -158,6 +160,44 @@ class InMemoryScreeningStore:
 
     async def pending_changes(self, fields: list[str]) -> dict[str, dict[str, Any]]:
         return {name: self.outbox[name] for name in fields if name in self.outbox}
+
+    async def hold_progress(self, hold_ids: list[str]) -> dict[str, HoldProgress]:
+        return {
+            hold_id: HoldProgress.from_fields(
+                hold_id, {k: str(v) for k, v in self.holds[hold_id].fields.items()}
+            )
+            for hold_id in hold_ids
+            if hold_id in self.holds
+        }
+
+    async def settle(self, settlement: Settlement, now: datetime) -> tuple[bool, Any]:
+        """settle_hold.lua: only while held at the version the settlement was decided on."""
+        stored = self.holds.get(settlement.hold_id)
+        if stored is None:
+            return False, None
+        fields = stored.fields
+        if fields.get("status") != STATUS_HELD or str(fields.get(VERSION, "0")) != str(
+            settlement.expected_version
+        ):
+            return False, None
+        fields.update(settlement.fields)
+        fields[VERSION] = str(settlement.expected_version + 1)
+        if settlement.stops_timer or settlement.status:
+            self.timed_holds.pop(settlement.hold_id, None)
+        if not settlement.status:
+            return True, None
+        fields.update(
+            status=settlement.status,
+            resolved_at=now.isoformat(),
+            resolved_by="screener",
+            note=settlement.note,
+        )
+        self.open_holds.pop(settlement.hold_id, None)
+        record = hold_change(
+            settlement.hold_id, settlement.status, STATUS_HELD, now, "screener", settlement.note
+        )
+        self.outbox[outbox_field(settlement.hold_id, settlement.status)] = record
+        return True, record
 
     async def mark_published(self, fields: list[str]) -> None:
         for name in fields:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from screener.domain.decision import PolicyThresholds
+from screener.domain.calendar import BusinessCalendar
+from screener.domain.decision import PolicyThresholds, ReleaseMode
 from screener.domain.safety_cap import SafetyCapSettings
 
 T = TypeVar("T")
@@ -24,6 +25,24 @@ LONG_LIVED_STATE_SECONDS = 400 * 86400
 
 class ConfigError(ValueError):
     """The configuration is invalid; the message names the setting."""
+
+
+class EarlyReconfirmation(Enum):
+    """What a borrower's reconfirmation sent during the waiting period counts for."""
+
+    # The regulator's rule: the borrower confirms "after the period has expired". An early
+    # one is recorded for the officers but the borrower must confirm again.
+    AFTER_PERIOD = "after_period"
+    # Kept and applied when the period ends (for a lender whose counsel reads it so).
+    KEEP = "keep"
+
+
+@dataclass(frozen=True, slots=True)
+class LoanReleaseSettings:
+    """How held loans end besides an officer's decision (rules file `loan_release`)."""
+
+    mode: ReleaseMode
+    early_reconfirmation: EarlyReconfirmation
 
 
 class RuleMode(Enum):
@@ -42,10 +61,18 @@ class MrpTable:
     def kzt_for(self, moment: datetime) -> int:
         """The MRP of the year `moment` falls in locally; a year not yet in the table uses
         the latest earlier one, a year before the table the earliest."""
+        return self.kzt_by_year[self.year_used(moment)]
+
+    def year_used(self, moment: datetime) -> int:
+        """The table's year whose MRP applies to `moment` (see `kzt_for`)."""
         year = moment.astimezone(self.zone).year
         known = sorted(self.kzt_by_year)
         earlier = [y for y in known if y <= year]
-        return self.kzt_by_year[earlier[-1] if earlier else known[0]]
+        return earlier[-1] if earlier else known[0]
+
+    def lacks_year_of(self, moment: datetime) -> bool:
+        """True when the local year of `moment` has no entry (the December update missed)."""
+        return moment.astimezone(self.zone).year not in self.kzt_by_year
 
     def minor_units(self, moment: datetime, mrp_count: float) -> int:
         """`mrp_count` MRP of `moment`'s year, in tiyn."""
@@ -92,6 +119,24 @@ def string_list(raw: Mapping[str, Any], key: str, path: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def days_off(raw: object, path: str) -> frozenset[date]:
+    """A list of dates (YYYY-MM-DD; YAML may hand them over as dates already)."""
+    if raw is None:
+        return frozenset()
+    if not isinstance(raw, list):
+        raise ConfigError(f"{path}: expected a list of dates (YYYY-MM-DD), got {raw!r}")
+    days: set[date] = set()
+    for item in raw:
+        if isinstance(item, date) and not isinstance(item, datetime):
+            days.add(item)
+            continue
+        try:
+            days.add(date.fromisoformat(str(item)))
+        except ValueError:
+            raise ConfigError(f"{path}: {item!r} is not a date (YYYY-MM-DD)") from None
+    return frozenset(days)
+
+
 def rule_mode(raw: Mapping[str, Any], path: str) -> RuleMode:
     return choice(raw, "mode", path, {mode.value: mode for mode in RuleMode})
 
@@ -112,6 +157,8 @@ class RulesConfig:
     account_max_flows: int
     history_max_entries: int
     rules: Mapping[str, Any]  # rule id -> that rule's parsed settings (see rules/__init__.py)
+    loan_release: LoanReleaseSettings
+    calendar: BusinessCalendar
 
     @property
     def history_ttl_seconds(self) -> int:
@@ -192,9 +239,28 @@ def parse_config(
         rule_id: parser(section(rules_raw, rule_id, "rules"), f"rules.{rule_id}")
         for rule_id, parser in rule_parsers.items()
     }
+    release_raw = section(raw, "loan_release", "config")
+    loan_release = LoanReleaseSettings(
+        mode=choice(release_raw, "mode", "loan_release", {m.value: m for m in ReleaseMode}),
+        early_reconfirmation=choice(
+            release_raw,
+            "early_reconfirmation",
+            "loan_release",
+            {e.value: e for e in EarlyReconfirmation},
+        ),
+    )
+    calendar_raw = raw.get("calendar", {})
+    if not isinstance(calendar_raw, Mapping):
+        raise ConfigError("calendar: expected a mapping")
+    calendar = BusinessCalendar(
+        zone=zone,
+        extra_days_off=days_off(calendar_raw.get("extra_days_off"), "calendar.extra_days_off"),
+    )
     return RulesConfig(
         version=version,
         mrp=MrpTable(kzt_by_year=mrp, zone=zone),
+        loan_release=loan_release,
+        calendar=calendar,
         policy=policy,
         safety_cap=safety_cap,
         account_keep_seconds=account_keep_seconds,

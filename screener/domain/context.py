@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from screener.domain.accounts import AccountActivity
+from screener.domain.calendar import KAZAKHSTAN, BusinessCalendar
 from screener.domain.config import MrpTable
 from screener.domain.history import CustomerHistory
 
@@ -14,6 +15,7 @@ class ScreeningContext:
     """The acting customer's history and, for a transfer, both accounts' recent activity.
 
     `confirmed_victim` is set when a fraud officer confirmed fraud against this customer.
+    `calendar` counts business days (the rules file's, holidays and the bank's days off).
     """
 
     history: CustomerHistory
@@ -21,3 +23,4 @@ class ScreeningContext:
     sender_account: AccountActivity | None = None
     receiver_account: AccountActivity | None = None
     confirmed_victim: bool = False
+    calendar: BusinessCalendar = KAZAKHSTAN

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from enum import IntEnum
+from enum import Enum, IntEnum
 from typing import Any
+
+from screener.domain.calendar import Suspension
 
 
 class Verdict(IntEnum):
@@ -18,6 +20,40 @@ class Verdict(IntEnum):
     @property
     def label(self) -> str:
         return self.name.lower()
+
+
+class ReleaseMode(Enum):
+    """Whether the lender publishes the borrower's reconfirmations (rules file `loan_release`)."""
+
+    # A cooling-period hold ends when its period has passed and the borrower reconfirmed; an
+    # age hold when the borrower reconfirmed (`loan_reconfirmed` on bank.customer-events).
+    RECONFIRMATION = "reconfirmation"
+    # For lenders that do not publish reconfirmations yet: a cooling-period hold lifts when
+    # its period ends and an age hold waits for an officer (the behaviour before v1.1).
+    TIMER_ONLY = "timer_only"
+
+
+@dataclass(frozen=True, slots=True)
+class HoldTerms:
+    """What a hold waits for, fixed when it is made.
+
+    `period_ends_at`: the end of the law's waiting period (the latest timed reason);
+    `reconfirmation`: the borrower must confirm the loan again; `officer`: other reasons
+    hold by themselves, so an officer decides whatever the law's part says.
+    """
+
+    period_ends_at: datetime | None = None
+    reconfirmation: bool = False
+    officer: bool = True
+
+    @property
+    def wakes_at(self) -> datetime | None:
+        """When the worker must look at the hold again by itself: at the period's end when
+        it releases the hold then, or notes the law's part done, or starts waiting for the
+        borrower; never for a hold only an officer ends."""
+        if self.reconfirmation or not self.officer:
+            return self.period_ends_at
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +85,13 @@ class RuleHit:
     measured: dict[str, Any] = field(default_factory=dict)
     shadow: bool = False
     capped: bool = False  # made a shadow hit by the hold-rate safety cap
+    # The law's reasons the borrower's reconfirmation of the loan satisfies (with the
+    # waiting period, if `hold_until` is set); ignored when the lender does not publish them.
+    until_reconfirmed: bool = False
     # An account this hit found to be a dropper's: it goes to the block list until then.
     block_account: str | None = None
     block_until: datetime | None = None
+    suspension: Suspension | None = None  # how `block_until` was counted in business days
 
     def as_capped(self) -> RuleHit:
         return replace(self, shadow=True, capped=True)
@@ -86,6 +126,12 @@ class Outcome:
     reasons: tuple[RuleHit, ...]
     shadow_reasons: tuple[RuleHit, ...]
     hold_until: datetime | None
+    terms: HoldTerms = field(default_factory=HoldTerms)
+
+    @property
+    def reconfirmation_required(self) -> bool:
+        """The payout waits for the borrower's reconfirmation too, not only `hold_until`."""
+        return self.verdict is Verdict.HOLD and self.terms.reconfirmation
 
 
 def combine_scores(scores: list[int]) -> int:
@@ -100,24 +146,31 @@ def combine_scores(scores: list[int]) -> int:
     return round(100 * (1.0 - remaining))
 
 
-def decide(hits: list[RuleHit], thresholds: PolicyThresholds) -> Outcome:
+def decide(
+    hits: list[RuleHit],
+    thresholds: PolicyThresholds,
+    release: ReleaseMode = ReleaseMode.TIMER_ONLY,
+) -> Outcome:
     """Turn the rules' hits into a verdict.
 
     The verdict is the strictest of what the score reaches and what any enforced rule
     demands. Shadow hits are reported but change nothing. A hold lifts by itself only when
-    every reason that holds it has a `hold_until`; the latest of those wins.
+    every reason that holds it ends by itself (its `hold_until` passes, or, when the lender
+    publishes them, the borrower reconfirms); `hold_until` is then the latest period's end.
     """
     enforced = [hit for hit in hits if not hit.shadow]
     shadow = tuple(hit for hit in hits if hit.shadow)
     score = combine_scores([hit.score for hit in enforced])
 
     verdict = _verdict_of(enforced, score, thresholds)
+    terms = _terms(enforced, verdict, thresholds, release)
     return Outcome(
         verdict=verdict,
         score=score,
         reasons=tuple(enforced),
         shadow_reasons=shadow,
-        hold_until=_self_lifting_until(enforced, verdict, thresholds),
+        hold_until=None if terms.officer else terms.period_ends_at,
+        terms=terms,
     )
 
 
@@ -132,20 +185,28 @@ def _verdict_of(hits: list[RuleHit], score: int, thresholds: PolicyThresholds) -
     return verdict
 
 
-def _self_lifting_until(
-    enforced: list[RuleHit], verdict: Verdict, thresholds: PolicyThresholds
-) -> datetime | None:
-    """When a hold lifts by itself, or None when an officer must decide.
+def _terms(
+    enforced: list[RuleHit], verdict: Verdict, thresholds: PolicyThresholds, release: ReleaseMode
+) -> HoldTerms:
+    """What a hold waits for.
 
-    The reasons without an end (a dropper signal, say) are judged on their own: if they
-    would hold the payment by themselves, an officer decides; otherwise the hold ends when
-    the latest timed reason (a cooling period) ends.
+    The reasons that do not end by themselves (a dropper signal, a first loan needing a
+    branch visit) are judged on their own: if they would hold the payment by themselves, an
+    officer decides; otherwise the hold ends when the law's part is done.
     """
     if verdict is not Verdict.HOLD:
-        return None
+        return HoldTerms()
+    reconfirmable = release is ReleaseMode.RECONFIRMATION
+
+    def ends_by_itself(hit: RuleHit) -> bool:
+        return hit.hold_until is not None or (reconfirmable and hit.until_reconfirmed)
+
+    self_ending = [hit for hit in enforced if ends_by_itself(hit)]
+    others = [hit for hit in enforced if not ends_by_itself(hit)]
+    others_score = combine_scores([hit.score for hit in others])
     timed = [hit.hold_until for hit in enforced if hit.hold_until is not None]
-    untimed = [hit for hit in enforced if hit.hold_until is None]
-    untimed_score = combine_scores([hit.score for hit in untimed])
-    if not timed or _verdict_of(untimed, untimed_score, thresholds) >= Verdict.HOLD:
-        return None
-    return max(timed)
+    return HoldTerms(
+        period_ends_at=max(timed) if timed else None,
+        reconfirmation=reconfirmable and any(hit.until_reconfirmed for hit in enforced),
+        officer=not self_ending or _verdict_of(others, others_score, thresholds) >= Verdict.HOLD,
+    )

@@ -20,8 +20,13 @@ CUSTOMER_EVENT_TYPES = frozenset(
         "loan_optout_lifted",
         "fraud_reported",
         "account_opened",
+        "loan_reconfirmed",
+        "loan_cancelled",
     }
 )
+# The borrower's answers to a loan (CONTRACT §7): they carry the lender's `loan_id`.
+LOAN_RECONFIRMED, LOAN_CANCELLED = "loan_reconfirmed", "loan_cancelled"
+LOAN_ANSWER_TYPES = frozenset({LOAN_RECONFIRMED, LOAN_CANCELLED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,7 @@ class CustomerEvent:
     new_device: bool | None = None
     device_id: str | None = None
     account: str | None = None
+    loan_id: str | None = None  # for loan_reconfirmed and loan_cancelled
 
 
 ScreenedEvent = Transfer | LoanApproval

@@ -8,11 +8,18 @@ Recording is idempotent on `event_id`, so a redelivered event is never counted t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from screener.domain.events import CustomerEvent, InputEvent, LoanApproval, Transfer
+from screener.domain.events import (
+    LOAN_CANCELLED,
+    LOAN_RECONFIRMED,
+    CustomerEvent,
+    InputEvent,
+    LoanApproval,
+    Transfer,
+)
 
 Attribute = str | int | bool | None
 
@@ -54,6 +61,25 @@ class HistoryEntry(NamedTuple):
 
 # How many of a customer's past transfer amounts are kept for their baseline.
 BASELINE_TRANSFERS = 50
+# How many of a customer's loans, and for how long after the last word about them, the
+# borrower's answers are kept: far beyond any waiting period, so an answer that arrives
+# before its loan (they travel on different topics) or a late one still finds its hold.
+LOANS_KEPT = 50
+LOAN_KEEP_SECONDS = 90 * 86400
+
+
+class LoanOnFile(NamedTuple):
+    """One of the customer's loans and the borrower's answers to it (CONTRACT §7).
+
+    `event_id` is the loan_approval's (its hold's id), None while only an answer is known;
+    `reconfirmed_at` the latest reconfirmation, `cancelled_at` the first cancellation
+    (event time, epoch seconds); `seen_at` the latest event about the loan.
+    """
+
+    event_id: str | None = None
+    reconfirmed_at: float | None = None
+    cancelled_at: float | None = None
+    seen_at: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +97,7 @@ class CustomerHistory:
     fraud_reports: int = 0
     last_fraud_report_at: float | None = None
     baseline_amounts: tuple[int, ...] = ()
+    loans: Mapping[str, LoanOnFile] = field(default_factory=dict)  # by the lender's loan_id
 
     @property
     def loan_optout_active(self) -> bool:
@@ -108,6 +135,7 @@ class CustomerHistory:
             "fraud_reports": self.fraud_reports,
             "last_fraud_report_at": self.last_fraud_report_at,
             "baseline_amounts": list(self.baseline_amounts),
+            "loans": {loan_id: list(loan) for loan_id, loan in self.loans.items()},
         }
 
     @classmethod
@@ -119,6 +147,9 @@ class CustomerHistory:
             fraud_reports=int(data.get("fraud_reports", 0)),
             last_fraud_report_at=data.get("last_fraud_report_at"),
             baseline_amounts=tuple(data.get("baseline_amounts", ())),
+            loans={
+                str(loan_id): LoanOnFile(*loan) for loan_id, loan in data.get("loans", {}).items()
+            },
         )
 
 
@@ -136,7 +167,35 @@ def _profile_change(history: CustomerHistory, entry: HistoryEntry) -> dict[str, 
     if entry.type == "transfer":
         amounts = (*history.baseline_amounts, entry.amount_minor)
         return {"baseline_amounts": amounts[-BASELINE_TRANSFERS:]}
+    loan_id = entry.attrs.get("loan_id")
+    if isinstance(loan_id, str) and entry.type in ("loan_approval", *LOAN_ANSWER_FIELDS):
+        return {"loans": _loans_after(history.loans, loan_id, entry)}
     return {}
+
+
+LOAN_ANSWER_FIELDS = (LOAN_RECONFIRMED, LOAN_CANCELLED)
+
+
+def _loans_after(
+    loans: Mapping[str, LoanOnFile], loan_id: str, entry: HistoryEntry
+) -> dict[str, LoanOnFile]:
+    """The loans on file with `entry` taken in: answers merge in any order (the latest
+    reconfirmation, the first cancellation), so a redelivery or a late answer changes nothing
+    it should not."""
+    loan = loans.get(loan_id, LoanOnFile())
+    if entry.type == "loan_approval":
+        loan = loan._replace(event_id=entry.event_id)
+    elif entry.type == LOAN_RECONFIRMED:
+        loan = loan._replace(reconfirmed_at=max(entry.at, loan.reconfirmed_at or entry.at))
+    else:
+        loan = loan._replace(cancelled_at=min(entry.at, loan.cancelled_at or entry.at))
+    merged = {**loans, loan_id: loan._replace(seen_at=max(loan.seen_at, entry.at))}
+    horizon = max(item.seen_at for item in merged.values()) - LOAN_KEEP_SECONDS
+    kept = sorted(
+        ((i, item) for i, item in merged.items() if item.seen_at >= horizon),
+        key=lambda pair: pair[1].seen_at,
+    )
+    return dict(kept[-LOANS_KEPT:])
 
 
 def entry_for(event: InputEvent) -> HistoryEntry:
@@ -148,6 +207,7 @@ def entry_for(event: InputEvent) -> HistoryEntry:
             at=event.contract_signed_at.timestamp(),
             amount_minor=event.amount_minor,
             attrs={
+                "loan_id": event.loan_id,
                 "channel": event.channel,
                 "lender_kind": event.lender_kind,
                 "lender_id": event.lender_id,
@@ -180,6 +240,7 @@ def _customer_event_entry(event: CustomerEvent) -> HistoryEntry:
             ("new_device", event.new_device),
             ("device_id", event.device_id),
             ("account", event.account),
+            ("loan_id", event.loan_id),
         )
         if value is not None
     }

@@ -35,7 +35,7 @@ def screen(
         if cap_non_regulatory and not spec.regulatory and not hit.shadow:
             hit = hit.as_capped()
         hits.append(hit)
-    return decide(hits, config.policy)
+    return decide(hits, config.policy, config.loan_release.mode)
 
 
 def remember(event: InputEvent, history: CustomerHistory, config: RulesConfig) -> CustomerHistory:

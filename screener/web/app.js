@@ -360,6 +360,14 @@
     if (hold.cooling_period && hold.status === "held" && !may("supervisor")) {
       banners.push(el("div", { class: "banner warn", text: t("cooling.only_supervisor") }));
     }
+    const release = hold.loan_release;
+    if (release && hold.status === "held") {
+      if (release.regulatory_satisfied_at) {
+        banners.push(el("div", { class: "banner info", text: t("loan.law_done", { time: when(release.regulatory_satisfied_at) }) }));
+      } else if (release.reconfirmation_required && !release.reconfirmed_at) {
+        banners.push(el("div", { class: "banner info", text: t("loan.awaits_reconfirmation") }));
+      }
+    }
     const customer = hold.customer || {};
     const notes = [];
     if (customer.confirmed_victim) notes.push(t("customer.victim"));

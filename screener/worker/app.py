@@ -29,6 +29,7 @@ from screener.adapters.kafka_publisher import FaustPublisher
 from screener.adapters.redis_client import redis_from_url
 from screener.adapters.redis_keys import RedisKeys
 from screener.adapters.redis_store import RedisScreeningStore
+from screener.loan_settling import settle_due
 from screener.records import OutMessage
 from screener.rules_source import RulesSource
 from screener.service import DECISIONS, DLQ, HOLDS, ScreeningService
@@ -109,12 +110,10 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
     @app.timer(settings.release_interval_seconds)  # type: ignore[misc]
     @_next_tick_on_error
     async def release_due_holds() -> None:
+        # Whichever worker gets there first: each settlement is a guarded Lua transition.
         now = utc_now()
-        changes = []
-        for hold_id in await store.due_timed_holds(now, limit=500):
-            change = await store.release_expired(hold_id, now)
-            if change is not None:
-                changes.append(change)
+        due = await store.due_timed_holds(now, limit=500)
+        changes = await settle_due(store, due, rules.current().loan_release, now) if due else []
         await _publish_changes(changes)
         metrics.OPEN_HOLDS.set(await store.count_open_holds())
 
@@ -122,6 +121,7 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
     @_next_tick_on_error
     async def reload_rules() -> None:
         rules.reload_if_changed()
+        rules.check_mrp_year(utc_now())  # the new year can begin without a reload
 
     @app.timer(10.0)  # type: ignore[misc]
     @_next_tick_on_error

@@ -203,6 +203,9 @@ def test_a_dropper_ring_is_found_blocked_and_its_cash_out_stopped(worker: Deploy
     assert block is not None, "the mule's account should be on the block list"
     entry = json.loads(block)
     assert entry["rule"] in {"dropper_fan_in", "dropper_pass_through"}
+    # Counted in business days on the rules file's calendar, and the entry says so.
+    assert entry["suspension"]["business_days"] == 5
+    assert isinstance(entry["suspension"]["days_off_skipped"], list)
     assert 0 < worker.redis.ttl(f"{worker.prefix}block:account:{mule.account}") <= 9 * 86400
 
     # A marketplace "seller" asking for prepayment into the same account: refused.

@@ -10,12 +10,14 @@ from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 
 from tests import factories
 from tests.integration.conftest import Deployment
 
 ALMATY = timezone(timedelta(hours=5))
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+RULES = Path(__file__).resolve().parents[2] / "screener" / "config" / "rules.yaml"
 
 
 def validate(message: dict[str, Any], schema_name: str) -> None:
@@ -158,12 +160,28 @@ def test_online_loans_of_one_evening_count_together(deployment: Deployment) -> N
     assert decision["reasons"][0]["measured"]["online_loans_total_minor"] == 70_000_000
 
 
-@pytest.mark.parametrize("workers", [2])
+def rules_file(tmp_path: Path, **loan_release: str) -> str:
+    raw = yaml.safe_load(RULES.read_text())
+    raw["loan_release"].update(loan_release)
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    "loan_release",
+    [
+        {"mode": "timer_only"},  # a lender that publishes no reconfirmations
+        {"mode": "reconfirmation", "early_reconfirmation": "keep"},  # reconfirmed early
+    ],
+    ids=["timer_only", "kept_reconfirmation"],
+)
 def test_timed_holds_are_released_exactly_once_by_two_workers(
-    deployment: Deployment, workers: int
+    deployment: Deployment, tmp_path: Path, loan_release: dict[str, str]
 ) -> None:
-    for _ in range(workers):
-        deployment.start_worker()
+    rules = rules_file(tmp_path, **loan_release)
+    for _ in range(2):
+        deployment.start_worker(SCREENER_RULES_FILE=rules)
     # Signed almost 24 h ago: each hold lifts a few seconds after it is made.
     signed = datetime.now(ALMATY) - timedelta(hours=24) + timedelta(seconds=4)
     loans = [
@@ -172,6 +190,14 @@ def test_timed_holds_are_released_exactly_once_by_two_workers(
     ]
     for loan in loans:
         deployment.send("loans", loan)
+        if loan_release["mode"] == "reconfirmation":  # during the period: kept for its end
+            reconfirmed = factories.customer_event(
+                "loan_reconfirmed",
+                customer_id=loan["customer_id"],
+                loan_id=loan["loan_id"],
+                occurred_at=(signed + timedelta(seconds=1)).isoformat(),
+            )
+            deployment.send("customer_events", reconfirmed)
 
     def released(hold_id: str) -> list[dict[str, Any]]:
         return [c for c in deployment.hold_changes_for(hold_id) if c["status"] == "released"]

@@ -244,6 +244,14 @@ def test_customer_event_fields() -> None:
     assert (login.new_device, login.device_id) == (True, "dev-9")
     assert isinstance(opened, CustomerEvent) and opened.account == "KZ31601A000000000001"
     assert isinstance(reported, CustomerEvent) and reported.account is None
+    for kind in ("loan_reconfirmed", "loan_cancelled"):
+        answer = decode_event(
+            "customer_events", raw(factories.customer_event(kind, loan_id="L-2026-7"))
+        )
+        assert isinstance(answer, CustomerEvent) and (answer.type, answer.loan_id) == (
+            kind,
+            "L-2026-7",
+        )
 
 
 @pytest.mark.parametrize(
@@ -360,6 +368,8 @@ def test_invalid_loans(overrides: dict[str, Any], field: str, problem: str) -> N
         ("login", {"new_device": "no"}, "new_device", "must be boolean"),
         ("account_opened", {"account": OMIT}, "account", "required field is missing"),
         ("account_opened", {"account": None}, "account", "must be string"),
+        ("loan_reconfirmed", {"loan_id": OMIT}, "loan_id", "required field is missing"),
+        ("loan_cancelled", {"loan_id": None}, "loan_id", "must be string"),
         ("phone_changed", {"type": "phone_stolen"}, "type", "must be one of"),
         ("phone_changed", {"customer_id": "850503300128"}, "customer_id", "check digit"),
         ("password_reset", {"occurred_at": "2025-10-01T14:03:22"}, "occurred_at", "RFC 3339"),

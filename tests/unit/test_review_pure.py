@@ -17,6 +17,7 @@ from screener.api.holds import QueueQuery, urgency
 from screener.api.ids import check_account, check_hold_id
 from screener.api.views import account_profile, hold_trail, hold_view, timeline_view
 from screener.domain.accounts import Flow
+from screener.domain.calendar import BusinessCalendar
 from screener.domain.config import ConfigError
 from screener.settings import Settings
 
@@ -156,6 +157,28 @@ def test_a_resolved_hold_keeps_the_age_it_had() -> None:
     assert view["sla"]["remaining_seconds"] is None
 
 
+def test_an_officer_sees_what_a_held_loan_waits_for() -> None:
+    assert hold_view("h1", fields(), None, NOW, timedelta(minutes=30))["loan_release"] is None
+    ends = (NOW + timedelta(hours=3)).isoformat()
+    loan = fields(
+        event_type="loan_approval",
+        loan_id="L-9",
+        period_ends_at=ends,
+        reconfirmation_required="1",
+        officer_required="1",
+        reconfirmed_at="",
+        early_reconfirmed_at=NOW.isoformat(),
+        period_ended_at="",
+        regulatory_satisfied_at="",
+        release_version="1",
+    )
+    view = hold_view("h1", loan, None, NOW, timedelta(minutes=30))["loan_release"]
+    assert view["loan_id"] == "L-9" and view["period_ends_at"] == ends
+    assert view["reconfirmation_required"] and view["officer_required"]
+    assert view["early_reconfirmed_at"] == NOW.isoformat() and view["reconfirmed_at"] is None
+    assert QueueQuery.from_params({"status": "cancelled"}).status == "cancelled"
+
+
 def test_queue_filters_and_urgency() -> None:
     officer = User("aigerim", Role.OFFICER)
     view = hold_view("h1", fields(), {"by": "aigerim"}, NOW, timedelta(minutes=30))
@@ -249,7 +272,7 @@ def test_follow_messages_name_the_hop_and_the_source_in_three_languages() -> Non
     ],
 )
 def test_blocks_last_business_days_on_kazakhstans_calendar(start: datetime, end: datetime) -> None:
-    assert block_until(start, 5, ALMATY) == end
+    assert block_until(start, 5, BusinessCalendar(ALMATY)).ends_at == end
 
 
 def test_review_settings_come_from_the_environment() -> None:

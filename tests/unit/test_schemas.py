@@ -136,6 +136,12 @@ def test_invalid_transfers_fail_the_schema(overrides: dict[str, Any]) -> None:
         ("fraud_reported", {"account": OMIT}, True),
         ("fraud_reported", {"account": "KZ31601A000000000001"}, True),
         ("phone_changed", {"type": "transfer"}, False),
+        ("loan_reconfirmed", {}, True),
+        ("loan_reconfirmed", {"loan_id": OMIT}, False),
+        ("loan_reconfirmed", {"loan_id": None}, False),
+        ("loan_cancelled", {"loan_id": ""}, False),
+        ("loan_cancelled", {"loan_id": "L" * 129}, False),
+        ("loan_cancelled", {}, True),
     ],
 )
 def test_customer_event_conditions(event_type: str, overrides: dict[str, Any], valid: bool) -> None:
@@ -242,6 +248,7 @@ def hold_change(**overrides: Any) -> dict[str, Any]:
         hold_change(status="held", previous_status=None),
         hold_change(status="confirmed_fraud", changed_by="officer.aigerim", note="called, scam"),
         hold_change(status="blocked", previous_status="held", extra="allowed"),
+        hold_change(status="cancelled", note="the borrower cancelled the loan"),
     ],
 )
 def test_valid_hold_changes(message: dict[str, Any]) -> None:
@@ -303,3 +310,14 @@ def test_valid_dead_letters(message: dict[str, Any]) -> None:
 )
 def test_invalid_dead_letters(message: dict[str, Any]) -> None:
     assert not is_valid("dead_letter", message)
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_the_examples_in_a_schema_are_valid(name: str) -> None:
+    for example in load_schema(name).get("examples", []):
+        assert is_valid(name, example), example
+
+
+def test_decisions_say_when_a_hold_waits_for_the_borrower() -> None:
+    assert is_valid("decision", decision(reconfirmation_required=True))
+    assert not is_valid("decision", decision(reconfirmation_required="yes"))

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from screener.domain.accounts import AccountActivity, Flow, inbound_flow, outbound_flow
-from screener.domain.calendar import add_business_days
+from screener.domain.calendar import Suspension
 from screener.domain.context import ScreeningContext
 from screener.domain.events import Transfer
+from screener.domain.texts import local_time
 
 
 def receiving_account(transfer: Transfer, context: ScreeningContext) -> AccountActivity:
@@ -86,9 +86,17 @@ def money_moved(
     )
 
 
-def suspension_end(moment: datetime, business_days: int, zone: ZoneInfo) -> datetime:
-    """When a dropper's account suspension ends, counting business days on the local calendar.
+def suspension_of(moment: datetime, business_days: int, context: ScreeningContext) -> Suspension:
+    """A dropper's account suspension, in business days on the rules file's calendar
+    (weekends, Kazakhstan's public holidays and the bank's own days off are skipped).
 
     A Friday-evening transfer in UTC is already Saturday in Almaty; the week is counted there.
     """
-    return add_business_days(moment.astimezone(zone), business_days)
+    return context.calendar.suspension(moment, business_days)
+
+
+def until_texts(suspension: Suspension, context: ScreeningContext) -> tuple[str, str, str]:
+    """The suspension's end and how it was counted, in English, Russian and Kazakh."""
+    when = local_time(suspension.ends_at, context.calendar.zone)
+    en, ru, kk = suspension.note()
+    return f"{when} ({en})", f"{when} ({ru})", f"{when} ({kk})"

@@ -2,8 +2,10 @@
 
 The law asks borrowers under 21 and aged 55 and over to confirm their consent to a loan
 again: the young and the elderly are the ones most often talked into loans by fraudsters.
-The loan is held until the borrower has reconfirmed and an officer releases it (no automatic
-release). Treated as regulatory: the law's requirement is never capped.
+The loan is held until the borrower has reconfirmed it (`loan_reconfirmed`); for a lender
+that does not publish reconfirmations (`loan_release.mode: timer_only`) an officer releases
+it once the borrower has reconfirmed. Treated as regulatory: the law's requirement is never
+capped.
 
 The age is the borrower's on the day the contract was signed (local calendar), from the
 IIN; a company's BIN has no age. It covers unsecured consumer credit taken remotely; in a
@@ -62,7 +64,8 @@ def evaluate(loan: LoanApproval, context: ScreeningContext, settings: Settings) 
         rule=RULE_ID,
         score=settings.score,
         min_verdict=Verdict.HOLD,
-        hold_until=None,  # released by an officer once the borrower has reconfirmed
+        hold_until=None,  # no waiting period: the reconfirmation alone ends it
+        until_reconfirmed=True,
         shadow=settings.mode is RuleMode.SHADOW,
         message=_explain(age, settings),
         measured={
@@ -79,13 +82,13 @@ def _explain(age: int, settings: Settings) -> Message:
     return Message(
         en=f"The borrower is {age} (from the IIN). Borrowers under {under} or aged {older} and "
         "over must confirm their consent to the loan again: pay out only after they have "
-        "reconfirmed and an officer releases it.",
+        "reconfirmed it.",
         ru=f"Возраст заёмщика по ИИН: {age}. Заёмщики моложе {under} {_ru_years(under)} и "
         f"от {older} {_ru_years(older)} должны повторно подтвердить согласие на заём: выдача "
-        "только после подтверждения и решения специалиста.",
+        "только после повторного подтверждения.",
         kk=f"Қарыз алушының ЖСН бойынша жасы: {age}. {under} жасқа толмаған және {older} "
         "және одан жоғары жастағы қарыз алушылар қарызға келісімін қайта растауы тиіс: ақша "
-        "расталғаннан және маман рұқсат бергеннен кейін ғана беріледі.",
+        "қайта расталғаннан кейін ғана беріледі.",
     )
 
 

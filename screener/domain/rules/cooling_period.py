@@ -154,6 +154,7 @@ def evaluate(loan: LoanApproval, context: ScreeningContext, settings: Settings) 
         score=settings.score,
         min_verdict=Verdict.HOLD,
         hold_until=hold_until,
+        until_reconfirmed=True,  # paid out after the period AND the borrower's new consent
         shadow=settings.mode is RuleMode.SHADOW,
         message=_explain(loan, total, len(earlier), band, threshold, hold_until, mrp),
         measured={
@@ -164,6 +165,8 @@ def evaluate(loan: LoanApproval, context: ScreeningContext, settings: Settings) 
             "threshold_mrp": band.above_mrp,
             "threshold_minor": threshold,
             "mrp_kzt": mrp.kzt_for(signed_at),
+            # Differs from the signing's local year when the table lacks that year.
+            "mrp_year": mrp.year_used(signed_at),
             "hold_hours": band.hold_hours,
         },
     )

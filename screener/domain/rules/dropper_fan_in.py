@@ -31,10 +31,10 @@ from screener.domain.rules._accounts import (
     money_moved,
     receiver_holder,
     receiving_account,
-    suspension_end,
+    suspension_of,
+    until_texts,
 )
 from screener.domain.rules._bands import ScoreBand, band_for, is_top, parse_bands
-from screener.domain.texts import local_time
 from screener.domain.texts import number as fmt_number
 
 RULE_ID = "dropper_fan_in"
@@ -84,11 +84,9 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     if keeps_money and len(longer.senders) >= settings.merchant_min_senders:
         return None  # a merchant's pattern: very many payers, the money stays
 
-    block_until = None
+    suspension = None
     if is_top(settings.bands, band) and not keeps_money:
-        block_until = suspension_end(
-            transfer.occurred_at, settings.block_business_days, context.mrp.zone
-        )
+        suspension = suspension_of(transfer.occurred_at, settings.block_business_days, context)
     return RuleHit(
         rule=RULE_ID,
         score=band.score,
@@ -98,7 +96,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
             len(recent.senders),
             settings,
             longer.outflow_share,
-            None if block_until is None else local_time(block_until, context.mrp.zone),
+            None if suspension is None else until_texts(suspension, context),
         ),
         measured={
             "account": account.account,
@@ -110,13 +108,18 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
             "lookback_outflow_minor": longer.outflow_minor,
             "lookback_outflow_share": round(longer.outflow_share, 4),
         },
-        block_account=None if block_until is None else account.account,
-        block_until=block_until,
+        block_account=None if suspension is None else account.account,
+        block_until=None if suspension is None else suspension.ends_at,
+        suspension=suspension,
     )
 
 
 def _explain(
-    account: str, senders: int, settings: Settings, outflow_share: float, until: str | None
+    account: str,
+    senders: int,
+    settings: Settings,
+    outflow_share: float,
+    until: tuple[str, str, str] | None,
 ) -> Message:
     hours = fmt_number(settings.window_seconds / 3600)
     en = (
@@ -137,9 +140,9 @@ def _explain(
     lookback = fmt_number(settings.lookback_seconds / 3600)
     return Message(
         en=f"{en} {share} of the money it received in {lookback} h went out again: "
-        f"the account is suspended as a dropper's until {until}.",
+        f"the account is suspended as a dropper's until {until[0]}.",
         ru=f"{ru} {share} полученных за {lookback} ч денег уже ушло дальше: "
-        f"счёт приостановлен как счёт дроппера до {until}.",
+        f"счёт приостановлен как счёт дроппера до {until[1]}.",
         kk=f"{kk} {lookback} сағатта түскен ақшаның {share} әрі қарай кетті: "
-        f"шот дроппер шоты ретінде {until} дейін тоқтатылды.",
+        f"шот дроппер шоты ретінде {until[2]} дейін тоқтатылды.",
     )

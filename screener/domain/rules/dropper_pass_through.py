@@ -36,10 +36,11 @@ from screener.domain.rules._accounts import (
     money_moved,
     receiver_holder,
     sending_account,
-    suspension_end,
+    suspension_of,
+    until_texts,
 )
 from screener.domain.rules._bands import ScoreBand, band_for, is_top, parse_bands
-from screener.domain.texts import kzt, local_time
+from screener.domain.texts import kzt
 from screener.domain.texts import number as fmt_number
 
 RULE_ID = "dropper_pass_through"
@@ -100,11 +101,9 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         return None
     worst = max(found, key=lambda side: side.band.score)  # the first (sender) wins a tie
 
-    block_until = None
+    suspension = None
     if is_top(settings.bands, worst.band):
-        block_until = suspension_end(
-            transfer.occurred_at, settings.block_business_days, context.mrp.zone
-        )
+        suspension = suspension_of(transfer.occurred_at, settings.block_business_days, context)
     return RuleHit(
         rule=RULE_ID,
         score=worst.band.score,
@@ -112,7 +111,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         message=_explain(
             worst,
             settings,
-            None if block_until is None else local_time(block_until, context.mrp.zone),
+            None if suspension is None else until_texts(suspension, context),
         ),
         measured={
             "side": worst.side,
@@ -124,8 +123,9 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
             "distinct_payers": len(worst.money.senders),
             "band_payers": worst.band.at_least,
         },
-        block_account=None if block_until is None else worst.account,
-        block_until=block_until,
+        block_account=None if suspension is None else worst.account,
+        block_until=None if suspension is None else suspension.ends_at,
+        suspension=suspension,
     )
 
 
@@ -146,7 +146,7 @@ def _measure(
     return None if band is None else _Side(side, account.account, money, band)
 
 
-def _explain(found: _Side, settings: Settings, until: str | None) -> Message:
+def _explain(found: _Side, settings: Settings, until: tuple[str, str, str] | None) -> Message:
     money = found.money
     hours = fmt_number(settings.window_seconds / 3600)
     received, sent, payers = kzt(money.inflow_minor), kzt(money.outflow_minor), len(money.senders)
@@ -177,7 +177,7 @@ def _explain(found: _Side, settings: Settings, until: str | None) -> Message:
     if until is None:
         return Message(en=en, ru=ru, kk=kk)
     return Message(
-        en=f"{en} The account is suspended as a dropper's until {until}.",
-        ru=f"{ru} Счёт приостановлен как счёт дроппера до {until}.",
-        kk=f"{kk} Шот дроппер шоты ретінде {until} дейін тоқтатылды.",
+        en=f"{en} The account is suspended as a dropper's until {until[0]}.",
+        ru=f"{ru} Счёт приостановлен как счёт дроппера до {until[1]}.",
+        kk=f"{kk} Шот дроппер шоты ретінде {until[2]} дейін тоқтатылды.",
     )

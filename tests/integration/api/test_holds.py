@@ -351,6 +351,29 @@ def test_when_kafka_does_not_answer_the_outbox_keeps_the_change_for_the_sweeper(
     assert ready.status == 503 and ready.body["kafka"] is False and ready.body["redis"] is True
 
 
+def test_an_officer_releases_a_loan_whose_legal_part_the_worker_noted_done(
+    review: ReviewApi,
+) -> None:
+    loan = seed_hold(
+        review.settings,
+        event_type="loan_approval",
+        reasons=[
+            reason("cooling_period", 40, hold_until="2026-01-01T00:00:00+05:00"),
+            reason("risky_session", 65),
+        ],
+        amount="9000000.00",
+    )
+    # What the worker writes when the period passed and the borrower reconfirmed.
+    review.redis.hset(
+        review.keys.hold(loan.hold_id),
+        mapping={"regulatory_satisfied_at": "2026-01-01T00:00:00+05:00"},
+    )
+    path = f"/api/holds/{loan.hold_id}/release"
+    released = review.call("POST", path, "officer", json_body={"note": "called, genuine"})
+    assert released.status == 200, released.text
+    assert [e["action"] for e in released.body["hold"]["audit"]].count("release") == 1
+
+
 def test_only_a_supervisor_may_lift_a_cooling_period_early(review: ReviewApi) -> None:
     loan = seed_hold(
         review.settings,
@@ -394,7 +417,8 @@ def test_confirmed_fraud_blocks_the_receiver_and_marks_the_victim(review: Review
 
     block = review.block(hold.receiver_account)
     assert block is not None
-    assert set(block) == {"reason", "rule", "hold_id", "created_at", "expires_at"}
+    assert set(block) == {"reason", "rule", "hold_id", "created_at", "expires_at", "suspension"}
+    assert block["suspension"]["business_days"] == 5
     assert (block["rule"], block["hold_id"]) == ("confirmed_fraud", hold.hold_id)
     ttl = review.redis.ttl(review.keys.block(hold.receiver_account))
     expires = datetime.fromisoformat(block["expires_at"])
