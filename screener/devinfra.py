@@ -141,16 +141,23 @@ def down() -> list[str]:
 
 
 def stop_all(services: Sequence[Service], layout: StateDirs) -> list[str]:
-    """Stop those of the services this module started, last first; return their names."""
+    """Stop those of the services this module started; return their names.
+
+    All are signalled before any is waited for: a Kafka broker stopped after the other
+    members of its controller quorum waits for a quorum that is gone.
+    """
+    running = [(service, _live_pid(service, layout)) for service in reversed(services)]
+    for service, pid in running:
+        if pid is not None:
+            log.info("stopping %s (pid %d)", service.name, pid)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
     stopped = []
-    for service in reversed(services):
-        pid = _live_pid(service, layout)
-        if pid is None:
-            continue
-        log.info("stopping %s (pid %d)", service.name, pid)
-        _terminate(pid, service.cmdline_marker)
-        _pid_file(service, layout).unlink(missing_ok=True)
-        stopped.append(service.name)
+    for service, pid in running:
+        if pid is not None:
+            _terminate(pid, service.cmdline_marker)
+            _pid_file(service, layout).unlink(missing_ok=True)
+            stopped.append(service.name)
     return stopped
 
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 import pytest
 
 from screener.adapters.kafka_admin import replication_plan
-from screener.adapters.kafka_producers import DURABLE_WRITES, kafka_python_producer
+from screener.adapters.kafka_producers import (
+    DURABLE_WRITES,
+    IdempotentFaustProducer,
+    kafka_python_producer,
+)
 from screener.domain.config import ConfigError
+from screener.rules_source import RulesSource
 from screener.settings import Settings
+from screener.worker.app import create_app
 
 
 @pytest.mark.parametrize(
@@ -69,3 +75,13 @@ def test_kafka_python_producers_write_with_acks_all_and_idempotence() -> None:
     with pytest.raises(ValueError, match="fixed for every screener producer"):
         kafka_python_producer(Settings(), acks=1)
     assert DURABLE_WRITES == {"acks": "all", "enable_idempotence": True}
+
+
+def test_the_workers_faust_producer_is_idempotent_with_acks_all() -> None:
+    # Building the app connects to nothing; the producer's aiokafka settings are read here.
+    app = create_app(Settings(kafka_bootstrap="127.0.0.1:1"), RulesSource(None))
+    producer = app.producer
+    assert isinstance(producer, IdempotentFaustProducer)
+    aiokafka_settings = {**producer._settings_default(), **producer._settings_extra()}
+    assert aiokafka_settings["enable_idempotence"] is True
+    assert aiokafka_settings["acks"] in ("all", -1)
