@@ -155,6 +155,18 @@ def test_a_worker_screens_on_the_three_brokers(cluster: dict[str, str]) -> None:
         for transfer in transfers:
             [decision] = deployment.decisions_for(transfer["event_id"])
             assert decision["verdict"] == "allow"
+        # Nothing the worker made, nor Faust under it, nor the consumer group's offsets,
+        # fell back to a single copy.
+        admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+        try:
+            replicas = {
+                topic["topic"]: {len(p["replicas"]) for p in topic["partitions"]}
+                for topic in admin.describe_topics()
+            }
+        finally:
+            admin.close()
+        assert "__consumer_offsets" in replicas
+        assert {name: counts for name, counts in replicas.items() if counts != {3}} == {}
     finally:
         deployment.stop()
         for key in client.scan_iter(f"{settings.redis_prefix}*"):
