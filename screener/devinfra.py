@@ -33,7 +33,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Protocol
 
 import redis
 from kafka import KafkaAdminClient
@@ -62,13 +61,27 @@ class DevInfraError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class _Layout:
+class DevLayout:
+    """Where a local setup keeps its jars (cache), state, logs and pid files, and the first
+    of its ports."""
+
     cache: Path
     state: Path
     kafka_port: int
     controller_port: int
     redis_port: int
 
+    @property
+    def logs(self) -> Path:
+        return self.state / "logs"
+
+    @property
+    def run(self) -> Path:
+        return self.state / "run"
+
+
+@dataclass(frozen=True)
+class _Layout(DevLayout):
     @classmethod
     def from_env(cls) -> _Layout:
         cache = Path(os.environ.get("SCREENER_CACHE_DIR") or Path.home() / ".cache" / "screener")
@@ -80,14 +93,6 @@ class _Layout:
             controller_port=port_from_env("SCREENER_DEV_KAFKA_CONTROLLER_PORT", 9093),
             redis_port=port_from_env("SCREENER_DEV_REDIS_PORT", 6379),
         )
-
-    @property
-    def logs(self) -> Path:
-        return self.state / "logs"
-
-    @property
-    def run(self) -> Path:
-        return self.state / "run"
 
     @property
     def kafka_home(self) -> Path:
@@ -140,7 +145,7 @@ def down() -> list[str]:
     return stop_all(_services(layout), layout)
 
 
-def stop_all(services: Sequence[Service], layout: StateDirs) -> list[str]:
+def stop_all(services: Sequence[Service], layout: DevLayout) -> list[str]:
     """Stop those of the services this module started; return their names.
 
     All are signalled before any is waited for: a Kafka broker stopped after the other
@@ -185,22 +190,11 @@ def _services(layout: _Layout) -> tuple[Service, Service]:
 # --- lifecycle shared by both services ------------------------------------------------------
 
 
-class StateDirs(Protocol):
-    """Where a set of services keeps its logs and pid files."""
-
-    @property
-    def state(self) -> Path: ...
-    @property
-    def logs(self) -> Path: ...
-    @property
-    def run(self) -> Path: ...
-
-
-def _ensure_running(service: Service, layout: StateDirs) -> None:
+def _ensure_running(service: Service, layout: DevLayout) -> None:
     ensure_all_running((service,), layout)
 
 
-def ensure_all_running(services: Sequence[Service], layout: StateDirs) -> None:
+def ensure_all_running(services: Sequence[Service], layout: DevLayout) -> None:
     """Start whichever of the services is not running, then wait until all are ready.
 
     Starting them all before waiting matters for a cluster: a Kafka controller quorum or a
@@ -248,7 +242,7 @@ def _poll_is_none(process: subprocess.Popen[bytes]) -> bool:
     return process.poll() is None
 
 
-def _start(service: Service, layout: StateDirs) -> subprocess.Popen[bytes]:
+def _start(service: Service, layout: DevLayout) -> subprocess.Popen[bytes]:
     command = service.prepare()
     log_path = _log_file(service, layout)
     log.info("%s: starting (log: %s)", service.name, log_path)
@@ -281,7 +275,7 @@ def _spawn(command: Sequence[str], log_path: Path, cwd: Path) -> subprocess.Pope
     return process
 
 
-def _wait_until_ready(service: Service, layout: StateDirs, alive: Callable[[], bool]) -> float:
+def _wait_until_ready(service: Service, layout: DevLayout, alive: Callable[[], bool]) -> float:
     started = time.monotonic()
     deadline = started + service.ready_timeout_s
     while not service.answers():
@@ -300,7 +294,7 @@ def _wait_until_ready(service: Service, layout: StateDirs, alive: Callable[[], b
     return time.monotonic() - started
 
 
-def _live_pid(service: Service, layout: StateDirs) -> int | None:
+def _live_pid(service: Service, layout: DevLayout) -> int | None:
     """The pid recorded by an earlier up() if that process still runs; drops stale pid files."""
     pid_file = _pid_file(service, layout)
     try:
@@ -353,11 +347,11 @@ def _terminate(pid: int, cmdline_marker: str) -> None:
         raise DevInfraError(f"pid {pid} survived SIGKILL")
 
 
-def _pid_file(service: Service, layout: StateDirs) -> Path:
+def _pid_file(service: Service, layout: DevLayout) -> Path:
     return layout.run / f"{service.name}.pid"
 
 
-def _log_file(service: Service, layout: StateDirs) -> Path:
+def _log_file(service: Service, layout: DevLayout) -> Path:
     return layout.logs / f"{service.name}.log"
 
 
@@ -534,22 +528,26 @@ def _ensure_kafka_libs(cache: Path) -> Path:
 def kafka_answers(port: int) -> bool:
     if not _port_open(port):
         return False  # skips the client, which logs every refused connection loudly
+    return kafka_broker_count(f"{HOST}:{port}") > 0
+
+
+def kafka_broker_count(bootstrap: str) -> int:
+    """How many brokers the cluster's metadata lists (0 when it does not answer)."""
     try:
         admin = KafkaAdminClient(
-            bootstrap_servers=f"{HOST}:{port}",
+            bootstrap_servers=bootstrap,
             client_id="screener-devinfra",
             request_timeout_ms=5000,
             api_version_auto_timeout_ms=5000,
         )
     except (KafkaError, OSError):
-        return False
+        return 0
     try:
-        cluster = admin.describe_cluster()
+        return len(admin.describe_cluster().get("brokers") or [])
     except (KafkaError, OSError):
-        return False
+        return 0
     finally:
         admin.close()
-    return bool(cluster.get("brokers"))
 
 
 # --- Redis ----------------------------------------------------------------------------------

@@ -26,11 +26,8 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import redis
-from kafka import KafkaAdminClient
-from kafka.errors import KafkaError
 
 from screener import devinfra
 from screener.devinfra import HOST, DevInfraError, KafkaNode, Service
@@ -47,13 +44,7 @@ REDIS_NODE_TIMEOUT_MS = 5000
 
 
 @dataclass(frozen=True)
-class ClusterLayout:
-    cache: Path
-    state: Path
-    kafka_port: int
-    controller_port: int
-    redis_port: int
-
+class ClusterLayout(devinfra.DevLayout):
     @classmethod
     def from_env(cls) -> ClusterLayout:
         single = devinfra._Layout.from_env()
@@ -64,14 +55,6 @@ class ClusterLayout:
             controller_port=devinfra.port_from_env("SCREENER_DEV_CLUSTER_CONTROLLER_PORT", 9097),
             redis_port=devinfra.port_from_env("SCREENER_DEV_CLUSTER_REDIS_PORT", 7000),
         )
-
-    @property
-    def logs(self) -> Path:
-        return self.state / "logs"
-
-    @property
-    def run(self) -> Path:
-        return self.state / "run"
 
     @property
     def kafka_nodes(self) -> tuple[KafkaNode, ...]:
@@ -109,7 +92,7 @@ def up() -> dict[str, str]:
     devinfra.ensure_all_running(kafka_services, layout)
     _wait_for(
         f"{BROKERS} Kafka brokers",
-        lambda: kafka_broker_count(layout.kafka_bootstrap) == BROKERS,
+        lambda: devinfra.kafka_broker_count(layout.kafka_bootstrap) == BROKERS,
         layout,
     )
     return {
@@ -123,25 +106,6 @@ def down() -> list[str]:
     layout = ClusterLayout.from_env()
     redis_services, kafka_services = _services(layout)
     return devinfra.stop_all((*redis_services, *kafka_services), layout)
-
-
-def kafka_broker_count(bootstrap: str) -> int:
-    """How many brokers the cluster's metadata lists (0 when it does not answer)."""
-    try:
-        admin = KafkaAdminClient(
-            bootstrap_servers=bootstrap,
-            client_id="screener-devinfra",
-            request_timeout_ms=5000,
-            api_version_auto_timeout_ms=5000,
-        )
-    except (KafkaError, OSError):
-        return 0
-    try:
-        return len(admin.describe_cluster().get("brokers") or [])
-    except (KafkaError, OSError):
-        return 0
-    finally:
-        admin.close()
 
 
 def redis_cluster_view(port: int) -> tuple[str, list[str]]:

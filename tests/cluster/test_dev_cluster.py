@@ -48,10 +48,10 @@ def topics(cluster: dict[str, str]) -> Iterator[Settings]:
 def test_three_brokers_answer(cluster: dict[str, str]) -> None:
     bootstrap = cluster["SCREENER_KAFKA_BOOTSTRAP"]
     assert len(bootstrap.split(",")) == 3
-    assert devinfra_cluster.kafka_broker_count(bootstrap) == 3
+    assert devinfra.kafka_broker_count(bootstrap) == 3
     # Each broker answers on its own port, not only through the first one.
     for address in bootstrap.split(","):
-        assert devinfra_cluster.kafka_broker_count(address) == 3
+        assert devinfra.kafka_broker_count(address) == 3
 
 
 def test_the_redis_cluster_is_ok_with_three_primaries_and_three_replicas(
