@@ -40,7 +40,11 @@ def problems(spec: dict[str, Any], compose_path: Path) -> tuple[list[str], list[
             if source not in declared["configs"]:
                 errors.append(f"services/{name}/configs: {source!r} is not declared")
         for volume in service.get("volumes", []):
-            source = volume.split(":")[0] if isinstance(volume, str) else volume.get("source", "")
+            if isinstance(volume, str):
+                # "SOURCE:TARGET[:MODE]"; a lone path is an anonymous volume, no source.
+                source = volume.split(":")[0] if ":" in volume else ""
+            else:
+                source = volume.get("source", "")
             if source.startswith((".", "/")):
                 if not (compose_path.parent / source).exists():
                     # Deploy files written on other branches arrive with their merge.
