@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install lint format test unit integration demo demo-stop bench dev-up dev-down clean
+.PHONY: help install lint format test test-cluster deploy-check unit integration demo demo-stop bench dev-up dev-down clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -41,6 +41,12 @@ test: install ## everything: starts real Kafka and Redis, runs unit and integrat
 	$(BIN)/screener dev up
 	sh deploy/dev/install-chromium.sh
 	$(BIN)/pytest tests -ra
+
+test-cluster: install ## the cluster suite: starts a 3-broker Kafka and a Redis Cluster, tests, stops them
+	$(BIN)/pytest tests/cluster -m cluster -ra
+
+deploy-check: install ## lint the Dockerfile, the compose file and the Helm chart (helm, kubeconform, hadolint)
+	bash deploy/check/run.sh
 
 demo: install ## start Kafka, Redis, the worker and the API; play traffic with scams; show what was held
 	$(BIN)/python -m screener.demo

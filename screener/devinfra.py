@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -60,24 +61,15 @@ class DevInfraError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class _Layout:
+class DevLayout:
+    """Where a local setup keeps its jars (cache), state, logs and pid files, and the first
+    of its ports."""
+
     cache: Path
     state: Path
     kafka_port: int
     controller_port: int
     redis_port: int
-
-    @classmethod
-    def from_env(cls) -> _Layout:
-        cache = Path(os.environ.get("SCREENER_CACHE_DIR") or Path.home() / ".cache" / "screener")
-        state = Path(os.environ.get("SCREENER_DEV_HOME") or cache / "dev")
-        return cls(
-            cache=cache.expanduser(),
-            state=state.expanduser(),
-            kafka_port=_port_from_env("SCREENER_DEV_KAFKA_PORT", 9092),
-            controller_port=_port_from_env("SCREENER_DEV_KAFKA_CONTROLLER_PORT", 9093),
-            redis_port=_port_from_env("SCREENER_DEV_REDIS_PORT", 6379),
-        )
 
     @property
     def logs(self) -> Path:
@@ -86,6 +78,21 @@ class _Layout:
     @property
     def run(self) -> Path:
         return self.state / "run"
+
+
+@dataclass(frozen=True)
+class _Layout(DevLayout):
+    @classmethod
+    def from_env(cls) -> _Layout:
+        cache = Path(os.environ.get("SCREENER_CACHE_DIR") or Path.home() / ".cache" / "screener")
+        state = Path(os.environ.get("SCREENER_DEV_HOME") or cache / "dev")
+        return cls(
+            cache=cache.expanduser(),
+            state=state.expanduser(),
+            kafka_port=port_from_env("SCREENER_DEV_KAFKA_PORT", 9092),
+            controller_port=port_from_env("SCREENER_DEV_KAFKA_CONTROLLER_PORT", 9093),
+            redis_port=port_from_env("SCREENER_DEV_REDIS_PORT", 6379),
+        )
 
     @property
     def kafka_home(self) -> Path:
@@ -109,7 +116,7 @@ class _Layout:
 
 
 @dataclass(frozen=True)
-class _Service:
+class Service:
     name: str  # names the pid file and the log file
     # Part of the command line of the running process; proves a pid from a pid file still
     # belongs to this service, since pids get reused.
@@ -135,34 +142,46 @@ def up() -> dict[str, str]:
 def down() -> list[str]:
     """Stop the services that `up()` started; return their names."""
     layout = _Layout.from_env()
+    return stop_all(_services(layout), layout)
+
+
+def stop_all(services: Sequence[Service], layout: DevLayout) -> list[str]:
+    """Stop those of the services this module started; return their names.
+
+    All are signalled before any is waited for: a Kafka broker stopped after the other
+    members of its controller quorum waits for a quorum that is gone.
+    """
+    running = [(service, _live_pid(service, layout)) for service in reversed(services)]
+    for service, pid in running:
+        if pid is not None:
+            log.info("stopping %s (pid %d)", service.name, pid)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
     stopped = []
-    for service in reversed(_services(layout)):
-        pid = _live_pid(service, layout)
-        if pid is None:
-            continue
-        log.info("stopping %s (pid %d)", service.name, pid)
-        _terminate(pid, service.cmdline_marker)
-        _pid_file(service, layout).unlink(missing_ok=True)
-        stopped.append(service.name)
+    for service, pid in running:
+        if pid is not None:
+            _terminate(pid, service.cmdline_marker)
+            _pid_file(service, layout).unlink(missing_ok=True)
+            stopped.append(service.name)
     return stopped
 
 
-def _services(layout: _Layout) -> tuple[_Service, _Service]:
+def _services(layout: _Layout) -> tuple[Service, Service]:
     # Redis first: it is ready within moments, so a broken setup fails fast.
-    redis_service = _Service(
+    redis_service = Service(
         name="redis",
         cmdline_marker="redis-server",
         ports=(layout.redis_port,),
         ready_timeout_s=REDIS_READY_TIMEOUT_S,
-        answers=lambda: _redis_answers(layout.redis_url),
+        answers=lambda: redis_answers(layout.redis_url),
         prepare=lambda: _prepare_redis(layout),
     )
-    kafka_service = _Service(
+    kafka_service = Service(
         name="kafka",
         cmdline_marker="kafka.Kafka",
         ports=(layout.kafka_port, layout.controller_port),
         ready_timeout_s=KAFKA_READY_TIMEOUT_S,
-        answers=lambda: _kafka_answers(layout.kafka_port),
+        answers=lambda: kafka_answers(layout.kafka_port),
         prepare=lambda: _prepare_kafka(layout),
     )
     return redis_service, kafka_service
@@ -171,30 +190,59 @@ def _services(layout: _Layout) -> tuple[_Service, _Service]:
 # --- lifecycle shared by both services ------------------------------------------------------
 
 
-def _ensure_running(service: _Service, layout: _Layout) -> None:
-    pid = _live_pid(service, layout)
-    if pid is not None:
-        log.info("%s: already started by an earlier up() (pid %d)", service.name, pid)
-        _wait_until_ready(service, layout, lambda: _is_alive(pid, service.cmdline_marker))
-        return
-    if service.answers():
-        log.info(
-            "%s: already answering on %s:%d, reusing it (down() will leave it alone)",
-            service.name,
-            HOST,
-            service.ports[0],
-        )
-        return
-    busy = ", ".join(str(port) for port in service.ports if _port_open(port))
-    if busy:
-        raise DevInfraError(
-            f"{service.name}: port(s) {busy} on {HOST} are taken by something that does not "
-            f"answer as {service.name}; stop it or choose other ports"
-        )
-    _start(service, layout)
+def _ensure_running(service: Service, layout: DevLayout) -> None:
+    ensure_all_running((service,), layout)
 
 
-def _start(service: _Service, layout: _Layout) -> None:
+def ensure_all_running(services: Sequence[Service], layout: DevLayout) -> None:
+    """Start whichever of the services is not running, then wait until all are ready.
+
+    Starting them all before waiting matters for a cluster: a Kafka controller quorum or a
+    Redis Cluster answers only once enough of its members run.
+    """
+    waiting: list[tuple[Service, Callable[[], bool]]] = []
+    started: list[tuple[Service, subprocess.Popen[bytes]]] = []
+    try:
+        for service in services:
+            pid = _live_pid(service, layout)
+            if pid is not None:
+                log.info("%s: already started by an earlier up() (pid %d)", service.name, pid)
+                waiting.append((service, functools.partial(_is_alive, pid, service.cmdline_marker)))
+                continue
+            if service.answers():
+                log.info(
+                    "%s: already answering on %s:%d, reusing it (down() will leave it alone)",
+                    service.name,
+                    HOST,
+                    service.ports[0],
+                )
+                continue
+            busy = ", ".join(str(port) for port in service.ports if _port_open(port))
+            if busy:
+                raise DevInfraError(
+                    f"{service.name}: port(s) {busy} on {HOST} are taken by something that "
+                    f"does not answer as {service.name}; stop it or choose other ports"
+                )
+            process = _start(service, layout)
+            started.append((service, process))
+            waiting.append((service, functools.partial(_poll_is_none, process)))
+        for service, alive in waiting:
+            elapsed = _wait_until_ready(service, layout, alive)
+            log.info("%s: ready after %.1f s", service.name, elapsed)
+    except DevInfraError:
+        # A half-started service would only be found and waited for again by the next up().
+        for service, process in started:
+            if process.poll() is None:
+                _terminate(process.pid, service.cmdline_marker)
+            _pid_file(service, layout).unlink(missing_ok=True)
+        raise
+
+
+def _poll_is_none(process: subprocess.Popen[bytes]) -> bool:
+    return process.poll() is None
+
+
+def _start(service: Service, layout: DevLayout) -> subprocess.Popen[bytes]:
     command = service.prepare()
     log_path = _log_file(service, layout)
     log.info("%s: starting (log: %s)", service.name, log_path)
@@ -202,15 +250,7 @@ def _start(service: _Service, layout: _Layout) -> None:
     pid_file = _pid_file(service, layout)
     pid_file.parent.mkdir(parents=True, exist_ok=True)
     pid_file.write_text(f"{process.pid}\n")
-    try:
-        elapsed = _wait_until_ready(service, layout, lambda: process.poll() is None)
-    except DevInfraError:
-        # A half-started service would only be found and waited for again by the next up().
-        if process.poll() is None:
-            _terminate(process.pid, service.cmdline_marker)
-        pid_file.unlink(missing_ok=True)
-        raise
-    log.info("%s: ready after %.1f s (pid %d)", service.name, elapsed, process.pid)
+    return process
 
 
 def _spawn(command: Sequence[str], log_path: Path, cwd: Path) -> subprocess.Popen[bytes]:
@@ -235,7 +275,7 @@ def _spawn(command: Sequence[str], log_path: Path, cwd: Path) -> subprocess.Pope
     return process
 
 
-def _wait_until_ready(service: _Service, layout: _Layout, alive: Callable[[], bool]) -> float:
+def _wait_until_ready(service: Service, layout: DevLayout, alive: Callable[[], bool]) -> float:
     started = time.monotonic()
     deadline = started + service.ready_timeout_s
     while not service.answers():
@@ -254,7 +294,7 @@ def _wait_until_ready(service: _Service, layout: _Layout, alive: Callable[[], bo
     return time.monotonic() - started
 
 
-def _live_pid(service: _Service, layout: _Layout) -> int | None:
+def _live_pid(service: Service, layout: DevLayout) -> int | None:
     """The pid recorded by an earlier up() if that process still runs; drops stale pid files."""
     pid_file = _pid_file(service, layout)
     try:
@@ -307,20 +347,19 @@ def _terminate(pid: int, cmdline_marker: str) -> None:
         raise DevInfraError(f"pid {pid} survived SIGKILL")
 
 
-def _pid_file(service: _Service, layout: _Layout) -> Path:
+def _pid_file(service: Service, layout: DevLayout) -> Path:
     return layout.run / f"{service.name}.pid"
 
 
-def _log_file(service: _Service, layout: _Layout) -> Path:
+def _log_file(service: Service, layout: DevLayout) -> Path:
     return layout.logs / f"{service.name}.log"
 
 
 # --- Kafka ----------------------------------------------------------------------------------
 
 
+_KAFKA_HEAP = "1g"
 _KAFKA_JVM_OPTIONS = (
-    "-Xms1g",
-    "-Xmx1g",
     "-XX:+UseG1GC",
     "-XX:MaxGCPauseMillis=20",
     "-XX:InitiatingHeapOccupancyPercent=35",
@@ -329,21 +368,54 @@ _KAFKA_JVM_OPTIONS = (
 )
 
 
+@dataclass(frozen=True)
+class KafkaNode:
+    """One KRaft process that is both a broker and a controller."""
+
+    node_id: int
+    broker_port: int
+    controller_port: int
+    home: Path  # configuration; data under data/
+
+    @property
+    def data(self) -> Path:
+        return self.home / "data"
+
+    @property
+    def voter(self) -> str:
+        return f"{self.node_id}@{HOST}:{self.controller_port}"
+
+
 def _prepare_kafka(layout: _Layout) -> list[str]:
-    libs = _ensure_kafka_libs(layout.cache)
-    _require(["java"], _JAVA_PACKAGES)
-    layout.kafka_home.mkdir(parents=True, exist_ok=True)
-    server_properties = layout.kafka_home / "server.properties"
-    server_properties.write_text(_kafka_server_properties(layout))
-    log4j_properties = layout.kafka_home / "log4j.properties"
+    node = KafkaNode(1, layout.kafka_port, layout.controller_port, layout.kafka_home)
+    return prepare_kafka_node(layout.cache, node, (node,), _KAFKA_HEAP, cluster_id=None)
+
+
+def prepare_kafka_node(
+    cache: Path,
+    node: KafkaNode,
+    quorum: Sequence[KafkaNode],
+    heap: str,
+    cluster_id: str | None,
+) -> list[str]:
+    """Write the node's configuration, format its storage on first use (with `cluster_id`,
+    which every member of a quorum shares; a new one when None) and return its command."""
+    libs = _ensure_kafka_libs(cache)
+    require(["java"], _JAVA_PACKAGES)
+    node.home.mkdir(parents=True, exist_ok=True)
+    server_properties = node.home / "server.properties"
+    server_properties.write_text(_kafka_server_properties(node, quorum))
+    log4j_properties = node.home / "log4j.properties"
     log4j_properties.write_text(_KAFKA_LOG4J)
 
     def java(*args: str) -> list[str]:
         return [
             "java",
-            # kafka-server-start.sh's defaults. A heap fixed at 1 GB matters on a small
-            # machine: left to size itself, G1 kept it small and ran a concurrent cycle every
-            # few seconds under load, each taking most of a core from the worker.
+            # kafka-server-start.sh's defaults. A fixed heap matters on a small machine:
+            # left to size itself, G1 kept it small and ran a concurrent cycle every few
+            # seconds under load, each taking most of a core from the worker.
+            f"-Xms{heap}",
+            f"-Xmx{heap}",
             *_KAFKA_JVM_OPTIONS,
             f"-Dlog4j.configuration={log4j_properties.as_uri()}",
             "-cp",
@@ -352,40 +424,49 @@ def _prepare_kafka(layout: _Layout) -> list[str]:
         ]
 
     # meta.properties is what formatting writes; a formatted log dir must keep its cluster id.
-    if not (layout.kafka_data / "meta.properties").exists():
-        cluster_id = _new_cluster_id()
-        log.info("kafka: formatting %s (cluster id %s)", layout.kafka_data, cluster_id)
+    if not (node.data / "meta.properties").exists():
+        cluster_id = cluster_id or new_cluster_id()
+        log.info("kafka: formatting %s (cluster id %s)", node.data, cluster_id)
         format_command = ["kafka.tools.StorageTool", "format", "-t", cluster_id]
-        _run(java(*format_command, "-c", str(server_properties)), "kafka storage format")
+        run_command(java(*format_command, "-c", str(server_properties)), "kafka storage format")
     return java("kafka.Kafka", str(server_properties))
 
 
-def _kafka_server_properties(layout: _Layout) -> str:
-    broker = f"{HOST}:{layout.kafka_port}"
-    controller = f"{HOST}:{layout.controller_port}"
+def _kafka_server_properties(node: KafkaNode, quorum: Sequence[KafkaNode]) -> str:
+    broker = f"{HOST}:{node.broker_port}"
+    controller = f"{HOST}:{node.controller_port}"
+    # Every broker holds a replica of the internal topics; a cluster keeps accepting
+    # writes with one broker down (the topics' own replication is the screener's choice).
+    replicas = min(len(quorum), 3)
+    in_sync = max(1, replicas - 1)
     properties = {
         "process.roles": "broker,controller",
-        "node.id": "1",
-        "controller.quorum.voters": f"1@{controller}",
+        "node.id": str(node.node_id),
+        "controller.quorum.voters": ",".join(member.voter for member in quorum),
         "listeners": f"PLAINTEXT://{broker},CONTROLLER://{controller}",
         "advertised.listeners": f"PLAINTEXT://{broker}",
         "controller.listener.names": "CONTROLLER",
         "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
         "inter.broker.listener.name": "PLAINTEXT",
-        "log.dirs": str(layout.kafka_data),
+        "log.dirs": str(node.data),
         "num.partitions": "3",
-        # One broker cannot hold more than one replica. Internal topics with 3 partitions
-        # instead of 50 are created in a fraction of the time on first use.
-        "offsets.topic.replication.factor": "1",
+        "default.replication.factor": str(replicas),
+        "min.insync.replicas": str(in_sync),
+        # Internal topics with 3 partitions instead of 50 are created in a fraction of the
+        # time on first use.
+        "offsets.topic.replication.factor": str(replicas),
         "offsets.topic.num.partitions": "3",
-        "transaction.state.log.replication.factor": "1",
-        "transaction.state.log.min.isr": "1",
+        "transaction.state.log.replication.factor": str(replicas),
+        "transaction.state.log.min.isr": str(in_sync),
         "transaction.state.log.num.partitions": "3",
         # Nobody else is going to join: do not hold the first rebalance back.
         "group.initial.rebalance.delay.ms": "0",
         "auto.create.topics.enable": "true",
         "log.retention.hours": "24",
     }
+    if len(quorum) > 1:
+        # Three brokers share two cores with everything else: fewer threads each.
+        properties |= {"num.network.threads": "2", "num.io.threads": "2"}
     header = "# Written by screener.devinfra on every start; edits are overwritten.\n"
     return header + "".join(f"{key}={value}\n" for key, value in properties.items())
 
@@ -400,7 +481,7 @@ log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
 """
 
 
-def _new_cluster_id() -> str:
+def new_cluster_id() -> str:
     while True:
         # Kafka's Uuid text form: URL-safe base64 of 16 bytes, without padding.
         cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
@@ -426,12 +507,12 @@ def _ensure_kafka_libs(cache: Path) -> Path:
     if libs.is_dir() and marker.is_file() and marker.read_text().strip() == digest:
         return libs
 
-    _require(["mvn", "java"], _JAVA_PACKAGES)
+    require(["mvn", "java"], _JAVA_PACKAGES)
     marker.unlink(missing_ok=True)
     shutil.rmtree(libs, ignore_errors=True)  # no stale jars from another pom on the classpath
     log.info("kafka: fetching Kafka %s jars from Maven Central into %s", version, libs)
     with resources.as_file(pom) as pom_path:
-        _run(
+        run_command(
             [
                 "mvn", "-q", "-B", "-f", str(pom_path),
                 "dependency:copy-dependencies",
@@ -444,47 +525,61 @@ def _ensure_kafka_libs(cache: Path) -> Path:
     return libs
 
 
-def _kafka_answers(port: int) -> bool:
+def kafka_answers(port: int) -> bool:
     if not _port_open(port):
         return False  # skips the client, which logs every refused connection loudly
+    return kafka_broker_count(f"{HOST}:{port}") > 0
+
+
+def kafka_broker_count(bootstrap: str) -> int:
+    """How many brokers the cluster's metadata lists (0 when it does not answer)."""
     try:
         admin = KafkaAdminClient(
-            bootstrap_servers=f"{HOST}:{port}",
+            bootstrap_servers=bootstrap,
             client_id="screener-devinfra",
             request_timeout_ms=5000,
             api_version_auto_timeout_ms=5000,
         )
     except (KafkaError, OSError):
-        return False
+        return 0
     try:
-        cluster = admin.describe_cluster()
+        return len(admin.describe_cluster().get("brokers") or [])
     except (KafkaError, OSError):
-        return False
+        return 0
     finally:
         admin.close()
-    return bool(cluster.get("brokers"))
 
 
 # --- Redis ----------------------------------------------------------------------------------
 
 
-def _prepare_redis(layout: _Layout) -> list[str]:
-    _require(["redis-server"], _REDIS_PACKAGES)
-    layout.redis_data.mkdir(parents=True, exist_ok=True)
+def redis_command(port: int, data: Path, log_file: Path, *extra: str) -> list[str]:
+    """A Redis on loopback with the development persistence; `extra` adds options."""
+    require(["redis-server"], _REDIS_PACKAGES)
+    data.mkdir(parents=True, exist_ok=True)
     return [
         "redis-server",
-        "--port", str(layout.redis_port),
+        "--port", str(port),
         "--bind", HOST,
-        # A cache for development: nothing is worth persisting.
-        "--save", "",
-        "--appendonly", "no",
+        *REDIS_PERSISTENCE,
         "--daemonize", "no",
-        "--logfile", str(layout.logs / "redis.log"),
-        "--dir", str(layout.redis_data),
+        "--logfile", str(log_file),
+        "--dir", str(data),
+        *extra,
     ]  # fmt: skip
 
 
-def _redis_answers(url: str) -> bool:
+def _prepare_redis(layout: _Layout) -> list[str]:
+    return redis_command(layout.redis_port, layout.redis_data, layout.logs / "redis.log")
+
+
+# As deploy/README.md asks of production: every write appended to a log that is flushed to
+# disk once a second (at most a second of writes lost with the machine), no RDB snapshots
+# on top of it.
+REDIS_PERSISTENCE = ("--appendonly", "yes", "--appendfsync", "everysec", "--save", "")
+
+
+def redis_answers(url: str) -> bool:
     try:
         with redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0) as client:
             return bool(client.ping())
@@ -495,7 +590,7 @@ def _redis_answers(url: str) -> bool:
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _require(commands: Sequence[str], packages: Sequence[str]) -> None:
+def require(commands: Sequence[str], packages: Sequence[str]) -> None:
     """Make sure the commands exist, installing the Debian packages when that is possible."""
     missing = [command for command in commands if shutil.which(command) is None]
     if not missing:
@@ -507,11 +602,11 @@ def _require(commands: Sequence[str], packages: Sequence[str]) -> None:
         )
     log.info("installing %s with apt-get (missing: %s)", " ".join(packages), ", ".join(missing))
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    _run(["apt-get", "update"], "apt-get update", env=env)
-    _run(["apt-get", "install", "-y", *packages], "apt-get install", env=env)
+    run_command(["apt-get", "update"], "apt-get update", env=env)
+    run_command(["apt-get", "install", "-y", *packages], "apt-get install", env=env)
 
 
-def _run(command: Sequence[str], what: str, env: dict[str, str] | None = None) -> None:
+def run_command(command: Sequence[str], what: str, env: dict[str, str] | None = None) -> None:
     # Output is captured, never inherited: the caller's stdout carries only KEY=VALUE lines.
     result = subprocess.run(
         command, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, check=False
@@ -523,7 +618,7 @@ def _run(command: Sequence[str], what: str, env: dict[str, str] | None = None) -
         )
 
 
-def _port_from_env(name: str, default: int) -> int:
+def port_from_env(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if not raw:
         return default

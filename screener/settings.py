@@ -102,6 +102,12 @@ class Settings:
     consumer_group: str = "screener"
     topics: Topics = field(default_factory=Topics)
     topic_partitions: int = 3
+    # Replicas of each topic the screener creates, and the replicas that must have a record
+    # before a producer with acks=all hears it is written. None: what the cluster offers
+    # (its broker count, at most 3; min.insync.replicas one less, at least 1), decided
+    # by `kafka_admin.replication_plan` when the topics are created.
+    topic_replication_factor: int | None = None
+    topic_min_insync_replicas: int | None = None
     rules_file: Path | None = None  # None: the rules shipped with the package
     rules_reload_seconds: float = 5.0  # how often the rules file is checked for changes
     # Largest batch the worker screens at once, and how long it waits for more records when
@@ -152,6 +158,8 @@ class Settings:
                 consumer_group=get("CONSUMER_GROUP", defaults.consumer_group),
                 topics=topics,
                 topic_partitions=int(get("TOPIC_PARTITIONS", str(defaults.topic_partitions))),
+                topic_replication_factor=_optional_int(optional("TOPIC_REPLICATION_FACTOR")),
+                topic_min_insync_replicas=_optional_int(optional("TOPIC_MIN_INSYNC_REPLICAS")),
                 rules_file=Path(rules_file) if rules_file else None,
                 rules_reload_seconds=float(
                     get("RULES_RELOAD_SECONDS", str(defaults.rules_reload_seconds))
@@ -181,6 +189,13 @@ class Settings:
             )
         except ValueError as exc:
             raise ConfigError(f"environment: {exc}") from exc
+
+
+def _optional_int(raw: str | None) -> int | None:
+    """An integer setting whose absence (or `auto`) leaves the choice to the code."""
+    if raw is None or raw.strip().lower() == "auto":
+        return None
+    return int(raw)
 
 
 def load_rules(path: Path | None = None) -> RulesConfig:

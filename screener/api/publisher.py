@@ -1,4 +1,5 @@
-"""Hold status changes to `screener.holds`, with a kafka-python producer (acks=all).
+"""Hold status changes to `screener.holds`, with a kafka-python producer (acks=all,
+idempotent: `adapters.kafka_producers`).
 
 The producer is blocking, so every call runs in a worker thread; it is created on first
 use, so the API starts (and answers /healthz) while Kafka is still coming up.
@@ -15,7 +16,7 @@ from typing import Any
 import orjson
 from kafka import KafkaProducer
 
-from screener.adapters.kafka_admin import kafka_python_security
+from screener.adapters.kafka_producers import kafka_python_producer
 from screener.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -35,13 +36,11 @@ class HoldChangePublisher:
     def _get(self) -> KafkaProducer:
         with self._lock:
             if self._producer is None:
-                self._producer = KafkaProducer(
-                    bootstrap_servers=self._settings.kafka_bootstrap,
+                self._producer = kafka_python_producer(
+                    self._settings,
                     client_id="screener-review-api",
-                    acks="all",
                     retries=5,
                     max_block_ms=int(SEND_TIMEOUT_SECONDS * 1000),
-                    **kafka_python_security(self._settings),
                 )
             return self._producer
 

@@ -69,17 +69,12 @@ def send_to_kafka(
 ) -> int:
     """Produce every record to its input topic, keyed by customer, at `rate` events a second
     (0: as fast as the producer goes). Returns once Kafka has acknowledged all of them."""
-    from kafka import KafkaProducer  # the JSONL path must not need a Kafka client
-
-    from screener.adapters.kafka_admin import ensure_topics, kafka_python_security
+    # The JSONL path must not need a Kafka client.
+    from screener.adapters.kafka_admin import ensure_topics
+    from screener.adapters.kafka_producers import kafka_python_producer
 
     ensure_topics(settings)
-    producer = KafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap,
-        acks="all",
-        linger_ms=5,
-        **kafka_python_security(settings),
-    )
+    producer = kafka_python_producer(settings, linger_ms=5)
     bar = ProgressBar(len(records), "events") if progress else None
     started = time.monotonic()
     try:

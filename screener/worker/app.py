@@ -25,6 +25,7 @@ from prometheus_client import generate_latest
 
 from screener import metrics
 from screener.adapters.kafka_consumer import BatchConsumer
+from screener.adapters.kafka_producers import IdempotentFaustProducer
 from screener.adapters.kafka_publisher import FaustPublisher
 from screener.adapters.redis_client import redis_from_url
 from screener.adapters.redis_keys import RedisKeys
@@ -54,6 +55,9 @@ class _WithoutFaustConsumer(BootStrategy):
 
 class _WorkerApp(faust.App):
     BootStrategy = _WithoutFaustConsumer
+
+    def _new_producer(self) -> IdempotentFaustProducer:
+        return IdempotentFaustProducer(self.transport, loop=self.loop, beacon=self.beacon)
 
 
 def create_app(settings: Settings, rules: RulesSource) -> faust.App:

@@ -77,3 +77,11 @@ def test_redis_set_get(settings: dict[str, str]) -> None:
     with redis.Redis.from_url(settings["SCREENER_REDIS_URL"]) as client:
         client.set(key, b"value", ex=60)
         assert client.get(key) == b"value"
+
+
+def test_redis_appends_every_write_to_its_log_once_a_second(settings: dict[str, str]) -> None:
+    # A dev Redis left running by an older `dev up` (no persistence) fails this: restart it.
+    with redis.Redis.from_url(settings["SCREENER_REDIS_URL"]) as client:
+        assert client.config_get("appendonly") == {"appendonly": "yes"}
+        assert client.config_get("appendfsync") == {"appendfsync": "everysec"}
+        assert client.config_get("save") == {"save": ""}
