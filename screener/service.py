@@ -171,7 +171,6 @@ class ScreeningService:
 
     def decode(self, record: RawRecord) -> Decoded:
         """Step 1 for one record; never raises for bad input."""
-        metrics.EVENTS_CONSUMED.labels(topic=record.topic).inc()
         try:
             return Decoded(record, self._decode(record))
         except InvalidEvent as exc:
@@ -188,6 +187,7 @@ class ScreeningService:
         events: list[tuple[RawRecord, InputEvent]] = []
         for item in records:
             decoded = item if isinstance(item, Decoded) else self.decode(item)
+            metrics.EVENTS_CONSUMED.labels(topic=decoded.record.topic).inc()
             if decoded.event is not None:
                 events.append((decoded.record, decoded.event))
             elif decoded.error is not None:

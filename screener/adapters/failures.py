@@ -36,7 +36,11 @@ _KAFKA_TRANSIENT = (
 
 def is_transient(error: BaseException) -> bool:
     """True for failures of the environment (retry with backoff); False for failures that
-    may be the records' own: those are retried once, then the batch is split."""
+    may be the records' own: those are retried once, then the batch is split. Faust wraps
+    the producer's errors (`ProducerSendError` from `ProducerClosed`): causes count too."""
+    cause = error.__cause__
+    if cause is not None and cause is not error and is_transient(cause):
+        return True
     if isinstance(error, _REDIS_TRANSIENT + _KAFKA_TRANSIENT):
         return True
     if isinstance(error, kafka_errors.KafkaError):

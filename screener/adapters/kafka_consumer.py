@@ -132,12 +132,18 @@ class BatchConsumer:
         self._consumer: AIOKafkaConsumer | None = None
         self._finished: dict[TopicPartition, int] = {}  # next offsets, not yet committed
         self._committed_at = 0.0
+        # Commits run one at a time, so a later commit never lands before an earlier one.
+        self._committing = asyncio.Lock()
         self._order: EventTimeOrder[Decoded] = EventTimeOrder(
             self._topics,
             settings.watermark_wait_seconds,
             event_time=lambda item: item.event_time,
             where=lambda item: (item.record.topic, item.record.partition),
         )
+        # Partitions this worker screens: changed only under `_screening`, by the rebalance
+        # listener, so no batch of a partition handed over is screened after the handover
+        # (aiokafka's own assignment changes only after the listener has returned).
+        self._owned: set[TopicPartition] = set()
         self._in_screening = 0  # records released for screening and not finished yet
         self._progress_at = time.monotonic()
         self._stalled_why: str | None = None
@@ -235,17 +241,17 @@ class BatchConsumer:
     async def _read_to_end(self, consumer: AIOKafkaConsumer) -> set[TopicPartition]:
         """Input partitions with nothing more to fetch (as of their last fetch), and those
         of the input topics that are not this worker's (nothing of theirs comes here)."""
-        owned = consumer.assignment()
         done: set[TopicPartition] = set()
         for topic in self._topics:
             for partition in consumer.partitions_for_topic(topic) or ():
                 tp = TopicPartition(topic, partition)
-                if tp not in owned:
+                if tp not in self._owned:
                     done.add(tp)
                     continue
-                highwater = consumer.highwater(tp)
-                if highwater is not None and await consumer.position(tp) >= highwater:
-                    done.add(tp)
+                with contextlib.suppress(IllegalStateError, AssertionError):  # mid-rebalance
+                    highwater = consumer.highwater(tp)
+                    if highwater is not None and await consumer.position(tp) >= highwater:
+                        done.add(tp)
         return done
 
     async def finish_in_flight(self, revoked: Iterable[TopicPartition] = ()) -> None:
@@ -254,7 +260,13 @@ class BatchConsumer:
         async with self._screening:
             await self._finish_delivery()
             await self._commit_finished()
+            revoked = set(revoked)
+            self._owned -= revoked
             self._order.drop([(tp.topic, tp.partition) for tp in revoked])
+
+    async def take_over(self, assigned: Iterable[TopicPartition]) -> None:
+        async with self._screening:
+            self._owned |= set(assigned)
 
     @property
     def _client(self) -> AIOKafkaConsumer:
@@ -264,9 +276,10 @@ class BatchConsumer:
     async def _screen(self, batch: list[Decoded]) -> None:
         async with self._screening:
             # Records fetched before a rebalance may belong to another worker now.
-            owned = self._client.assignment()
             batch = [
-                d for d in batch if TopicPartition(d.record.topic, d.record.partition) in owned
+                d
+                for d in batch
+                if TopicPartition(d.record.topic, d.record.partition) in self._owned
             ]
             if not batch:
                 return
@@ -354,7 +367,7 @@ class BatchConsumer:
         }
         self._finished.update(next_offsets)
         for tp, offset in next_offsets.items():
-            highwater = self._client.highwater(tp)
+            highwater = self._client.highwater(tp) if tp in self._owned else None
             if highwater is not None:
                 metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(highwater - offset)
         metrics.BATCH_SECONDS.observe(time.perf_counter() - started)
@@ -383,6 +396,9 @@ class BatchConsumer:
                     highwater = consumer.highwater(tp)
                     if highwater is not None:
                         waiting += max(0, highwater - await consumer.position(tp))
+            if self._finished and time.monotonic() - self._committed_at >= COMMIT_INTERVAL:
+                # The last batches before a pause are committed without waiting for the next.
+                await self._commit_finished()
             if waiting == 0:
                 self._progressed()
                 continue
@@ -397,17 +413,18 @@ class BatchConsumer:
             log.error("worker %s", self._stalled_why)
 
     async def _commit_finished(self) -> None:
-        consumer, offsets = self._consumer, self._finished
-        if consumer is None or not offsets:
-            return
-        self._finished = {}
-        self._committed_at = time.monotonic()
-        try:
-            await self._until_done(partial(consumer.commit, offsets), "committing offsets")
-        except (CommitFailedError, IllegalStateError) as error:
-            # The group rebalanced under us (e.g. after a long stall); the new owner reads
-            # these records again and gets the same decisions.
-            log.warning("offsets of finished batches not committed (%s)", error)
+        async with self._committing:
+            consumer, offsets = self._consumer, self._finished
+            if consumer is None or not offsets:
+                return
+            self._finished = {}
+            self._committed_at = time.monotonic()
+            try:
+                await self._until_done(partial(consumer.commit, offsets), "committing offsets")
+            except (CommitFailedError, IllegalStateError) as error:
+                # The group rebalanced under us (e.g. after a long stall); the new owner reads
+                # these records again and gets the same decisions.
+                log.warning("offsets of finished batches not committed (%s)", error)
 
     async def _until_done(
         self, work: Callable[[], Awaitable[T]], what: str, patience: int | None = None
@@ -473,4 +490,5 @@ class _FinishBeforeHandover(ConsumerRebalanceListener):  # type: ignore[misc]
                 metrics.CONSUMER_LAG.remove(tp.topic, str(tp.partition))
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
+        await self._consumer.take_over(assigned)
         log.info("assigned %s", sorted(f"{tp.topic}-{tp.partition}" for tp in assigned))
