@@ -25,6 +25,7 @@ Pure: no clock (the caller passes `now`, a monotonic time), no I/O.
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Callable, Collection, Iterable
 from typing import Generic, TypeVar
@@ -108,6 +109,12 @@ class EventTimeOrder(Generic[Item]):
         """Move partition `number`'s records to `out` in event-time order while no topic
         partition that may still hold an earlier record has an empty queue (or, once
         `waited_enough`, all of them). Returns whether records are left waiting."""
+        if waited_enough or all(read_to_end((topic, number)) for topic in self._topics):
+            # Nothing more can come before what is held (the usual case once caught up):
+            # one merge of the queues; ties go to the earlier topic, as below.
+            queues = [self._queues.pop((topic, number), deque()) for topic in self._topics]
+            out.extend(item for _, item in heapq.merge(*queues, key=_time))
+            return False
         while True:
             heads: list[tuple[float, int, deque[tuple[float, Item]]]] = []
             for rank, topic in enumerate(self._topics):
@@ -125,3 +132,7 @@ class EventTimeOrder(Generic[Item]):
 
     def _held_numbers(self) -> set[int]:
         return {number for (_, number), queue in self._queues.items() if queue}
+
+
+def _time(entry: tuple[float, object]) -> float:
+    return entry[0]

@@ -4,7 +4,8 @@ It knows no Kafka client and no Redis client: it talks to a `ScreeningStore` and
 `Publisher`. The order of work per batch is what makes the worker safe to kill at any
 moment (at-least-once delivery, idempotent effects):
 
-1. decode every record; bad input becomes a dead letter, never an exception;
+1. decode every record (the consumer decodes first, to merge the topics by event time:
+   `decode`, `Decoded`); bad input becomes a dead letter with a reason, never an exception;
 2. load what the batch needs in one round trip: earlier decisions of these event ids (a
    redelivered event gets its first decision again), the customers' histories and the
    accounts' recent flows;
