@@ -144,11 +144,17 @@ class BatchConsumer:
         # listener, so no batch of a partition handed over is screened after the handover
         # (aiokafka's own assignment changes only after the listener has returned).
         self._owned: set[TopicPartition] = set()
+        # When the fetch response that brought each partition's latest records arrived (ms,
+        # aiokafka's clock): another partition's "read to its end" counts only if its own
+        # high watermark is at least as recent, else a record published before those
+        # records may be on the broker unseen.
+        self._fetched_at: dict[TopicPartition, int] = {}
         self._in_screening = 0  # records released for screening and not finished yet
         self._progress_at = time.monotonic()
         self._stalled_why: str | None = None
         self._last_error = ""
         self._started = False
+        self._idle_commit: asyncio.Task[None] | None = None
 
     def readiness(self) -> tuple[bool, str]:
         """For `/readyz`: whether this worker screens what it is given, and if not, why."""
@@ -193,15 +199,20 @@ class BatchConsumer:
         try:
             while True:
                 fetched = await self._take(consumer)
+                for tp in fetched:
+                    self._fetched_at[tp] = consumer.last_poll_timestamp(tp) or 0
                 self._order.add(
                     self._screener.decode(_raw(message))
-                    for messages in fetched.values()
+                    for tp, messages in fetched.items()
+                    if tp in self._owned  # not a partition handed over meanwhile
                     for message in messages
                 )
                 if self._order.held():
                     await self._screen_released(consumer)
         finally:
             watchdog.cancel()
+            if self._idle_commit is not None:
+                self._idle_commit.cancel()
             if self._delivering is not None:
                 self._delivering.cancel()  # not committed: read again after a restart
             with contextlib.suppress(Exception):  # stopping: what is not committed is re-read
@@ -239,18 +250,27 @@ class BatchConsumer:
             await self._screen(ready[start : start + limit])
 
     async def _read_to_end(self, consumer: AIOKafkaConsumer) -> set[TopicPartition]:
-        """Input partitions with nothing more to fetch (as of their last fetch), and those
-        of the input topics that are not this worker's (nothing of theirs comes here)."""
+        """Input partitions with nothing more to fetch as of a fetch response no older than
+        the one that brought the latest records of the same partition number on the other
+        topics, and those of the input topics that are not this worker's (nothing of theirs
+        comes here)."""
         done: set[TopicPartition] = set()
-        for topic in self._topics:
-            for partition in consumer.partitions_for_topic(topic) or ():
-                tp = TopicPartition(topic, partition)
+        partitions = {p for t in self._topics for p in consumer.partitions_for_topic(t) or ()}
+        for partition in partitions:
+            group = [TopicPartition(topic, partition) for topic in self._topics]
+            newest = max(self._fetched_at.get(tp, 0) for tp in group)
+            for tp in group:
                 if tp not in self._owned:
                     done.add(tp)
                     continue
                 with contextlib.suppress(IllegalStateError, AssertionError):  # mid-rebalance
                     highwater = consumer.highwater(tp)
-                    if highwater is not None and await consumer.position(tp) >= highwater:
+                    polled = consumer.last_poll_timestamp(tp) or 0
+                    if (
+                        highwater is not None
+                        and polled >= newest
+                        and await consumer.position(tp) >= highwater
+                    ):
                         done.add(tp)
         return done
 
@@ -262,6 +282,8 @@ class BatchConsumer:
             await self._commit_finished()
             revoked = set(revoked)
             self._owned -= revoked
+            for tp in revoked:
+                self._fetched_at.pop(tp, None)
             self._order.drop([(tp.topic, tp.partition) for tp in revoked])
 
     async def take_over(self, assigned: Iterable[TopicPartition]) -> None:
@@ -396,9 +418,15 @@ class BatchConsumer:
                     highwater = consumer.highwater(tp)
                     if highwater is not None:
                         waiting += max(0, highwater - await consumer.position(tp))
-            if self._finished and time.monotonic() - self._committed_at >= COMMIT_INTERVAL:
-                # The last batches before a pause are committed without waiting for the next.
-                await self._commit_finished()
+            idle_commit = self._idle_commit
+            if (
+                self._finished
+                and time.monotonic() - self._committed_at >= COMMIT_INTERVAL
+                and (idle_commit is None or idle_commit.done())
+            ):
+                # The last batches before a pause are committed without waiting for the
+                # next; in a task, so that Kafka being away does not stop these checks.
+                self._idle_commit = asyncio.create_task(self._commit_finished())
             if waiting == 0:
                 self._progressed()
                 continue
