@@ -14,7 +14,39 @@ REASONS = Counter(
     "screener_reasons_total", "Rule hits in decisions, by rule and mode", ["rule", "mode"]
 )
 DEAD_LETTERS = Counter(
-    "screener_dead_letters_total", "Records sent to the dead-letter topic, by source", ["topic"]
+    "screener_dead_letters_total",
+    "Records sent to the dead-letter topic, by source and reason (dead_letter_reasons.py)",
+    ["topic", "reason"],
+)
+POISON_RECORDS = Counter(
+    "screener_poison_records_total",
+    "Records that failed screening, saving or publishing every time and were dead-lettered",
+    ["topic"],
+)
+WORKER_STALLED = Gauge(
+    "screener_worker_stalled",
+    "1 while the worker has records to screen but finished no batch for SCREENER_STALL_SECONDS",
+)
+LAST_PROGRESS = Gauge(
+    "screener_last_progress_timestamp_seconds",
+    "When the worker last finished a batch or had nothing to do (epoch seconds)",
+)
+# Waits are bounded by SCREENER_WATERMARK_WAIT_SECONDS (default 1.5 s).
+WATERMARK_WAIT_SECONDS = Histogram(
+    "screener_watermark_wait_seconds",
+    "How long records of a partition waited for the other input topics to catch up in time",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 5),
+)
+REDIS_SECONDS = Histogram(
+    "screener_redis_seconds",
+    "Time of one batch's Redis load or save, by operation",
+    ["operation"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
+KAFKA_PUBLISH_SECONDS = Histogram(
+    "screener_kafka_publish_seconds",
+    "Time to publish one batch's output messages until Kafka acknowledged every one",
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
 HOLD_CHANGES = Counter(
     "screener_hold_changes_total", "Hold status changes published, by status", ["status"]

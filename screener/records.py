@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -70,24 +71,54 @@ def hold_change(
     }
 
 
+# A dead letter carries a prefix of the record, never all of it: a copy of a megabyte record
+# (base64 or JSON-escaped, 1.3-6 times larger) would pass the producer's 1 MB request limit,
+# fail to publish, and stall the partition on that record for good (issue #10). 16 KiB of
+# raw bytes stay under 100 KiB of JSON whatever the bytes are; the full length and SHA-256
+# identify the original, which stays on its input topic at the given offset.
+DEAD_LETTER_VALUE_BYTES = 16 * 1024
+DEAD_LETTER_KEY_BYTES = 1024
+DEAD_LETTER_ERROR_CHARS = 2000
+
+
 def dead_letter(
-    error: str, source_topic: str, partition: int, offset: int, key: bytes | None, value: bytes
+    error: str,
+    source_topic: str,
+    partition: int,
+    offset: int,
+    key: bytes | None,
+    value: bytes,
+    reason: str,
 ) -> dict[str, Any]:
-    value_text, value_encoding = _text(value)
+    """CONTRACT §3.3, bounded in size; `reason` is a short code (metrics' `reason` label)."""
+    value_text, value_encoding = _text(value, DEAD_LETTER_VALUE_BYTES)
+    if len(error) > DEAD_LETTER_ERROR_CHARS:
+        error = error[:DEAD_LETTER_ERROR_CHARS] + " [cut]"
     return {
         "error": error,
         "source_topic": source_topic,
         "partition": partition,
         "offset": offset,
-        "key": _text(key)[0] if key is not None else None,
+        "key": _text(key, DEAD_LETTER_KEY_BYTES)[0] if key is not None else None,
         "value": value_text,
         "value_encoding": value_encoding,
+        "reason": reason,
+        "value_truncated": len(value) > DEAD_LETTER_VALUE_BYTES,
+        "value_length": len(value),
+        "value_sha256": hashlib.sha256(value).hexdigest(),
     }
 
 
-def _text(raw: bytes) -> tuple[str, str]:
-    """The original bytes as text, or base64 when they are not UTF-8 (CONTRACT §3.3)."""
+def dead_letter_key(key: bytes | None) -> str | None:
+    """The dead letter's Kafka key: the input key as text, cut like the letter's `key`."""
+    return key[:DEAD_LETTER_KEY_BYTES].decode("utf-8", "replace") if key is not None else None
+
+
+def _text(raw: bytes, limit: int) -> tuple[str, str]:
+    """The first `limit` bytes as text, or base64 when the whole is not UTF-8 (CONTRACT §3.3).
+    A cut inside a UTF-8 sequence drops that character's leading bytes."""
     try:
-        return raw.decode("utf-8"), "utf-8"
+        raw.decode("utf-8")
     except UnicodeDecodeError:
-        return base64.b64encode(raw).decode("ascii"), "base64"
+        return base64.b64encode(raw[:limit]).decode("ascii"), "base64"
+    return raw[:limit].decode("utf-8", "ignore"), "utf-8"

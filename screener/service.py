@@ -4,7 +4,8 @@ It knows no Kafka client and no Redis client: it talks to a `ScreeningStore` and
 `Publisher`. The order of work per batch is what makes the worker safe to kill at any
 moment (at-least-once delivery, idempotent effects):
 
-1. decode every record; bad input becomes a dead letter, never an exception;
+1. decode every record (the consumer decodes first, to merge the topics by event time:
+   `decode`, `Decoded`); bad input becomes a dead letter with a reason, never an exception;
 2. load what the batch needs in one round trip: earlier decisions of these event ids (a
    redelivered event gets its first decision again), the customers' histories and the
    accounts' recent flows;
@@ -22,14 +23,15 @@ batch while Kafka acknowledges this one's messages; it still commits batches in 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
 import orjson
 
-from screener import metrics
+from screener import dead_letter_reasons, metrics
 from screener.adapters.redis_keys import STATUS_BLOCKED, STATUS_HELD, outbox_field
 from screener.boundary import InvalidEvent, decode_event
 from screener.domain.accounts import (
@@ -55,7 +57,14 @@ from screener.domain.rules import receiver_kinds_without_flows
 from screener.domain.safety_cap import HoldRateWindow
 from screener.domain.screening import remember, screen
 from screener.loan_settling import HoldSettlements, answered_holds, settle_answers
-from screener.records import OutMessage, amount_text, dead_letter, decision_record, hold_change
+from screener.records import (
+    OutMessage,
+    amount_text,
+    dead_letter,
+    dead_letter_key,
+    decision_record,
+    hold_change,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +78,21 @@ class RawRecord:
     offset: int
     key: bytes | None
     value: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A record after the boundary: its event, or why it cannot be screened. The consumer
+    decodes once, orders records by `event_time` across topics, and screens the same objects."""
+
+    record: RawRecord
+    event: InputEvent | None
+    error: InvalidEvent | None = None
+
+    @property
+    def event_time(self) -> float | None:
+        """Epoch seconds of the event; None for a record that will be dead-lettered."""
+        return self.event.occurred_at.timestamp() if self.event is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,20 +181,30 @@ class ScreeningService:
         """Screen a batch and deliver its messages: steps 1 to 6."""
         await self.deliver(await self.screen_and_save(records))
 
-    async def screen_and_save(self, records: list[RawRecord]) -> list[OutMessage]:
+    def decode(self, record: RawRecord) -> Decoded:
+        """Step 1 for one record; never raises for bad input."""
+        try:
+            return Decoded(record, self._decode(record))
+        except InvalidEvent as exc:
+            return Decoded(record, None, exc)
+
+    async def screen_and_save(self, records: Sequence[RawRecord | Decoded]) -> list[OutMessage]:
         """Steps 1 to 4; returns the messages `deliver` must publish. Once this returns, the
-        next batch may be screened (it will see this one's state) while these are sent."""
+        next batch may be screened (it will see this one's state) while these are sent.
+        Records the caller decoded already (`decode`) are not decoded again."""
         config = self._config()
         if self._hold_rate.settings != config.safety_cap:
             self._hold_rate = HoldRateWindow(config.safety_cap)
         messages: list[OutMessage] = []
         events: list[tuple[RawRecord, InputEvent]] = []
-        for record in records:
-            metrics.EVENTS_CONSUMED.labels(topic=record.topic).inc()
-            try:
-                events.append((record, self._decode(record)))
-            except InvalidEvent as exc:
-                messages.append(self._dead_letter(str(exc), record))
+        for item in records:
+            decoded = item if isinstance(item, Decoded) else self.decode(item)
+            metrics.EVENTS_CONSUMED.labels(topic=decoded.record.topic).inc()
+            if decoded.event is not None:
+                events.append((decoded.record, decoded.event))
+            elif decoded.error is not None:
+                reason = dead_letter_reasons.reason_for(decoded.error)
+                messages.append(self._dead_letter(str(decoded.error), decoded.record, reason))
         # Kafka keeps order within a partition of one topic only: a customer's code from 1414
         # and the loan a minute later arrive on different topics. Within a batch, screen in
         # event-time order so the loan sees the code (the sort is stable for equal times).
@@ -182,12 +216,14 @@ class ScreeningService:
         needing_flows = {t.sender_account for t in transfers} | {
             t.receiver_account for t in transfers if t.receiver_kind not in kinds_without_flows
         }
+        started = time.perf_counter()
         loaded = await self._store.load(
             event_ids=[e.event_id for _, e in events if not isinstance(e, CustomerEvent)],
             customer_ids=sorted({e.customer_id for _, e in events}),
             accounts=sorted(accounts),
             without_flows=frozenset(accounts - needing_flows),
         )
+        metrics.REDIS_SECONDS.labels(operation="load").observe(time.perf_counter() - started)
         batch = _BatchState(loaded)
         replayed_holds: list[str] = []
         answered: set[tuple[str, str]] = set()  # (customer, loan id) the borrowers answered
@@ -210,7 +246,7 @@ class ScreeningService:
                 batch.remember(event, config)
             except Exception as exc:  # a bug on one event must not stop the stream
                 log.exception("internal error screening %s", event.event_id)
-                messages.append(self._dead_letter(f"internal error: {exc!r}", record))
+                messages.append(self.poison_letter(record, exc))
 
         messages.extend(await self._save_holds(batch.writes, replayed_holds))
         if events:
@@ -244,6 +280,13 @@ class ScreeningService:
         """Steps 5 and 6: publish, wait for Kafka's acks, clear the outbox. Safe to retry."""
         if messages:
             await self._publisher.publish(messages)
+        # Counted once published: a batch screened again after a failure counts once.
+        for message in messages:
+            if message.topic == DLQ:
+                topic, reason = message.value["source_topic"], message.value["reason"]
+                metrics.DEAD_LETTERS.labels(topic=topic, reason=reason).inc()
+                if reason == dead_letter_reasons.POISON:
+                    metrics.POISON_RECORDS.labels(topic=topic).inc()
         published = [
             outbox_field(m.value["hold_id"], m.value["status"])
             for m in messages
@@ -254,7 +297,9 @@ class ScreeningService:
 
     async def _save_holds(self, writes: BatchWrites, replayed_holds: list[str]) -> list[OutMessage]:
         """Save the batch; return the hold changes to publish (new, or left unpublished)."""
+        started = time.perf_counter()
         created = await self._store.save(writes)
+        metrics.REDIS_SECONDS.labels(operation="save").observe(time.perf_counter() - started)
         changes = [
             OutMessage(HOLDS, hold.hold_id, hold.change)
             for hold, is_new in zip(writes.holds, created, strict=True)
@@ -295,16 +340,28 @@ class ScreeningService:
         batch.block_accounts(event, outcome, decided_at)
         return OutMessage(DECISIONS, event.customer_id, decision)
 
-    def _dead_letter(self, error: str, record: RawRecord) -> OutMessage:
-        metrics.DEAD_LETTERS.labels(topic=record.topic).inc()
-        log.warning(
-            "dead letter %s[%d]@%d: %s", record.topic, record.partition, record.offset, error
+    def poison_letter(self, record: RawRecord, error: BaseException) -> OutMessage:
+        """The dead letter of a valid-looking record that screening, saving or publishing
+        fails on every time (found by the consumer splitting a failing batch)."""
+        return self._dead_letter(
+            f"poison: screening, saving or publishing this record failed: {error!r}",
+            record,
+            dead_letter_reasons.POISON,
         )
-        key = record.key.decode("utf-8", "replace") if record.key is not None else None
+
+    def _dead_letter(self, error: str, record: RawRecord, reason: str) -> OutMessage:
         letter = dead_letter(
-            error, record.topic, record.partition, record.offset, record.key, record.value
+            error, record.topic, record.partition, record.offset, record.key, record.value, reason
         )
-        return OutMessage(DLQ, key, letter)
+        log.warning(
+            "dead letter (%s) %s[%d]@%d: %s",
+            reason,
+            record.topic,
+            record.partition,
+            record.offset,
+            letter["error"],
+        )
+        return OutMessage(DLQ, dead_letter_key(record.key), letter)
 
 
 class _BatchState:

@@ -120,6 +120,13 @@ class Settings:
     kafka_session_timeout_seconds: float = 10.0
     # How often timed holds are checked for release.
     release_interval_seconds: float = 1.0
+    # Records of partition n wait at most this long for the other input topics' partition n
+    # to be read up to their event time (issue #10: a loan after a Stop-credit registration
+    # on another topic); a quiet topic read to its end costs no wait.
+    watermark_wait_seconds: float = 1.5
+    # A worker with records to screen that finished no batch for this long reports itself
+    # stalled (metric screener_worker_stalled, /readyz 503, an error in the log).
+    stall_seconds: float = 30.0
     # Decisions are remembered this long so a redelivered event gets the same decision.
     decision_memory_seconds: int = 7 * 86400
     # Kafka TLS/SASL settings, passed to the clients as they are.
@@ -177,6 +184,10 @@ class Settings:
                 release_interval_seconds=float(
                     get("RELEASE_INTERVAL_SECONDS", str(defaults.release_interval_seconds))
                 ),
+                watermark_wait_seconds=float(
+                    get("WATERMARK_WAIT_SECONDS", str(defaults.watermark_wait_seconds))
+                ),
+                stall_seconds=float(get("STALL_SECONDS", str(defaults.stall_seconds))),
                 decision_memory_seconds=int(
                     get("DECISION_MEMORY_SECONDS", str(defaults.decision_memory_seconds))
                 ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,7 @@ class FaustPublisher:
 
     async def publish(self, messages: list[OutMessage]) -> None:
         producer = self._app.producer
+        started = time.perf_counter()
         pending = [
             await producer.send(
                 self._topic_names[message.topic],
@@ -33,6 +35,7 @@ class FaustPublisher:
             for message in messages
         ]
         await asyncio.gather(*pending)
+        metrics.KAFKA_PUBLISH_SECONDS.observe(time.perf_counter() - started)
         for message in messages:
             if message.topic == "holds":
                 metrics.HOLD_CHANGES.labels(status=message.value["status"]).inc()

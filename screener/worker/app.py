@@ -1,6 +1,6 @@
 """The Faust app: it hosts the batch consumer that screens the three input topics, the
 producer of decisions and hold changes, timers that release expired holds and republish
-changes a crashed process left in the outbox, and the /metrics and /healthz pages.
+changes a crashed process left in the outbox, and the /metrics, /healthz and /readyz pages.
 
 Faust's own consumer and agents are switched off: the input is read by `BatchConsumer`
 (adapters/kafka_consumer.py), one batch at a time, and a batch's offsets are committed
@@ -99,8 +99,9 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
         clock=lambda _event: utc_now(),
     )
 
+    # Customer events first: of records with equal event times, they are screened first.
     consumer = BatchConsumer(
-        settings, (topics.transfers, topics.loans, topics.customer_events), service
+        settings, (topics.customer_events, topics.loans, topics.transfers), service
     )
 
     @app.task  # type: ignore[misc]
@@ -151,6 +152,16 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
     @app.page("/healthz")
     async def health_page(web: Any, request: Any) -> Any:
         return web.json({"status": "ok"})
+
+    @app.page("/readyz")
+    async def ready_page(web: Any, request: Any) -> Any:
+        # Alive is not ready: a worker retrying the same failure for good still answers
+        # /healthz, and this is where it says it is not screening (issue #10).
+        ready, why = consumer.readiness()
+        return web.json(
+            {"status": "ok" if ready else why.split(":", 1)[0], "reason": why},
+            status=200 if ready else 503,
+        )
 
     return app
 
