@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from screener import metrics
+from screener import metrics, status
 from screener.adapters.redis_keys import STATUS_BLOCKED, STATUS_HELD, outbox_field
 from screener.boundary import InvalidEvent, decode_event
 from screener.domain.accounts import (
@@ -261,6 +261,7 @@ class ScreeningService:
         log.warning(
             "dead letter %s[%d]@%d: %s", record.topic, record.partition, record.offset, error
         )
+        status.note_dead_letter(record.topic, record.partition, record.offset, record.key, error)
         key = record.key.decode("utf-8", "replace") if record.key is not None else None
         letter = dead_letter(
             error, record.topic, record.partition, record.offset, record.key, record.value

@@ -201,6 +201,7 @@ class BatchConsumer:
         await until_done(partial(self._screener.deliver, outputs), "publishing a batch")
         self._finished.update(next_offsets)
         for tp, offset in next_offsets.items():
+            metrics.CONSUMER_OFFSET.labels(tp.topic, str(tp.partition)).set(offset)
             highwater = self._client.highwater(tp)
             if highwater is not None:
                 metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(highwater - offset)
@@ -251,6 +252,7 @@ class _FinishBeforeHandover(ConsumerRebalanceListener):  # type: ignore[misc]
         for tp in revoked:  # another worker reports these partitions' lag now
             with contextlib.suppress(KeyError):
                 metrics.CONSUMER_LAG.remove(tp.topic, str(tp.partition))
+                metrics.CONSUMER_OFFSET.remove(tp.topic, str(tp.partition))
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         log.info("assigned %s", sorted(f"{tp.topic}-{tp.partition}" for tp in assigned))
