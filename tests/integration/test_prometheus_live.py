@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from tests.e2e.conftest import ReviewProcess
@@ -56,7 +55,8 @@ def promtool_check_metrics(text: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_promtool_accepts_the_live_metrics_of_the_worker_and_the_api(
-    deployment: Deployment, review_process: ReviewProcess
+    deployment: Deployment,
+    review_process: ReviewProcess,  # noqa: F811
 ) -> None:
     worker = deployment.start_worker()
     customer, _ = flood_one_partition(deployment, 20)
@@ -173,7 +173,9 @@ def prometheus(tmp_path: Path, targets: dict[str, str]) -> Iterator[Prometheus]:
 
 
 def test_prometheus_scrapes_records_and_alerts_on_a_worker_killed_with_lag(
-    deployment: Deployment, review_process: ReviewProcess, tmp_path: Path
+    deployment: Deployment,
+    review_process: ReviewProcess,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     worker = deployment.start_worker(**SLOW_WORKER)
     deployment.scrape_metrics(worker)  # its web server is up
