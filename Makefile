@@ -36,9 +36,10 @@ dev-down: install ## stop what dev-up started
 unit: install ## the pure core's tests (no Kafka, no Redis)
 	$(BIN)/pytest tests/unit -q
 
-test: install ## everything: starts real Kafka and Redis, runs unit and integration tests
+test: install ## everything: starts real Kafka and Redis, runs unit, integration, promtool and browser tests
 	$(BIN)/screener dev up
 	sh deploy/dev/install-chromium.sh
+	sh deploy/dev/install-prometheus.sh
 	$(BIN)/pytest tests -ra
 
 demo: install ## start Kafka, Redis, the worker and the API; play traffic with scams; show what was held

@@ -24,8 +24,9 @@ def route_template(request: web.BaseRequest) -> str:
 
 
 class RouteAccessLogger(AbstractAccessLogger):
-    def __init__(self, logger: logging.Logger = log, log_format: str = "") -> None:
-        super().__init__(logger, log_format)
+    def __init__(self, logger: logging.Logger, log_format: str = "") -> None:
+        # aiohttp hands over its own `aiohttp.access` logger: the lines go to ours.
+        super().__init__(log, log_format)
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         self.logger.info(

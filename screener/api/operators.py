@@ -29,7 +29,8 @@ async def operations_status(request: web.Request) -> web.Response:
     ]
     workers.sort(key=lambda w: (not w["reporting"], w["worker"]))
     reporting = [w for w in workers if w["reporting"]]
-    versions = Counter(w["rules_version"] for w in reporting)
+    # A silent worker's last version counts too: it is what it screens with if it resumes.
+    versions = Counter(w["rules_version"] for w in workers)
     body: dict[str, Any] = {
         "now": now,
         "stall_seconds": settings.stall_seconds,

@@ -11,14 +11,17 @@ import shutil
 import signal
 import subprocess
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
+from tests.dashboard_source import panel_expressions
 from tests.e2e.conftest import ReviewProcess
 from tests.e2e.conftest import review_process as review_process
 from tests.integration.conftest import ARTIFACTS, Deployment, free_port
@@ -76,6 +79,24 @@ def test_promtool_accepts_the_live_metrics_of_the_worker_and_the_api(
     for name, page in pages.items():
         checked = promtool_check_metrics(page)
         assert checked.returncode == 0, f"{name}: {checked.stdout}{checked.stderr}"
+    # Safe defaults: Faust's router and table pages are off; the port is on loopback only.
+    worker_url = f"http://127.0.0.1:{deployment.web_ports[worker.pid]}"
+    for path in ("/router/", "/table/"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            fetch(worker_url + path)
+        assert refused.value.code == 404
+    assert listening_addresses(deployment.web_ports[worker.pid]) == {"127.0.0.1"}
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses with a TCP socket listening on `port` (Linux /proc/net/tcp)."""
+    addresses = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, _, hex_port = local.partition(":")
+        if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+            addresses.add(".".join(str(b) for b in reversed(bytes.fromhex(address))))
+    return addresses
 
 
 def fast_rules(directory: Path) -> Path:
@@ -202,6 +223,10 @@ def test_prometheus_scrapes_records_and_alerts_on_a_worker_killed_with_lag(
             ),
         )
         assert server.query("screener:events_consumed:rate1m > 0")
+        # Every dashboard panel's query runs on the live data, and the lag panel has it.
+        for _, expr in panel_expressions():
+            server.query(expr)  # raises unless Prometheus accepts it
+        assert server.query(dict(panel_expressions())["Consumer lag per partition"])
         assert server.query('screener:api_requests:rate5m{status="200"}')
         assert "ScreenerWorkerDownWithLag" not in server.firing()
         assert partition_lag(wait_for_status(deployment, "lag", lambda r: True), topic, partition)
