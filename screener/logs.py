@@ -18,18 +18,21 @@ from typing import Any
 
 ELLIPSIS = "…"
 
+# Digits inside a word (a UUID's last group) or a decimal number (a duration's fraction)
+# are not identifiers: a match starts and ends at such a boundary.
+_START = r"(?<![0-9A-Za-z…])(?<![0-9]\.)"
+_END = r"(?![0-9A-Za-z…])(?!\.[0-9])"
 # Order matters: an IBAN holds digit runs a card or IIN pattern would also match.
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}[A-Z0-9]{11,30}(?![A-Za-z0-9])")
 # 13-19 digits, optionally grouped by spaces or dashes: payment cards. Without a Luhn check:
 # masking a millisecond timestamp costs nothing, leaking a mistyped card number would.
-_CARD = re.compile(r"(?<![0-9A-Za-z…])\d(?:[ -]?\d){12,18}(?![0-9A-Za-z…])")
+_CARD = re.compile(rf"{_START}\d(?:[ -]?\d){{12,18}}{_END}")
 # Kazakh mobile numbers: +7 or 8, then 7xx, then 7 digits, with the usual separators.
 _PHONE = re.compile(
-    r"(?<![0-9A-Za-z…+])(?:\+7|8|7)[ -]?\(?7\d{2}\)?[ -]?"
-    r"\d{3}[ -]?\d{2}[ -]?\d{2}(?![0-9A-Za-z…])"
+    rf"(?<!\+){_START}(?:\+7|8|7)[ -]?\(?7\d{{2}}\)?[ -]?\d{{3}}[ -]?\d{{2}}[ -]?\d{{2}}{_END}"
 )
-# IIN and BIN: 12 digits. Digits inside a word (a UUID's last group) are left alone.
-_IIN = re.compile(r"(?<![0-9A-Za-z…])\d{12}(?![0-9A-Za-z…])")
+# IIN and BIN: 12 digits.
+_IIN = re.compile(rf"{_START}\d{{12}}{_END}")
 # Control characters (C0, DEL, C1) and the Unicode line and paragraph separators: a raw
 # event id or key with these could forge a second log line or hide part of one.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")

@@ -134,6 +134,7 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
     reporter = StatusReporter(
         RedisStatusStore(redis, RedisKeys(settings.redis_prefix)),
         lambda: rules.current().version,
+        settings.operations,
     )
 
     @app.timer(settings.operations.status_interval_seconds)  # type: ignore[misc]

@@ -37,6 +37,8 @@ def test_personal_data_is_masked(text: str, expected: str) -> None:
         "bank.transfers[2]@123456: batch of 500 in 12.5 ms",
         "rules reloaded: version 2026-12-01 -> 2026-12-02",
         "event 0f8fad5b-d9cb-469f-a165-70867728950e",
+        "woke up too late, with a drift of +6.66701234569929 runtime=2.2161000060805236e-05",
+        "amount 123456789012.50 KZT",
     ],
 )
 def test_operational_text_is_left_alone(text: str) -> None:

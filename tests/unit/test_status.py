@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+from redis.asyncio import Redis
+
 from screener import status
+from screener.adapters.redis_keys import RedisKeys
+from screener.adapters.redis_status import RedisStatusStore
+from screener.settings import OperationsSettings
 from screener.status import StatusTracker, assess
+from screener.worker.status import StatusReporter
 
 
 def lag(topic: str, partition: int, value: float) -> tuple[dict[str, str], float]:
@@ -94,3 +103,24 @@ def test_dead_letters_are_masked_and_stamped_when_taken() -> None:
         "at": 123.0,
     }
     assert status.take_dead_letters(124.0) == []
+
+
+def test_the_worker_logs_a_line_when_a_partition_stalls_resumes_and_the_cap_turns(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    reporter = StatusReporter(
+        RedisStatusStore(Redis(), RedisKeys()),  # never called here: no I/O in _log_changes
+        lambda: "v1",
+        OperationsSettings(stall_seconds=30),
+    )
+    tracker = StatusTracker("w1", started_at=100.0)
+    caplog.set_level(logging.INFO, logger="screener.worker.status")
+    for now, offset, cap in ((100.0, 10, 0.0), (140.0, 10, 1.0), (141.0, 10, 1.0), (142, 20, 0)):
+        record, _ = report(tracker, now, offset=offset, lag_value=5, cap=[({}, cap)])
+        reporter._log_changes(now, record)
+    assert [r.getMessage() for r in caplog.records] == [
+        "partition bank.transfers[0] stalled: lag 5, no progress for 40 s",
+        "safety cap on: non-regulatory holds capped",
+        "partition bank.transfers[0] moves again",
+        "safety cap off",
+    ]
