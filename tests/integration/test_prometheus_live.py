@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests import factories
 from tests.dashboard_source import panel_expressions
 from tests.e2e.conftest import ReviewProcess
 from tests.e2e.conftest import review_process as review_process
@@ -61,12 +62,15 @@ def test_promtool_accepts_the_live_metrics_of_the_worker_and_the_api(
     deployment: Deployment,
     review_process: ReviewProcess,  # noqa: F811
 ) -> None:
-    worker = deployment.start_worker()
+    worker = deployment.start_worker(SCREENER_LOG_FORMAT="json")
+    iin = factories.customer_id()
+    deployment.producer.send(deployment.settings.topics.transfers, key=iin.encode(), value=b"{")
     customer, _ = flood_one_partition(deployment, 20)
     deployment.wait_for(
-        "20 decisions",
+        "20 decisions and a dead letter",
         lambda: sum(d["customer_id"] == customer for d in deployment.outputs.get("decisions", []))
-        >= 20,
+        >= 20
+        and bool(deployment.outputs.get("dlq")),
         timeout=120,
     )
     fetch(review_process.base_url + "/healthz")  # the API counts a request
@@ -86,6 +90,13 @@ def test_promtool_accepts_the_live_metrics_of_the_worker_and_the_api(
             fetch(worker_url + path)
         assert refused.value.code == 404
     assert listening_addresses(deployment.web_ports[worker.pid]) == {"127.0.0.1"}
+    # SCREENER_LOG_FORMAT=json: every line of the worker's output is a JSON object, Faust's
+    # and aiokafka's too, and the dead letter's key (an IIN) is nowhere in clear.
+    output = deployment.logs[worker.pid].read_text("utf-8")
+    lines = [json.loads(line) for line in output.splitlines() if line.strip()]
+    assert any(line["message"].startswith("dead letter ") for line in lines)
+    assert {line["logger"].split(".")[0] for line in lines} >= {"screener", "faust", "aiokafka"}
+    assert iin not in output
 
 
 def listening_addresses(port: int) -> set[str]:
