@@ -34,6 +34,7 @@ dev-down: install ## stop what dev-up started
 	$(BIN)/screener dev down
 
 unit: install ## the pure core's tests (no Kafka, no Redis)
+	sh deploy/dev/install-prometheus.sh
 	$(BIN)/pytest tests/unit -q
 
 test: install ## everything: starts real Kafka and Redis, runs unit, integration, promtool and browser tests
