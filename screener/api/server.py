@@ -177,7 +177,7 @@ async def _errors_as_json(request: web.Request, handler: Handler) -> web.StreamR
             response.headers["Allow"] = exc.headers["Allow"]
         return response
     except Exception:
-        log.exception("%s %s failed", request.method, request.path)
+        log.exception("%s %s failed", request.method, route_template(request))
         return json_response({"error": "internal_error", "message": "internal error"}, 500)
 
 
