@@ -14,12 +14,7 @@ from tests import factories
 from tests.e2e.conftest import ReviewProcess, screener
 from tests.e2e.test_review_page import LAPTOP, shot, sign_in
 from tests.integration.conftest import Deployment
-from tests.integration.operations_support import (
-    SLOW_WORKER,
-    flood_one_partition,
-    partition_lag,
-    wait_for_status,
-)
+from tests.integration.operations_support import SLOW_WORKER, freeze_while_behind, wait_for_status
 
 
 def test_the_operators_page_shows_a_stalled_partition(
@@ -32,13 +27,7 @@ def test_the_operators_page_shows_a_stalled_partition(
     iin = factories.customer_id()
     deployment.producer.send(deployment.settings.topics.transfers, key=iin.encode(), value=b"{")
     topic = deployment.settings.topics.transfers
-    _, partition = flood_one_partition(deployment, 3000)
-    wait_for_status(
-        deployment,
-        "lag on the flooded partition",
-        lambda records: partition_lag(records, topic, partition) > 0,
-    )
-    os.kill(worker.pid, signal.SIGSTOP)
+    partition = freeze_while_behind(deployment, worker)
     try:
         token = (
             screener(deployment.env, "users", "add", "ops", "--role", "viewer")

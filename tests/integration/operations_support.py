@@ -4,6 +4,9 @@ worker (one record per batch) screens it, and the workers' status records in Red
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 import time
 from collections.abc import Callable
 from typing import Any
@@ -70,3 +73,25 @@ def partition_lag(records: list[dict[str, Any]], topic: str, partition: int) -> 
         ),
         default=0,
     )
+
+
+def freeze_while_behind(
+    deployment: Deployment, worker: subprocess.Popen[bytes], attempts: int = 3
+) -> int:
+    """Flood a partition, then SIGSTOP the worker (a hung process) while its last status
+    record still shows lag there; the flooded partition. A fast worker may drain the flood
+    between the check and the signal: then it is woken and flooded again."""
+    topic = deployment.settings.topics.transfers
+    for _ in range(attempts):
+        _, partition = flood_one_partition(deployment, 3000)
+        wait_for_status(
+            deployment,
+            "lag on the flooded partition",
+            lambda records, flooded=partition: partition_lag(records, topic, flooded) > 0,
+        )
+        os.kill(worker.pid, signal.SIGSTOP)
+        time.sleep(0.5)  # a report already sent to Redis lands
+        if partition_lag(status_records(deployment), topic, partition) > 0:
+            return partition
+        os.kill(worker.pid, signal.SIGCONT)
+    raise AssertionError(f"the worker drained every flood of 3000 records {attempts} times")
