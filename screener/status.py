@@ -29,6 +29,8 @@ RECENT_DEAD_LETTERS_KEPT = 50
 STALE_INTERVALS = 5
 STALE_MIN_SECONDS = 5.0
 ERROR_TEXT_KEPT = 200
+# Lag readings kept per partition for the page's sparkline (two minutes at one a second).
+LAG_HISTORY_KEPT = 120
 
 _recent_dead_letters: deque[dict[str, Any]] = deque(maxlen=RECENT_DEAD_LETTERS_KEPT)
 
@@ -74,6 +76,7 @@ class StatusTracker:
     worker: str
     started_at: float
     _progress: dict[tuple[str, int], tuple[float, float]] = field(default_factory=dict)
+    _lag_history: dict[tuple[str, int], deque[int]] = field(default_factory=dict)
     _rule_hits: dict[str, float] = field(default_factory=dict)
     _events: tuple[float, float] | None = None  # (at, total) of the last report
 
@@ -98,6 +101,8 @@ class StatusTracker:
             if offset != last_offset:
                 moved_at = now
             self._progress[tp] = (offset, moved_at)
+            history = self._lag_history.setdefault(tp, deque(maxlen=LAG_HISTORY_KEPT))
+            history.append(int(value))
             partitions.append(
                 {
                     "topic": tp[0],
@@ -105,6 +110,7 @@ class StatusTracker:
                     "lag": int(value),
                     "offset": int(offset),
                     "progress_at": moved_at,
+                    "lag_history": list(history),
                 }
             )
         rate = 0.0

@@ -51,24 +51,35 @@
     tile("#tile-rules", versions.length ? versions.join(" ≠ ") : "–", versions.length > 1 ? "bad" : "");
   }
 
+  // The partition's lag over the last readings: flat at zero is healthy, a rising line
+  // falls behind, a flat line above zero is stuck.
+  function sparkline(history, widest) {
+    const width = 120, height = 22;
+    const line = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "ops-spark", role: "img", "aria-label": "lag over the last minutes" });
+    if (history.length > 1) {
+      const step = width / (history.length - 1);
+      const points = history.map((lag, i) => `${(i * step).toFixed(1)},${(height - 2 - (lag / widest) * (height - 4)).toFixed(1)}`);
+      line.append(svg("polyline", { points: points.join(" "), fill: "none", stroke: "#b86e00", "stroke-width": 1.5 }));
+    }
+    return line;
+  }
+
   function drawPartitions(status) {
     const rows = [];
     for (const worker of status.workers) {
       for (const p of worker.partitions) rows.push({ ...p, worker: worker.worker });
     }
     rows.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
-    const widest = Math.max(1, ...rows.map((r) => r.lag));
+    const widest = Math.max(1, ...rows.flatMap((r) => [r.lag, ...(r.lag_history || [])]));
     const body = $("#partitions tbody");
     body.replaceChildren();
     for (const row of rows) {
       const tr = el("tr", { "data-topic": row.topic, "data-partition": row.partition, "data-state": row.state });
       tr.append(el("td", {}, row.topic), el("td", {}, row.partition), el("td", { class: "mono" }, row.worker));
       tr.append(el("td", { class: "lag" }, row.lag.toLocaleString()));
-      const bar = el("span", { class: "ops-bar" });
-      bar.style.width = `${Math.round((row.lag / widest) * 8)}rem`;
-      const barCell = el("td");
-      if (row.lag > 0) barCell.append(bar);
-      tr.append(barCell, el("td", {}, row.offset.toLocaleString()));
+      const trend = el("td");
+      trend.append(sparkline(row.lag_history || [], widest));
+      tr.append(trend, el("td", {}, row.offset.toLocaleString()));
       tr.append(el("td", {}, ago(row.idle_seconds)));
       const state = el("td");
       state.append(el("span", { class: `ops-state ${row.state}` }, row.state));

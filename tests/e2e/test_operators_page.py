@@ -41,6 +41,7 @@ def test_the_operators_page_shows_a_stalled_partition(
         # The worker no longer reports: within seconds its partition with lag is stalled.
         expect(row).to_have_attribute("data-state", "stalled", timeout=60_000)
         expect(row.locator(".ops-state")).to_have_text("stalled")
+        expect(row.locator("svg.ops-spark polyline")).to_have_count(1)  # its lag drawn
         expect(page.locator("#tile-stalled .ops-value")).not_to_have_text("0")
         expect(page.locator("#tile-stalled")).to_have_class("ops-tile bad")
         worker_row = page.locator("#workers tbody tr").first

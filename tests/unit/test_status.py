@@ -39,6 +39,7 @@ def test_progress_is_when_the_offset_last_moved() -> None:
     still, _ = report(tracker, 140.0, offset=15, lag_value=5)
     assert [r["partitions"][0]["progress_at"] for r in (first, moved, still)] == [100, 101, 101]
     assert moved["events_per_second"] == 5.0 and still["events_per_second"] == 0.0
+    assert still["partitions"][0]["lag_history"] == [5, 5, 5]
 
 
 def state(record: dict[str, object], now: float) -> str:
