@@ -35,11 +35,13 @@ dev-down: install ## stop what dev-up started
 	$(BIN)/screener dev down
 
 unit: install ## the pure core's tests (no Kafka, no Redis)
+	sh deploy/dev/install-prometheus.sh
 	$(BIN)/pytest tests/unit -q
 
-test: install ## everything: starts real Kafka and Redis, runs unit and integration tests
+test: install ## everything: starts real Kafka and Redis, runs unit, integration, promtool and browser tests
 	$(BIN)/screener dev up
 	sh deploy/dev/install-chromium.sh
+	sh deploy/dev/install-prometheus.sh
 	$(BIN)/pytest tests -ra
 
 test-cluster: install ## the cluster suite: starts a 3-broker Kafka and a Redis Cluster, tests, stops them

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
+import logging.config
 import sys
 from typing import Any
 
 from screener.domain.config import ConfigError
+from screener.logs import logging_config
 from screener.settings import Settings
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -35,12 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         if name == chosen:  # import only the module that runs: `--help` stays fast
             _module(module_name).add_arguments(sub)
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("kafka").setLevel(logging.WARNING)
     try:
         settings = Settings.from_env()
+        logging.config.dictConfig(logging_config(settings.operations.log_format))
         return int(_module(COMMANDS[args.command][0]).run(args, settings))
     except ConfigError as exc:
         print(f"screener: configuration error: {exc}", file=sys.stderr)

@@ -105,3 +105,8 @@ STATE_DECODE_ERRORS = Counter(
     "screener_state_decode_errors_total",
     "Stored histories and account flows that could not be read and were left out",
 )
+CONSUMER_OFFSET = Gauge(
+    "screener_consumer_offset",
+    "The next offset to screen on the partition (after the worker's last finished batch)",
+    ["topic", "partition"],
+)

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from screener import dead_letter_reasons, metrics
+from screener import dead_letter_reasons, metrics, status
 from screener.adapters.redis_keys import STATUS_BLOCKED, STATUS_HELD, outbox_field
 from screener.boundary import InvalidEvent, decode_event
 from screener.domain.accounts import (
@@ -350,6 +350,7 @@ class ScreeningService:
         )
 
     def _dead_letter(self, error: str, record: RawRecord, reason: str) -> OutMessage:
+        status.note_dead_letter(record.topic, record.partition, record.offset, record.key, error)
         letter = dead_letter(
             error, record.topic, record.partition, record.offset, record.key, record.value, reason
         )

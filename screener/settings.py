@@ -93,6 +93,39 @@ class ReviewSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class OperationsSettings:
+    """What operators see: the worker's web port, the logs, the operators' page."""
+
+    # The worker's /metrics and /healthz listen here: loopback unless an operator opens it
+    # (`0.0.0.0` in a container, the address Prometheus scrapes otherwise).
+    worker_web_host: str = "127.0.0.1"
+    log_format: str = "text"  # or "json": one JSON object per line
+    # How often a worker publishes its status (lag, progress, rules, cap) for the page.
+    status_interval_seconds: float = 1.0
+    # A partition with lag whose offset has not moved for this long is stalled, and a worker
+    # with records to screen that finished no batch for this long reports itself stalled
+    # (metric screener_worker_stalled, /readyz 503, an error in the log).
+    stall_seconds: float = 30.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> OperationsSettings:
+        d = cls()
+        settings = cls(
+            worker_web_host=env.get("SCREENER_WORKER_WEB_HOST", d.worker_web_host),
+            log_format=env.get("SCREENER_LOG_FORMAT", d.log_format).strip().lower(),
+            status_interval_seconds=float(
+                env.get("SCREENER_STATUS_INTERVAL_SECONDS", d.status_interval_seconds)
+            ),
+            stall_seconds=float(env.get("SCREENER_STALL_SECONDS", d.stall_seconds)),
+        )
+        if settings.log_format not in ("text", "json"):
+            raise ValueError("SCREENER_LOG_FORMAT is text or json")
+        if settings.status_interval_seconds <= 0 or settings.stall_seconds <= 0:
+            raise ValueError("status_interval_seconds and stall_seconds must be positive")
+        return settings
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     kafka_bootstrap: str = "127.0.0.1:9092"
     redis_url: str = "redis://127.0.0.1:6379/0"
@@ -124,9 +157,6 @@ class Settings:
     # to be read up to their event time (issue #10: a loan after a Stop-credit registration
     # on another topic); a quiet topic read to its end costs no wait.
     watermark_wait_seconds: float = 1.5
-    # A worker with records to screen that finished no batch for this long reports itself
-    # stalled (metric screener_worker_stalled, /readyz 503, an error in the log).
-    stall_seconds: float = 30.0
     # Decisions are remembered this long so a redelivered event gets the same decision.
     decision_memory_seconds: int = 7 * 86400
     # Kafka TLS/SASL settings, passed to the clients as they are.
@@ -136,6 +166,7 @@ class Settings:
     kafka_sasl_password: str | None = None
     kafka_ssl_cafile: str | None = None
     review: ReviewSettings = field(default_factory=ReviewSettings)
+    operations: OperationsSettings = field(default_factory=OperationsSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -187,7 +218,6 @@ class Settings:
                 watermark_wait_seconds=float(
                     get("WATERMARK_WAIT_SECONDS", str(defaults.watermark_wait_seconds))
                 ),
-                stall_seconds=float(get("STALL_SECONDS", str(defaults.stall_seconds))),
                 decision_memory_seconds=int(
                     get("DECISION_MEMORY_SECONDS", str(defaults.decision_memory_seconds))
                 ),
@@ -197,6 +227,7 @@ class Settings:
                 kafka_sasl_password=optional("KAFKA_SASL_PASSWORD"),
                 kafka_ssl_cafile=optional("KAFKA_SSL_CAFILE"),
                 review=ReviewSettings.from_env(env),
+                operations=OperationsSettings.from_env(env),
             )
         except ValueError as exc:
             raise ConfigError(f"environment: {exc}") from exc

@@ -389,6 +389,7 @@ class BatchConsumer:
         }
         self._finished.update(next_offsets)
         for tp, offset in next_offsets.items():
+            metrics.CONSUMER_OFFSET.labels(tp.topic, str(tp.partition)).set(offset)
             highwater = self._client.highwater(tp) if tp in self._owned else None
             if highwater is not None:
                 metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(highwater - offset)
@@ -407,7 +408,7 @@ class BatchConsumer:
     async def _watch_for_stalls(self, consumer: AIOKafkaConsumer) -> None:
         """Every `WATCH_INTERVAL`: with records to screen (held, being screened, or not yet
         fetched) and no batch finished for `stall_seconds`, the worker is stalled."""
-        limit = self._settings.stall_seconds
+        limit = self._settings.operations.stall_seconds
         metrics.WORKER_STALLED.set(0)
         self._progressed()
         while True:
@@ -516,6 +517,7 @@ class _FinishBeforeHandover(ConsumerRebalanceListener):  # type: ignore[misc]
         for tp in revoked:  # another worker reports these partitions' lag now
             with contextlib.suppress(KeyError):
                 metrics.CONSUMER_LAG.remove(tp.topic, str(tp.partition))
+                metrics.CONSUMER_OFFSET.remove(tp.topic, str(tp.partition))
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
         await self._consumer.take_over(assigned)

@@ -98,6 +98,26 @@ class RedisKeys:
     def lock(self, name: str) -> str:
         return f"{self.prefix}lock:{name}"
 
+    # --- what workers report for the operators' page (screener/status.py) ---
+
+    @property
+    def status_workers(self) -> str:
+        """Sorted set: worker ids scored by their last report (epoch seconds)."""
+        return f"{self.prefix}status:workers"
+
+    def status_worker(self, worker: str) -> str:
+        """A worker's last status record (JSON), with a TTL."""
+        return f"{self.prefix}status:worker:{worker}"
+
+    @property
+    def status_dead_letters(self) -> str:
+        """List: the last dead letters' masked summaries (JSON), newest first, capped."""
+        return f"{self.prefix}status:dead-letters"
+
+    def status_rule_hits(self, bucket_start: int) -> str:
+        """Hash: rule -> hits (enforce mode) in the bucket starting at `bucket_start`."""
+        return f"{self.prefix}status:rule-hits:{bucket_start}"
+
     # The review API's keys: users, sessions, claims, per-hold and per-user audit, and what
     # follow-the-money did for a confirmed fraud.
 

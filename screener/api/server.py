@@ -19,7 +19,9 @@ from aiohttp import web
 
 from screener.adapters.redis_client import redis_from_url
 from screener.adapters.redis_keys import RedisKeys
+from screener.adapters.redis_status import RedisStatusStore
 from screener.api.access import SESSION_COOKIE, Gatekeeper
+from screener.api.access_log import RouteAccessLogger, route_template
 from screener.api.auth import same_secret
 from screener.api.blocklist import Blocklist
 from screener.api.errors import Forbidden, ReviewError, Unauthorized
@@ -35,6 +37,7 @@ from screener.api.handlers import (
 )
 from screener.api.holds import ReviewService
 from screener.api.metrics import ApiMetrics
+from screener.api.operators import OPERATOR_ROUTES, STATUS_STORE
 from screener.api.publisher import HoldChangePublisher
 from screener.api.store import ReviewStore
 from screener.domain.calendar import BusinessCalendar
@@ -79,7 +82,7 @@ def create_app(
     )
     app[METRICS] = metrics
     app.cleanup_ctx.append(partial(_clients, settings, clock, calendar, metrics))
-    for route in ROUTES:
+    for route in (*ROUTES, *OPERATOR_ROUTES):
         app.router.add_route(route.method, route.path, _guarded(route))
     app.router.add_static("/static/", web_root(), show_index=False, follow_symlinks=False)
     return app
@@ -94,6 +97,7 @@ async def _clients(
 ) -> AsyncIterator[None]:
     redis = redis_from_url(settings.redis_url, decode_responses=True)
     store = ReviewStore(redis, RedisKeys(settings.redis_prefix))
+    app[STATUS_STORE] = RedisStatusStore(redis, RedisKeys(settings.redis_prefix))
     publisher = HoldChangePublisher(settings)
     app[SERVICES] = Services(
         settings=settings,
@@ -174,7 +178,7 @@ async def _errors_as_json(request: web.Request, handler: Handler) -> web.StreamR
             response.headers["Allow"] = exc.headers["Allow"]
         return response
     except Exception:
-        log.exception("%s %s failed", request.method, request.path)
+        log.exception("%s %s failed", request.method, route_template(request))
         return json_response({"error": "internal_error", "message": "internal error"}, 500)
 
 
@@ -202,8 +206,7 @@ async def _count_requests(request: web.Request, handler: Handler) -> web.StreamR
         status = response.status
         return response
     finally:
-        resource = request.match_info.route.resource
-        route = resource.canonical if resource is not None else "unmatched"
+        route = route_template(request)
         metrics.requests.labels(route=route, method=request.method, status=str(status)).inc()
         metrics.latency.labels(route=route).observe(time.perf_counter() - started)
 
@@ -219,5 +222,5 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     host = args.host or settings.review.host
     port = args.port or settings.api_port
     log.info("review API and page on http://%s:%d/", host, port)
-    web.run_app(app, host=host, port=port, print=None)
+    web.run_app(app, host=host, port=port, print=None, access_log_class=RouteAccessLogger)
     return 0

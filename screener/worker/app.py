@@ -29,12 +29,14 @@ from screener.adapters.kafka_producers import IdempotentFaustProducer
 from screener.adapters.kafka_publisher import FaustPublisher
 from screener.adapters.redis_client import redis_from_url
 from screener.adapters.redis_keys import RedisKeys
+from screener.adapters.redis_status import RedisStatusStore
 from screener.adapters.redis_store import RedisScreeningStore
 from screener.loan_settling import settle_due
 from screener.records import OutMessage
 from screener.rules_source import RulesSource
 from screener.service import DECISIONS, DLQ, HOLDS, ScreeningService
 from screener.settings import Settings
+from screener.worker.status import StatusReporter
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,12 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
         topic_partitions=settings.topic_partitions,
         producer_acks=-1,
         web_port=settings.worker_web_port,
+        web_bind=settings.operations.worker_web_host,
+        web_host=settings.operations.worker_web_host,
+        # Faust's own pages list the app's topics, partitions and tables to anyone who
+        # can reach the port: the worker serves only /metrics and /healthz.
+        web_router_enabled=False,
+        web_tables_enabled=False,
         key_serializer="raw",
         value_serializer="raw",
     )
@@ -127,6 +135,17 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
     async def reload_rules() -> None:
         rules.reload_if_changed()
         rules.check_mrp_year(utc_now())  # the new year can begin without a reload
+
+    reporter = StatusReporter(
+        RedisStatusStore(redis, RedisKeys(settings.redis_prefix)),
+        lambda: rules.current().version,
+        settings.operations,
+    )
+
+    @app.timer(settings.operations.status_interval_seconds)  # type: ignore[misc]
+    @_next_tick_on_error
+    async def report_status() -> None:
+        await reporter.report()
 
     @app.timer(10.0)  # type: ignore[misc]
     @_next_tick_on_error

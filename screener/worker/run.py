@@ -7,6 +7,7 @@ import argparse
 import faust
 
 from screener.adapters.kafka_admin import ensure_topics
+from screener.logs import logging_config
 from screener.rules_source import RulesSource
 from screener.settings import Settings
 from screener.worker.app import create_app
@@ -20,5 +21,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     rules = RulesSource(settings.rules_file)  # fails fast on a bad rules file
     ensure_topics(settings)
     app = create_app(settings, rules)
-    faust.Worker(app, loglevel="INFO").execute_from_commandline()
+    # Faust sets up logging again when it starts: with the screener's masking formatter.
+    config = logging_config(settings.operations.log_format)
+    faust.Worker(app, loglevel="INFO", logging_config=config).execute_from_commandline()
     return 0

@@ -31,6 +31,7 @@ ROUTES: list[tuple[str, str, str, Any, int]] = [
     ("POST", "/api/blocklist/import", "supervisor", "acc1,afc list\n", 200),
     ("GET", "/api/users", "supervisor", None, 200),
     ("GET", "/api/audit", "supervisor", None, 200),
+    ("GET", "/api/operations/status", "viewer", None, 200),
     ("GET", "/api/no-such-route", "viewer", None, 404),
 ]
 ORDER = {"viewer": 1, "officer": 2, "supervisor": 3}
