@@ -14,12 +14,6 @@ from screener.api.metrics import ApiMetrics
 # (hardening-consumer, hardening-core, law, trust): remove a name once its code is here.
 AGREED_ELSEWHERE = frozenset(
     {
-        "screener_worker_stalled",
-        "screener_last_progress_timestamp_seconds",
-        "screener_poison_records_total",
-        "screener_redis_seconds_bucket",
-        "screener_kafka_publish_seconds_bucket",
-        "screener_mrp_year_missing",
         "screener_api_login_failures_total",
     }
 )
