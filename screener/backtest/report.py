@@ -65,13 +65,23 @@ def text_summary(evaluations: Sequence[Evaluation], comparison: Comparison | Non
                 f"{ratio(rule.recall):>9}{rule.sole_holds:>6}"
             )
         if ev.labelled:
-            lines.append(f"    {'scenario':<24}{'inst':>6}{'screened':>9}{'held':>6}{'recall':>9}")
+            lines.append(
+                f"    {'scenario':<24}{'inst':>6}{'screened':>9}{'held':>6}{'recall':>9}"
+                f"{'caught':>9}{'fraud-held':>11}"
+            )
             for sc in ev.scenarios:
                 rate = sc.recall if sc.is_fraud else sc.hold_rate
+                caught = ratio(sc.caught) if sc.is_fraud and sc.scenario != EVERYDAY else ""
+                fraud_rate = "" if sc.is_fraud else ratio(sc.fraud_hold_rate)
                 lines.append(
                     f"    {sc.scenario:<24}{sc.instances:>6}{sc.decisions:>9}{sc.held:>6}"
-                    f"{ratio(rate):>9}{'' if sc.is_fraud else '  (held share)'}"
+                    f"{ratio(rate):>9}{caught:>9}{fraud_rate:>11}"
+                    f"{'' if sc.is_fraud else '  (held share)'}"
                 )
+            lines.append(
+                "    caught: instances with a should-stop event held; fraud-held: held "
+                "share without regulatory-only holds"
+            )
     lines.append("    * regulatory rule: holds required by law, counted apart")
     if comparison is not None:
         lines.append(

@@ -52,6 +52,10 @@ class RuleHit:
     # An account this hit found to be a dropper's: it goes to the block list until then.
     block_account: str | None = None
     block_until: datetime | None = None
+    # An account this hit found mule evidence on: suspended (payments to and from it wait
+    # for an officer) until then. Not the block list: refusing needs an officer or the AFC.
+    suspend_account: str | None = None
+    suspend_until: datetime | None = None
 
     def as_capped(self) -> RuleHit:
         return replace(self, shadow=True, capped=True)

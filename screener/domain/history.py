@@ -167,6 +167,7 @@ def entry_for(event: InputEvent) -> HistoryEntry:
                 "receiver_kind": event.receiver_kind,
                 "new_beneficiary": event.new_beneficiary,
                 "channel": event.channel,
+                "to_self": event.receiver_customer_id == event.customer_id,
             },
         )
     return _customer_event_entry(event)

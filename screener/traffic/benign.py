@@ -21,6 +21,7 @@ from itertools import accumulate
 
 from screener.domain.identifiers import make_kz_iban
 from screener.traffic.events import ALMATY, Tag, TrafficStream, kzt, log_uniform, rounded, whole_kzt
+from screener.traffic.lookalikes import LookAlikes
 from screener.traffic.population import Payer, Person, Population
 
 # Share of a day's activity in each local hour (Almaty): quiet at night, a lunch peak and
@@ -93,6 +94,7 @@ def play_everyday_life(
         life.payday(day, midnight)
         for person in population.people:
             life.person_day(person, midnight)
+        life.look_alike_day(midnight)
         for _ in range(
             poisson(rng, TOI_COLLECTIONS_PER_1000_PEOPLE * len(population.people) / 1000)
         ):
@@ -115,6 +117,11 @@ class _Life:
             m for m in population.merchants if m.category in ("electronics", "marketplace")
         ]
         self.look_alikes = 0
+        # Their own random source, so adding a look-alike leaves everyday life unchanged.
+        self.more = LookAlikes(stream, population, random.Random(rng.getrandbits(64)), self._tag)
+
+    def look_alike_day(self, midnight: datetime) -> None:
+        self.more.day(midnight)
 
     def payday(self, day: date, midnight: datetime) -> None:
         """Salaries on each employer's day of the month, pensions on the pension fund's."""
@@ -128,6 +135,7 @@ class _Life:
                 self.stream.transfer(
                     at, employer.payer, person.payee, kzt(person.income_kzt), channel="api"
                 )
+                self.more.after_salary(person, at, day)
         fund = self.pop.pension_fund
         if fund.pay_day == day.day:
             start = midnight + timedelta(hours=8)
@@ -307,7 +315,7 @@ class _Life:
         tag = self._tag("toi_collection", "gift")
         collected = 0
         start = midnight + timedelta(hours=rng.randint(10, 16))
-        for _ in range(rng.randint(6, 20)):
+        for _ in range(rng.randint(6, 20) if rng.random() < 0.6 else rng.randint(20, 60)):
             guest = rng.choice(pop.people)
             if guest is host:
                 continue

@@ -8,7 +8,8 @@ account (the account's inbound flows, the customer's own deposits and other acco
 included, since emptying those is the scheme) plus cash loans signed in that time. The
 question: what share of that went to new beneficiaries, this transfer included?
 
-Only transfers to new beneficiaries above `transfer_above_kzt` are judged; a new shop, car
+Only transfers to new beneficiaries are judged, once what went to new beneficiaries in the
+look-back (this transfer included) passes `transfer_above_kzt`; a new shop, car
 dealer or biller at home (`receiver_kind` business or payment_service) is not the person's
 account a "safe account" is, and companies (BIN) are not judged (see `_signals`). A
 customer whose usual transfer (the median of their last ones, once there are
@@ -80,18 +81,24 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         return None
     payments = payments_of(transfer, context.history)
     strict = tightening(context, settings.repeat_victim_factor)
-    if (
-        not payments.current.to_stranger
-        or transfer.amount_minor <= settings.transfer_above_minor * strict
-    ):
+    if not payments.current.to_stranger:
+        return None
+    now = payments.current.at
+    start = now - settings.lookback_seconds
+    # The amount limit applies to all the money sent to strangers in the look-back: the
+    # victim often sends it in parts, each smaller than the limit.
+    moved = transfer.amount_minor + sum(
+        payment.amount_minor
+        for payment in payments.earlier_between(start, now)
+        if payment.to_stranger
+    )
+    if moved <= settings.transfer_above_minor * strict:
         return None
     baseline = baseline_of(context.history, settings.baseline_min_transfers)
     usual_limit = None if baseline is None else baseline.median_minor * settings.baseline_multiple
     if usual_limit is not None and transfer.amount_minor <= usual_limit * strict:
         return None
 
-    now = payments.current.at
-    start = now - settings.lookback_seconds
     account = context.sender_account
     paid_in = (
         sum(flow.amount_minor for flow in account.inbound_between(start, now)) if account else 0
@@ -99,11 +106,6 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     borrowed = sum(loan.amount_minor for loan in cash_loans(context.history, start, now))
     if paid_in + borrowed == 0:
         return None  # nothing seen coming in: no share to judge
-    moved = transfer.amount_minor + sum(
-        payment.amount_minor
-        for payment in payments.earlier_between(start, now)
-        if payment.to_stranger
-    )
     share = whole_percent(moved, paid_in + borrowed)
     # For a past victim every band starts at `factor` times its percentage.
     band = band_for(settings.bands, math.floor(share / strict + 1e-9))
