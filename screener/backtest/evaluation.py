@@ -111,6 +111,14 @@ class Evaluation:
     hours: tuple[HourStats, ...]
     decisions_by_id: Mapping[str, dict[str, Any]]
     labels: Mapping[str, dict[str, Any]]
+    honest: int = 0  # decisions on events not labelled is_fraud
+    honest_fraud_held: int = 0  # of which held for fraud (regulatory-only holds apart)
+
+    @property
+    def honest_fraud_hold_rate(self) -> float:
+        """Share of honest payments and loans held for fraud: the figure a bank switching
+        the screener on cares about (the law's own holds are counted apart)."""
+        return self.honest_fraud_held / self.honest if self.honest else 0.0
 
     @property
     def hold_rate(self) -> float:
@@ -176,6 +184,12 @@ def evaluate(result: ReplayResult, labels: Iterable[Mapping[str, Any]] = ()) -> 
         hours=_hours(decisions.values(), result.config.mrp.zone),
         decisions_by_id=decisions,
         labels=by_event,
+        honest=sum(1 for i in decisions if not label(i).get("is_fraud")),
+        honest_fraud_held=sum(
+            1
+            for i, d in decisions.items()
+            if not label(i).get("is_fraud") and _held_for_fraud(d, regulatory)
+        ),
     )
 
 

@@ -25,8 +25,8 @@ MAX_DIFFERENCES = 200  # rows per list in the HTML; the counts are always comple
 MIN_HOURLY_DECISIONS = 20
 
 
-def ratio(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f} %"
+def ratio(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{100 * value:.{digits}f} %"
 
 
 def money(amount_minor: int) -> str:
@@ -53,6 +53,11 @@ def text_summary(evaluations: Sequence[Evaluation], comparison: Comparison | Non
                 f"    precision {ratio(ev.precision)} ({ev.true_positives:,}/{ev.held:,} held "
                 f"are fraud), recall {ratio(ev.recall)} ({ev.stopped:,}/{ev.should_stop:,} "
                 f"should-stop events held)"
+            )
+            lines.append(
+                f"    honest payments and loans held for fraud: {ev.honest_fraud_held:,}/"
+                f"{ev.honest:,} = {ratio(ev.honest_fraud_hold_rate, 2)} (regulatory-only "
+                "holds apart)"
             )
         lines.append(
             f"    {'rule':<24}{'hits':>7}{'shadow':>8}{'fraud':>7}{'prec':>9}{'recall':>9}"

@@ -59,7 +59,7 @@ def generate_traffic(spec: TrafficSpec) -> Traffic:
     population = build_population(
         random.Random(f"screener-traffic-population:{spec.seed}"),
         customers=spec.customers,
-        mules=max(3, scams // 2),
+        mules=max(3, 2 * scams),  # scams with a second dropper use two
         reference_day=spec.first_day,
     )
     stream = TrafficStream(spec.seed)

@@ -287,7 +287,12 @@ def dropper_ring(ctx: ScenarioContext, instance: str, midnight: datetime) -> Non
                 payee, new = rng.choice(destinations), False
             else:
                 # Most cash out at once; some pass the money to a second dropper first.
-                payee = ctx.mule().payee if rng.random() < 0.25 else ctx.cash_out_payee()
+                if rng.random() < 0.25:
+                    second = ctx.mule()
+                    ctx.announce_mule_account(second, out_at, tag)
+                    payee = second.payee
+                else:
+                    payee = ctx.cash_out_payee()
                 new = True
                 destinations.append(payee)
             stream.transfer(
@@ -420,7 +425,7 @@ def velocity_burst(ctx: ScenarioContext, instance: str, midnight: datetime) -> N
     minutes = rng.uniform(3, 15)
     count = rng.randint(12, 30)
     for n in range(count):
-        payee = ctx.other_bank_account() if rng.random() < 0.7 else ctx.mule().payee
+        payee = ctx.money_mule_payee(at, tag)[0] if rng.random() < 0.3 else ctx.other_bank_account()
         stream.transfer(
             at + timedelta(minutes=minutes * n / count, seconds=rng.randrange(20)),
             payer,

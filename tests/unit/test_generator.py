@@ -232,8 +232,9 @@ def test_a_dropper_ring_pays_one_account_that_forwards_90_to_99_percent_abroad(
         ratio = sum(map(amount, forwards)) / sum(map(amount, incoming))
         assert 0.90 <= ratio <= 0.99
         for forward in forwards:
+            # abroad, to a crypto exchange, or to a second dropper's account (a person)
             assert forward["receiver_country"] != "KZ" or (
-                forward["receiver_kind"] == "crypto_exchange"
+                forward["receiver_kind"] in ("crypto_exchange", "person")
             )
             received = [e for e in incoming if at(e) <= at(forward)]
             assert received and at(forward) - max(map(at, received)) <= timedelta(hours=3)

@@ -9,6 +9,7 @@ from screener.domain.decision import RuleHit, Verdict
 from screener.domain.events import Transfer
 from screener.domain.rules import cashout_abroad
 from tests.unit.rules.scenes import (
+    enforced,
     AT,
     MULE,
     MULE_ACCOUNT,
@@ -43,7 +44,7 @@ def collected(senders: int, hours_ago: float = 2) -> AccountActivity:
 
 
 def evaluate(event: Transfer, sender: AccountActivity | None = None) -> RuleHit | None:
-    return cashout_abroad.evaluate(event, context(sender=sender), settings(RULE))
+    return cashout_abroad.evaluate(event, context(sender=sender), enforced(RULE))
 
 
 def test_registered_for_transfers_and_not_regulatory() -> None:

@@ -13,6 +13,7 @@ from screener.domain.decision import RuleHit, Verdict
 from screener.domain.events import Transfer
 from screener.domain.rules import dropper_fan_in
 from tests.unit.rules.scenes import (
+    enforced,
     ALMATY,
     AT,
     MULE,
@@ -31,7 +32,7 @@ from tests.unit.rules.scenes import (
 )
 
 RULE = dropper_fan_in.RULE_ID
-SETTINGS = settings(RULE)
+SETTINGS = enforced(RULE)
 
 
 def mule_account(
@@ -47,7 +48,7 @@ def evaluate(
     account: AccountActivity | None, event: Transfer | None = None, **changes: object
 ) -> RuleHit | None:
     return dropper_fan_in.evaluate(
-        event or transfer(), context(receiver=account), settings(RULE, **changes)
+        event or transfer(), context(receiver=account), enforced(RULE, **changes)
     )
 
 

@@ -12,6 +12,7 @@ from screener.domain.events import Transfer
 from screener.domain.identifiers import make_bin
 from screener.domain.rules import young_account
 from tests.unit.rules.scenes import (
+    enforced,
     AT,
     MULE_ACCOUNT,
     context,
@@ -41,7 +42,7 @@ def opened(days_ago: float, holder: str | None = None) -> AccountActivity:
 
 
 def evaluate(account: AccountActivity | None, event: Transfer | None = None) -> RuleHit | None:
-    return young_account.evaluate(event or transfer(), context(receiver=account), settings(RULE))
+    return young_account.evaluate(event or transfer(), context(receiver=account), enforced(RULE))
 
 
 def test_registered_for_transfers_and_not_regulatory() -> None:
