@@ -341,7 +341,7 @@ class _BatchState:
         self.accounts[receiver.account] = replace(receiver, profile=profile)
         self.writes.profiles[receiver.account] = profile
         sender = self.account(transfer.sender_account)
-        profile = sender.profile.with_money_out(at, amount, half_life)
+        profile = sender.profile.with_money_out(at, amount, transfer.customer_id, half_life)
         self.accounts[sender.account] = replace(sender, profile=profile)
         self.writes.profiles[sender.account] = profile
 
@@ -358,7 +358,6 @@ class _BatchState:
             entry = _account_entry(hit, event, decided_at, hit.block_until)
             self.writes.blocks.append(NewBlock(hit.block_account, entry, hit.block_until))
 
-
     def _suspend_accounts(
         self, event: ScreenedEvent, outcome: Outcome, decided_at: datetime
     ) -> None:
@@ -370,9 +369,7 @@ class _BatchState:
                 continue
             self.accounts[account.account] = replace(account, suspended=True)
             entry = _account_entry(hit, event, decided_at, hit.suspend_until)
-            self.writes.suspensions.append(
-                NewSuspension(account.account, entry, hit.suspend_until)
-            )
+            self.writes.suspensions.append(NewSuspension(account.account, entry, hit.suspend_until))
 
 
 def _account_entry(

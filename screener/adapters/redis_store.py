@@ -126,9 +126,9 @@ class RedisScreeningStore:
                     *("0" if account in without_flows else "1" for account in accounts),
                 )
             results = await pipe.execute()
-        decision_values, history_values, victim_values, profile_values, suspended_values = (
-            results[:5]
-        )
+        decision_values, history_values, victim_values, profile_values, suspended_values = results[
+            :5
+        ]
         decisions = {
             event_id: orjson.loads(raw)
             for event_id, raw in zip(event_ids, decision_values, strict=False)

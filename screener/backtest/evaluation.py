@@ -266,9 +266,7 @@ def _scenario_stats(
                 instances_interrupted=len({lb["instance"] for _, lb in stopped}),
                 amount_at_risk_minor=sum(amount_minor(decisions[i]) for i, _ in stop),
                 amount_held_minor=sum(amount_minor(decisions[i]) for i, _ in stopped),
-                fraud_held=sum(
-                    1 for i, _ in screened if _held_for_fraud(decisions[i], regulatory)
-                ),
+                fraud_held=sum(1 for i, _ in screened if _held_for_fraud(decisions[i], regulatory)),
             )
         )
     # Scams first, then the benign look-alikes, then everyday traffic.

@@ -158,8 +158,8 @@ class InMemoryScreeningStore:
             self._add_flows(self._outbound, account, flows)
         self._account_info.update(writes.opened_accounts)
         for account, profile in writes.profiles.items():
-            stored = AccountProfile.from_dict(orjson.loads(orjson.dumps(profile.as_dict())))
-            self._profiles[account] = _Expiring(stored, self.now + self._profile_ttl)
+            kept = AccountProfile.from_dict(orjson.loads(orjson.dumps(profile.as_dict())))
+            self._profiles[account] = _Expiring(kept, self.now + self._profile_ttl)
         for suspension in writes.suspensions:
             if self._live(self._suspensions, suspension.account) is None:  # SET NX
                 expires = max(self.now + 1, suspension.expires_at.timestamp())

@@ -90,6 +90,9 @@ def outbound_flow(transfer: Transfer) -> Flow:
     )
 
 
+EMPTY_PROFILE = AccountProfile()  # immutable, so one shared default is safe
+
+
 @dataclass(frozen=True, slots=True)
 class AccountActivity:
     """An account's recent flows (oldest first) and what else is known of it."""
@@ -102,7 +105,7 @@ class AccountActivity:
     blocked: bool = False  # on the screener's block list now
     # Under a heuristic suspension (a rule found mule evidence): payments wait for an officer.
     suspended: bool = False
-    profile: AccountProfile = AccountProfile()
+    profile: AccountProfile = EMPTY_PROFILE
 
     def inbound_between(self, start: float, end: float) -> list[Flow]:
         return [flow for flow in self.inbound if start < flow.at <= end]

@@ -35,12 +35,17 @@ class AccountProfile:
     today_senders: tuple[str, ...] = ()
     today_in_minor: int = 0
     today_out_minor: int = 0
+    # Who sends money from the account: its holder, learnt from the account's own payments
+    # (an account opened at another bank is never announced here).
+    holder_id: str | None = None
 
     def days_known(self, now: float) -> float:
         """Days since the account was first seen receiving money (0 when never)."""
         return 0.0 if self.first_seen_in is None else max(0.0, (now - self.first_seen_in) / DAY)
 
-    def with_money_in(self, at: float, amount_minor: int, sender: str, half_life_days: float) -> AccountProfile:
+    def with_money_in(
+        self, at: float, amount_minor: int, sender: str, half_life_days: float
+    ) -> AccountProfile:
         rolled = self._rolled(at, half_life_days)
         senders = rolled.today_senders
         if sender not in senders and len(senders) < MAX_SENDERS_TODAY:
@@ -53,9 +58,13 @@ class AccountProfile:
             today_in_minor=rolled.today_in_minor + amount_minor,
         )
 
-    def with_money_out(self, at: float, amount_minor: int, half_life_days: float) -> AccountProfile:
+    def with_money_out(
+        self, at: float, amount_minor: int, holder_id: str, half_life_days: float
+    ) -> AccountProfile:
         rolled = self._rolled(at, half_life_days)
-        return replace(rolled, today_out_minor=rolled.today_out_minor + amount_minor)
+        return replace(
+            rolled, today_out_minor=rolled.today_out_minor + amount_minor, holder_id=holder_id
+        )
 
     def _rolled(self, at: float, half_life_days: float) -> AccountProfile:
         """The profile with days before `at`'s day folded into the decayed means."""
@@ -83,6 +92,7 @@ class AccountProfile:
             * decay_gap,
             out_per_day_minor=(keep * self.out_per_day_minor + (1 - keep) * self.today_out_minor)
             * decay_gap,
+            holder_id=self.holder_id,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -96,6 +106,7 @@ class AccountProfile:
             "today_senders": list(self.today_senders),
             "today_in_minor": self.today_in_minor,
             "today_out_minor": self.today_out_minor,
+            "holder_id": self.holder_id,
         }
 
     @classmethod
@@ -110,4 +121,5 @@ class AccountProfile:
             today_senders=tuple(data.get("today_senders", ())),
             today_in_minor=int(data.get("today_in_minor", 0)),
             today_out_minor=int(data.get("today_out_minor", 0)),
+            holder_id=data.get("holder_id"),
         )

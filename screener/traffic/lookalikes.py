@@ -43,11 +43,16 @@ class LookAlikes:
     """Plays the look-alikes above for one population; one instance per traffic."""
 
     def __init__(
-        self, stream: TrafficStream, population: Population, rng: random.Random, tagger: Callable[[str, str], Tag]
+        self,
+        stream: TrafficStream,
+        population: Population,
+        rng: random.Random,
+        tagger: Callable[[str, str], Tag],
+        rare_factor: float = 1.0,
     ) -> None:
         self.stream, self.pop, self.rng, self._tag = stream, population, rng, tagger
+        self.rare = rare_factor
         people = list(population.people)
-        count = max(1, round(len(people) * SOLE_TRADERS_PER_1000 / 1000))
         self.traders = tuple(
             _Trader(
                 person,
@@ -55,9 +60,11 @@ class LookAlikes:
                 rng.choice((3_000, 5_000, 8_000, 12_000, 20_000)),
                 rng.randrange(len(population.merchants)),
             )
-            for person in rng.sample(people, k=min(count, len(people)))
+            for person in (people[index] for index in population.traders)
         )
-        self._trader_instances = {t.person.iin: self._tag("sole_trader", "sale") for t in self.traders}
+        self._trader_instances = {
+            t.person.iin: self._tag("sole_trader", "sale") for t in self.traders
+        }
         self.renters = frozenset(
             p.iin for p in people if p.employer is not None and rng.random() < RENTERS
         )
@@ -67,7 +74,7 @@ class LookAlikes:
         for trader in self.traders:
             self._trader_day(trader, midnight)
         for person in self.pop.people:
-            if self.rng.random() < SAVINGS_TO_OWN_ACCOUNT:
+            if self.rng.random() < SAVINGS_TO_OWN_ACCOUNT * self.rare:
                 self._savings_moved(person, midnight)
 
     def after_salary(self, person: Person, paid_at: datetime, day: date) -> None:
@@ -87,8 +94,8 @@ class LookAlikes:
             person.payer,
             landlord,
             kzt(max(rent, 60_000)),
-            # A new tenant pays a landlord the bank has not seen them pay before.
-            new_beneficiary=first_time and rng.random() < 0.3,
+            # A new tenant (a lease lasts a year or more) pays a landlord for the first time.
+            new_beneficiary=first_time and rng.random() < 0.08,
             reveal_receiver=rng.random() < 0.5,
             tag=self._tag("rent_after_salary", "rent"),
         )
@@ -126,7 +133,9 @@ class LookAlikes:
         rng = self.rng
         others = [b for b in self.pop.banks if b is not person.bank]
         bank = rng.choice(others)
-        own = Payee(make_kz_iban(bank.code, rng.randrange(10**13)), "person", "KZ", bank.bic, person.iin)
+        own = Payee(
+            make_kz_iban(bank.code, rng.randrange(10**13)), "person", "KZ", bank.bic, person.iin
+        )
         amount = kzt(rounded(max(person.savings_kzt, 100_000) * rng.uniform(0.5, 1.0), 10_000))
         self.stream.transfer(
             midnight + timedelta(hours=rng.uniform(9, 22)),
@@ -134,13 +143,11 @@ class LookAlikes:
             own,
             amount,
             new_beneficiary=True,
-            # The receiving bank's name check gives the IIN back most of the time.
-            reveal_receiver=rng.random() < 0.7,
+            # A KZ payment order to an IBAN names the beneficiary's IIN; card-to-card ones do not.
+            reveal_receiver=rng.random() < 0.9,
             tag=self._tag("savings_to_own_account", "transfer"),
         )
 
     def _other_bank_person(self) -> Payee:
         bank = self.rng.choice(self.pop.banks)
         return Payee(make_kz_iban(bank.code, self.rng.randrange(10**13)), "person", "KZ", bank.bic)
-
-

@@ -54,7 +54,8 @@ class ScenarioContext:
     def victim(self, min_age: int = 18) -> Person:
         """A person not yet scammed in this traffic (people are reused once all were)."""
         if not self._victims:
-            self._victims = list(self.pop.people)
+            traders = frozenset(self.pop.traders)
+            self._victims = [p for n, p in enumerate(self.pop.people) if n not in traders]
             self.rng.shuffle(self._victims)
         day = self.start.date()
         for index in range(len(self._victims) - 1, -1, -1):
@@ -309,9 +310,13 @@ def dropper_ring(ctx: ScenarioContext, instance: str, midnight: datetime) -> Non
 def marketplace_prepayment(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
     """A fake seller takes prepayments from a few buyers over a day or two."""
     rng, stream = ctx.rng, ctx.stream
-    tag = _tagger("marketplace_prepayment", instance)
     first = midnight + timedelta(hours=rng.randint(9, 20), minutes=rng.randrange(60))
-    seller, mule = ctx.money_mule_payee(first, tag)
+    seller, mule = ctx.money_mule_payee(first, _tagger("marketplace_prepayment", instance))
+    # A seller's account at another bank shows this bank nothing but its customers paying a
+    # stranger: what the Anti-Fraud Center's lists are for. Reported apart, so the variant
+    # the screener can see is measured on its own.
+    scenario = "marketplace_prepayment" if mule else "marketplace_prepayment_elsewhere"
+    tag = _tagger(scenario, instance)
     received = 0
     last = first
     for _ in range(rng.randint(2, 5)):
@@ -419,7 +424,12 @@ def velocity_burst(ctx: ScenarioContext, instance: str, midnight: datetime) -> N
     if rng.random() < 0.5:
         payer = Payer(victim.iin, victim.account, f"dev-{rng.getrandbits(48):012x}")
         stream.customer_event(
-            at, victim.iin, "login", tag("login_new_device"), new_device=True, device_id=payer.device
+            at,
+            victim.iin,
+            "login",
+            tag("login_new_device"),
+            new_device=True,
+            device_id=payer.device,
         )
     amount = kzt(rng.choice((30_000, 40_000, 50_000, 50_000, 70_000, 90_000)))
     minutes = rng.uniform(3, 15)

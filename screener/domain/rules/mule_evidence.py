@@ -44,8 +44,15 @@ from screener.domain.accounts import (
     AccountActivity,
     Flow,
 )
-from screener.domain.config import ConfigError, RuleMode, integer, number, rule_mode, section
-from screener.domain.config import string_list
+from screener.domain.config import (
+    ConfigError,
+    RuleMode,
+    integer,
+    number,
+    rule_mode,
+    section,
+    string_list,
+)
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, Outcome, RuleHit, Verdict
 from screener.domain.events import Transfer
@@ -54,8 +61,8 @@ from screener.domain.identifiers import age_on, is_valid_bin
 from screener.domain.rules._accounts import (
     receiver_holder,
     receiving_account,
-    sending_account,
     sender_of,
+    sending_account,
     suspension_end,
 )
 from screener.domain.rules._signals import cash_loans
@@ -191,9 +198,11 @@ def sender_signals(
         signals |= SENDER_BORROWED
     for entry in history.since(now - settings.victim_sign_seconds, now, _SIGN_TYPES):
         is_code = entry.type == "sms_code_sent"
-        if (is_code and entry.attrs.get("source") in settings.victim_code_sources) or (
-            entry.type == "login" and entry.attrs.get("new_device") is True
-        ) or entry.type == "phone_changed":
+        if (
+            (is_code and entry.attrs.get("source") in settings.victim_code_sources)
+            or (entry.type == "login" and entry.attrs.get("new_device") is True)
+            or entry.type == "phone_changed"
+        ):
             signals |= SENDER_TAKEOVER_SIGN
             break
     return signals
@@ -229,9 +238,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     if transfer.receiver_kind not in settings.ignored_receiver_kinds:
         receiver = receiving_account(transfer, context)
         holder = receiver_holder(transfer, receiver)
-        evidence = measure(
-            "receiver", receiver, holder, now, settings, context, transfer.event_id
-        )
+        evidence = measure("receiver", receiver, holder, now, settings, context, transfer.event_id)
         if evidence is not None:
             found.append(evidence)
     if not found:
@@ -240,7 +247,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     score = worst.score(settings.max_score)
     if score < settings.report_from_score:
         return None  # too little to be worth an officer's reading
-    
+
     suspend_until = None
     if round(100 / (1 + math.exp(-worst.logit))) >= settings.suspend_score:
         suspend_until = suspension_end(
@@ -250,6 +257,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         rule=RULE_ID,
         score=score,
         shadow=settings.mode is RuleMode.SHADOW,
+        may_refuse=False,
         message=_explain(worst, settings, suspend_until, context),
         measured={
             "side": worst.side,
@@ -320,7 +328,8 @@ def measure(
             and (now - account.opened_at) / 86400 < settings.young_account_days
         ),
         "young_holder": float(
-            age is not None and settings.young_holder_min_age <= age <= settings.young_holder_max_age
+            age is not None
+            and settings.young_holder_min_age <= age <= settings.young_holder_max_age
         ),
         "new_receiver": float(bool(inbound) and days_known < settings.new_receiver_days),
         "established": float(
@@ -395,8 +404,7 @@ def _explain(
         return message
     when = local_time(until, context.mrp.zone)
     return Message(
-        en=f"{message.en} The account is suspended until {when}: its payments wait for an "
-        "officer.",
+        en=f"{message.en} The account is suspended until {when}: its payments wait for an officer.",
         ru=f"{message.ru} Счёт приостановлен до {when}: его платежи ждут решения специалиста.",
         kk=f"{message.kk} Шот {when} дейін тоқтатылды: оның төлемдері маманның шешімін күтеді.",
     )

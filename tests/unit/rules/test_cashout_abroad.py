@@ -9,15 +9,14 @@ from screener.domain.decision import RuleHit, Verdict
 from screener.domain.events import Transfer
 from screener.domain.rules import cashout_abroad
 from tests.unit.rules.scenes import (
-    enforced,
     AT,
     MULE,
     MULE_ACCOUNT,
     TENGE,
     context,
     decided,
+    enforced,
     paid_in,
-    settings,
     shadow,
     spec,
     three_languages,

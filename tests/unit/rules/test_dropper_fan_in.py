@@ -13,7 +13,6 @@ from screener.domain.decision import RuleHit, Verdict
 from screener.domain.events import Transfer
 from screener.domain.rules import dropper_fan_in
 from tests.unit.rules.scenes import (
-    enforced,
     ALMATY,
     AT,
     MULE,
@@ -22,9 +21,9 @@ from tests.unit.rules.scenes import (
     VICTIM,
     context,
     decided,
+    enforced,
     paid_in,
     paid_out,
-    settings,
     shadow,
     spec,
     three_languages,

@@ -13,17 +13,16 @@ from screener.domain.events import Transfer
 from screener.domain.identifiers import make_bin
 from screener.domain.rules import dropper_pass_through
 from tests.unit.rules.scenes import (
-    enforced,
     AT,
     MULE,
     MULE_ACCOUNT,
     TENGE,
     context,
     decided,
+    enforced,
     iban,
     paid_in,
     paid_out,
-    settings,
     shadow,
     spec,
     three_languages,

@@ -12,13 +12,12 @@ from screener.domain.events import Transfer
 from screener.domain.identifiers import make_bin
 from screener.domain.rules import young_account
 from tests.unit.rules.scenes import (
-    enforced,
     AT,
     MULE_ACCOUNT,
     context,
     decided,
+    enforced,
     iin,
-    settings,
     shadow,
     spec,
     three_languages,
