@@ -20,8 +20,8 @@ receiving account; and the sending account, where the transfer may be the forwar
   days for weeks while the account keeps it — a trader's normal, which counts against.
 
 The signals combine as a logistic model: score = 100 / (1 + e^-(bias + Σ weight × signal)),
-each signal in 0..1. The weights are in the rules file (fitted by `screener backtest --fit`
-on labelled traffic, then reviewed) and every term is shown in the reason, so an officer
+each signal in 0..1. The weights are in the rules file (set by hand from labelled
+backtests) and every one is shown in the reason with its signal, so an officer
 sees why. At `suspend_score` the account is suspended for the Anti-Fraud Center's business
 days: later payments to or from it wait for an officer (rule `suspended_account`); refusing
 them takes an officer's confirmation or the Anti-Fraud Center's list (the block list).
