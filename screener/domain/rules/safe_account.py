@@ -27,7 +27,7 @@ limits and the bands' percentages are multiplied by `repeat_victim_factor`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,9 +135,12 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         rule=RULE_ID,
         score=score,
         shadow=settings.mode is RuleMode.SHADOW,
-        message=_explain(transfer, paid_in, borrowed, moved, share, baseline, settings, strict)
-        if not from_own or band is not None
-        else _explain_own(transfer, own_share or 0, settings),
+        message=_message(
+            band is not None,
+            from_own,
+            lambda: _explain(transfer, paid_in, borrowed, moved, share, baseline, settings, strict),
+            lambda: _explain_own(transfer, own_share or 0, settings),
+        ),
         measured={
             "amount_minor": transfer.amount_minor,
             "paid_in_minor": paid_in,
@@ -174,6 +177,17 @@ def _own_money_moved(
         p.amount_minor for p in payments.earlier_between(start, now) if p.to_stranger
     )
     return whole_percent(moved, own_in)
+
+
+def _message(
+    by_share: bool,
+    from_own: bool,
+    share_text: Callable[[], Message],
+    own_text: Callable[[], Message],
+) -> Message:
+    """The explanation of whichever findings scored: the share of money in, the own money."""
+    parts = ([share_text()] if by_share else []) + ([own_text()] if from_own else [])
+    return joined(parts)
 
 
 def _explain_own(transfer: Transfer, share: int, settings: Settings) -> Message:
