@@ -315,7 +315,7 @@ def marketplace_prepayment(ctx: ScenarioContext, instance: str, midnight: dateti
     # A seller's account at another bank shows this bank nothing but its customers paying a
     # stranger: what the Anti-Fraud Center's lists are for. Reported apart, so the variant
     # the screener can see is measured on its own.
-    scenario = "marketplace_prepayment" if mule else "marketplace_prepayment_elsewhere"
+    scenario = "marketplace_prepayment" if mule else MARKETPLACE_ELSEWHERE
     tag = _tagger(scenario, instance)
     received = 0
     last = first
@@ -565,6 +565,11 @@ def _forward(
         )
         at += timedelta(minutes=rng.randint(2, 30))
 
+
+# A variant labelled under a name of its own (see marketplace_prepayment): label scenario ->
+# the scenario (in SCENARIOS) that plays it.
+MARKETPLACE_ELSEWHERE = "marketplace_prepayment_elsewhere"
+REPORTED_APART = {MARKETPLACE_ELSEWHERE: "marketplace_prepayment"}
 
 SCENARIOS: dict[str, Scenario] = {
     "sms_1414_evening": sms_1414_evening,
