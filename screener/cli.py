@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "users": ("screener.api.users", "manage review API users: add | list | disable"),
     "generate": ("screener.traffic.generate", "realistic synthetic traffic to Kafka or JSONL"),
     "backtest": ("screener.backtest", "screen a JSONL file offline and report"),
+    "labels": ("screener.api.labels", "officers' verdicts as labels for the backtest: export"),
 }
 
 

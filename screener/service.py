@@ -42,7 +42,7 @@ from screener.domain.accounts import (
 )
 from screener.domain.config import RulesConfig
 from screener.domain.context import ScreeningContext
-from screener.domain.decision import Outcome, Verdict
+from screener.domain.decision import Outcome, RuleHit, Verdict
 from screener.domain.events import (
     LOAN_ANSWER_TYPES,
     CustomerEvent,
@@ -53,7 +53,8 @@ from screener.domain.events import (
 )
 from screener.domain.history import CustomerHistory
 from screener.domain.loan_release import hold_fields
-from screener.domain.rules import receiver_kinds_without_flows
+from screener.domain.profile import AccountProfile
+from screener.domain.rules import mule_evidence, receiver_kinds_without_flows
 from screener.domain.safety_cap import HoldRateWindow
 from screener.domain.screening import remember, screen
 from screener.loan_settling import HoldSettlements, answered_holds, settle_answers
@@ -114,6 +115,15 @@ class NewBlock:
     expires_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class NewSuspension:
+    """An account suspended on mule evidence: its payments are held until `expires_at`."""
+
+    account: str
+    entry: dict[str, Any]
+    expires_at: datetime
+
+
 @dataclass(slots=True)
 class BatchWrites:
     decisions: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -123,6 +133,8 @@ class BatchWrites:
     opened_accounts: dict[str, tuple[float, str]] = field(default_factory=dict)
     holds: list[NewHold] = field(default_factory=list)
     blocks: list[NewBlock] = field(default_factory=list)
+    profiles: dict[str, AccountProfile] = field(default_factory=dict)
+    suspensions: list[NewSuspension] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,7 +342,12 @@ class ScreeningService:
         decided_at = self._clock(event)
         capped = self._hold_rate.tripped(decided_at.timestamp())
         metrics.SAFETY_CAP_ACTIVE.set(int(capped))
-        outcome = screen(event, batch.context_for(event, config), config, cap_non_regulatory=capped)
+        context = batch.context_for(event, config)
+        outcome = screen(event, context, config, cap_non_regulatory=capped)
+        if isinstance(event, Transfer):
+            batch.sender_signals[event.event_id] = mule_evidence.sender_signals(
+                event, context.history, outcome, config.settings_for(mule_evidence.RULE_ID)
+            )
         self._hold_rate.add(decided_at.timestamp(), outcome.verdict is not Verdict.ALLOW)
         decision = decision_record(event, outcome, decided_at, config.version)
         batch.writes.decisions[event.event_id] = decision
@@ -373,6 +390,8 @@ class _BatchState:
         self.accounts = dict(loaded.accounts)
         self.confirmed_victims = loaded.confirmed_victims
         self.writes = BatchWrites()
+        # Per screened transfer: what its receiving account remembers of the payer.
+        self.sender_signals: dict[str, int] = {}
 
     def account(self, account: str) -> AccountActivity:
         return self.accounts.get(account) or AccountActivity(account)
@@ -399,12 +418,14 @@ class _BatchState:
             event, history, config
         )
         if isinstance(event, Transfer):
-            money_in, money_out = inbound_flow(event), outbound_flow(event)
+            money_in = inbound_flow(event, self.sender_signals.get(event.event_id, 0))
+            money_out = outbound_flow(event)
             receiver, sender = event.receiver_account, event.sender_account
             self.accounts[receiver] = self.account(receiver).with_flows(inbound=[money_in])
             self.accounts[sender] = self.account(sender).with_flows(outbound=[money_out])
             self.writes.inbound.setdefault(receiver, []).append(money_in)
             self.writes.outbound.setdefault(sender, []).append(money_out)
+            self._update_profiles(event, config)
         elif isinstance(event, CustomerEvent) and event.type == "account_opened" and event.account:
             opened = event.occurred_at.timestamp()
             self.writes.opened_accounts[event.account] = (opened, event.customer_id)
@@ -412,7 +433,20 @@ class _BatchState:
                 self.account(event.account), opened_at=opened, holder_id=event.customer_id
             )
 
+    def _update_profiles(self, transfer: Transfer, config: RulesConfig) -> None:
+        at, amount = transfer.occurred_at.timestamp(), transfer.amount_minor
+        half_life = config.profile_half_life_days
+        receiver = self.account(transfer.receiver_account)
+        profile = receiver.profile.with_money_in(at, amount, transfer.customer_id, half_life)
+        self.accounts[receiver.account] = replace(receiver, profile=profile)
+        self.writes.profiles[receiver.account] = profile
+        sender = self.account(transfer.sender_account)
+        profile = sender.profile.with_money_out(at, amount, transfer.customer_id, half_life)
+        self.accounts[sender.account] = replace(sender, profile=profile)
+        self.writes.profiles[sender.account] = profile
+
     def block_accounts(self, event: ScreenedEvent, outcome: Outcome, decided_at: datetime) -> None:
+        self._suspend_accounts(event, outcome, decided_at)
         for hit in outcome.reasons:
             if hit.block_account is None or hit.block_until is None:
                 continue
@@ -421,16 +455,37 @@ class _BatchState:
             self.accounts[hit.block_account] = replace(
                 self.account(hit.block_account), blocked=True
             )
-            entry: dict[str, Any] = {
-                "reason": hit.message.en,
-                "rule": hit.rule,
-                "hold_id": event.event_id,
-                "created_at": decided_at.isoformat(),
-                "expires_at": hit.block_until.isoformat(),
-            }
-            if hit.suspension is not None:  # how the end was counted: holidays skipped
-                entry["suspension"] = hit.suspension.as_entry()
+            entry = _account_entry(hit, event, decided_at, hit.block_until)
             self.writes.blocks.append(NewBlock(hit.block_account, entry, hit.block_until))
+
+    def _suspend_accounts(
+        self, event: ScreenedEvent, outcome: Outcome, decided_at: datetime
+    ) -> None:
+        for hit in outcome.reasons:
+            if hit.suspend_account is None or hit.suspend_until is None:
+                continue
+            account = self.account(hit.suspend_account)
+            if account.suspended or account.blocked:
+                continue
+            self.accounts[account.account] = replace(account, suspended=True)
+            entry = _account_entry(hit, event, decided_at, hit.suspend_until)
+            self.writes.suspensions.append(NewSuspension(account.account, entry, hit.suspend_until))
+
+
+def _account_entry(
+    hit: RuleHit, event: ScreenedEvent, decided_at: datetime, until: datetime
+) -> dict[str, Any]:
+    """A block or suspension entry (CONTRACT §4's block entry fields) for a rule's finding."""
+    entry: dict[str, Any] = {
+        "reason": hit.message.en,
+        "rule": hit.rule,
+        "hold_id": event.event_id,
+        "created_at": decided_at.isoformat(),
+        "expires_at": until.isoformat(),
+    }
+    if hit.suspension is not None:  # how the end was counted: holidays skipped
+        entry["suspension"] = hit.suspension.as_entry()
+    return entry
 
 
 def _new_hold(

@@ -95,6 +95,15 @@ class RedisKeys:
     def block(self, account: str) -> str:
         return f"{self.prefix}block:account:{account}"
 
+    def account_profile(self, account: str) -> str:
+        """JSON: the account's long-term profile (domain/profile.py)."""
+        return f"{self.prefix}account:{account}:profile"
+
+    def suspension(self, account: str) -> str:
+        """JSON like a block entry: the account is suspended on mule evidence (its payments
+        are held, not refused); expires by itself, lifted when an officer releases."""
+        return f"{self.prefix}suspended:account:{account}"
+
     def lock(self, name: str) -> str:
         return f"{self.prefix}lock:{name}"
 

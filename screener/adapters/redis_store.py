@@ -19,6 +19,7 @@ from screener.adapters.redis_keys import (
 from screener.domain.accounts import AccountActivity, Flow
 from screener.domain.history import CustomerHistory
 from screener.domain.loan_release import PROGRESS_FIELDS, HoldProgress, Settlement
+from screener.domain.profile import AccountProfile
 from screener.service import BatchWrites, Loaded
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,21 @@ def _history_or_empty(customer_id: str, raw: bytes) -> CustomerHistory:
         metrics.STATE_DECODE_ERRORS.inc()
         log.warning("unreadable history of customer %s, starting afresh: %s", customer_id, exc)
         return CustomerHistory()
+
+
+def _profile_or_empty(account: str, raw: bytes | None) -> AccountProfile:
+    """A stored profile, or an empty one when there is none or it cannot be read."""
+    if raw is None:
+        return AccountProfile()
+    try:
+        data = orjson.loads(raw)
+        if not isinstance(data, dict):
+            raise ValueError(f"expected an object, got {type(data).__name__}")
+        return AccountProfile.from_dict(data)
+    except (ValueError, KeyError, TypeError) as exc:
+        metrics.STATE_DECODE_ERRORS.inc()
+        log.warning("unreadable profile of account %s, starting afresh: %s", account, exc)
+        return AccountProfile()
 
 
 def _flows(account: str, members: list[bytes]) -> tuple[Flow, ...]:
@@ -61,8 +77,10 @@ class RedisScreeningStore:
         history_ttl_seconds: int,
         account_keep_seconds: float,
         account_max_flows: int,
+        profile_ttl_seconds: int = 400 * 86400,
     ) -> None:
         self._redis = redis
+        self._profile_ttl = profile_ttl_seconds
         self._keys = keys
         self._decision_ttl = decision_ttl_seconds
         self._history_ttl = history_ttl_seconds
@@ -86,6 +104,9 @@ class RedisScreeningStore:
             pipe.mget([keys.decision(e) for e in event_ids] or [keys.decision("")])
             pipe.mget([keys.history(c) for c in customer_ids] or [keys.history("")])
             pipe.mget([keys.confirmed_victim(c) for c in customer_ids] or [keys.history("")])
+            # The long-term profiles and suspensions: plain keys, read beside the accounts' script.
+            pipe.mget([keys.account_profile(a) for a in accounts] or [keys.history("")])
+            pipe.mget([keys.suspension(a) for a in accounts] or [keys.history("")])
             if accounts:
                 pipe.execute_command(
                     "EVAL",
@@ -104,7 +125,9 @@ class RedisScreeningStore:
                     *("0" if account in without_flows else "1" for account in accounts),
                 )
             results = await pipe.execute()
-        decision_values, history_values, victim_values = results[:3]
+        decision_values, history_values, victim_values, profile_values, suspended_values = results[
+            :5
+        ]
         decisions = {
             event_id: orjson.loads(raw)
             for event_id, raw in zip(event_ids, decision_values, strict=False)
@@ -119,7 +142,10 @@ class RedisScreeningStore:
             c for c, raw in zip(customer_ids, victim_values, strict=False) if raw is not None
         )
         activities = {}
-        for account, reply in zip(accounts, results[3] if accounts else (), strict=True):
+        replies = zip(
+            accounts, results[5] if accounts else (), profile_values, suspended_values, strict=False
+        )
+        for account, reply, profile, suspended in replies:
             opened_at, holder_id, blocked, inbound, outbound = reply
             activities[account] = AccountActivity(
                 account=account,
@@ -128,6 +154,8 @@ class RedisScreeningStore:
                 opened_at=float(opened_at) if opened_at else None,
                 holder_id=holder_id.decode() if holder_id else None,
                 blocked=bool(blocked),
+                suspended=suspended is not None,
+                profile=_profile_or_empty(account, profile),
             )
         return Loaded(decisions, histories, activities, victims)
 
@@ -143,6 +171,10 @@ class RedisScreeningStore:
         values += [
             (keys.history(customer_id), orjson.dumps(history.as_dict()), self._history_ttl)
             for customer_id, history in writes.histories.items()
+        ]
+        values += [
+            (keys.account_profile(account), orjson.dumps(profile.as_dict()), self._profile_ttl)
+            for account, profile in writes.profiles.items()
         ]
         flows = [
             (keys.account_inbound(account), account_flows)
@@ -172,6 +204,15 @@ class RedisScreeningStore:
                 pipe.hset(
                     keys.account_info(account),
                     mapping={"opened_at": opened_at, "holder_id": holder_id},
+                )
+            for suspension in writes.suspensions:
+                ttl = max(1, int(suspension.expires_at.timestamp() - datetime.now().timestamp()))
+                # NX: an earlier suspension keeps its reason and expiry.
+                pipe.set(
+                    keys.suspension(suspension.account),
+                    orjson.dumps(suspension.entry),
+                    ex=ttl,
+                    nx=True,
                 )
             for block in writes.blocks:
                 ttl = max(1, int(block.expires_at.timestamp() - datetime.now().timestamp()))

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from screener.api import verdicts
 from screener.api.access import SESSION_COOKIE, Gatekeeper
 from screener.api.auth import Principal, Role, check_user_name
 from screener.api.blocklist import Blocklist
@@ -216,6 +217,23 @@ async def recent_audit(request: web.Request) -> web.Response:
     return json_response({"audit": entries})
 
 
+async def rules_precision(request: web.Request) -> web.Response:
+    """Each rule's precision from officers' verdicts over the last `days` (default 30)."""
+    text = request.query.get("days", "30")
+    if not text.isdigit() or not 1 <= int(text) <= 400:
+        raise BadRequest("days: expected a whole number 1..400")
+    found = services(request)
+    since = verdicts.period_start(found.clock(), int(text))
+    holds = await verdicts.decided_holds(found.store)
+    return json_response(
+        {
+            "days": int(text),
+            "since": since.isoformat(),
+            "rules": verdicts.rule_precision(holds, since),
+        }
+    )
+
+
 async def user_audit(request: web.Request) -> web.Response:
     """An officer may read their own trail; only a supervisor may read anyone's."""
     name = check_user_name(request.match_info["name"])
@@ -346,6 +364,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/api/blocklist/{account}", get_block, Role.VIEWER),
     Route("PUT", "/api/blocklist/{account}", put_block, Role.SUPERVISOR),
     Route("DELETE", "/api/blocklist/{account}", delete_block, Role.SUPERVISOR),
+    Route("GET", "/api/rules/precision", rules_precision, Role.VIEWER),
     Route("GET", "/api/users", list_users, Role.SUPERVISOR),
     Route("GET", "/api/audit", recent_audit, Role.SUPERVISOR),
     Route("GET", "/api/audit/users/{name}", user_audit, Role.VIEWER),

@@ -380,9 +380,33 @@ class ReviewService:
             )
         )
         self._metrics.action(action)
+        await self._lift_suspensions(hold_id, fields, user, now)
         published = await self._publish([record])
         await self._store.unclaim(hold_id, user.name, force=True)
         return {"hold": await self.detail(hold_id), "published": published}
+
+    async def _lift_suspensions(
+        self, hold_id: str, fields: Mapping[str, str], user: User, now: datetime
+    ) -> None:
+        """An officer released a payment held because an account was suspended on mule
+        evidence: the officer judged it honest, so the suspension is lifted (audited)."""
+        for account in views.suspended_accounts(fields):
+            entry = await self._store.lift_suspension(account)
+            if entry is None:
+                continue
+            await self._audit(
+                AuditEntry.by_user(
+                    user,
+                    "lift_suspension",
+                    now,
+                    hold_id=hold_id,
+                    account=account,
+                    note="released hold was caused by the account's suspension",
+                    before=entry,
+                    after=None,
+                )
+            )
+            self._metrics.action("lift_suspension")
 
     async def confirm_fraud(self, hold_id: str, user: User, note: Any) -> dict[str, Any]:
         """Confirm fraud: block the receiving account, mark the customer a victim, follow

@@ -274,6 +274,11 @@ class ReviewStore:
         raw = await self._redis.getdel(self._keys.block(account))
         return cast(dict[str, Any], orjson.loads(raw)) if raw else None
 
+    async def lift_suspension(self, account: str) -> dict[str, Any] | None:
+        """Remove an account's suspension on mule evidence; its entry, or None if none."""
+        raw = await self._redis.getdel(self._keys.suspension(account))
+        return cast(dict[str, Any], orjson.loads(raw)) if raw else None
+
     async def block_at_least(
         self, account: str, entry: dict[str, Any], ttl: int
     ) -> tuple[int, dict[str, Any] | None]:

@@ -64,6 +64,20 @@ def loan_release_view(fields: Mapping[str, str]) -> dict[str, Any] | None:
     }
 
 
+# Reasons whose account a suspension on mule evidence concerns (see domain/rules).
+_SUSPENSION_RULES = frozenset({"suspended_account", "mule_evidence"})
+
+
+def suspended_accounts(fields: Mapping[str, str]) -> list[str]:
+    """Accounts a hold's reasons name as suspended on mule evidence (or suspended by it)."""
+    found: list[str] = []
+    for reason in reasons_of(fields):
+        account = (reason.get("measured") or {}).get("account")
+        if reason.get("rule") in _SUSPENSION_RULES and account and account not in found:
+            found.append(str(account))
+    return found
+
+
 def score_of(fields: Mapping[str, str]) -> int:
     try:
         return int(fields.get("score") or 0)

@@ -61,10 +61,21 @@ class ScenarioStats:
     instances_interrupted: int  # instances with at least one should-stop event held
     amount_at_risk_minor: int  # sum of should-stop amounts
     amount_held_minor: int  # of which held
+    fraud_held: int = 0  # held for fraud: not every reason regulatory (the law's holds apart)
 
     @property
     def recall(self) -> float | None:
         return self.stopped / self.should_stop if self.should_stop else None
+
+    @property
+    def caught(self) -> float | None:
+        """Share of the scam's instances with at least one should-stop event held."""
+        return self.instances_interrupted / self.instances if self.instances else None
+
+    @property
+    def fraud_hold_rate(self) -> float | None:
+        """Share of the scenario's events held for fraud (regulatory-only holds apart)."""
+        return self.fraud_held / self.decisions if self.decisions else None
 
     @property
     def hold_rate(self) -> float | None:
@@ -100,6 +111,14 @@ class Evaluation:
     hours: tuple[HourStats, ...]
     decisions_by_id: Mapping[str, dict[str, Any]]
     labels: Mapping[str, dict[str, Any]]
+    honest: int = 0  # decisions on events not labelled is_fraud
+    honest_fraud_held: int = 0  # of which held for fraud (regulatory-only holds apart)
+
+    @property
+    def honest_fraud_hold_rate(self) -> float:
+        """Share of honest payments and loans held for fraud: the figure a bank switching
+        the screener on cares about (the law's own holds are counted apart)."""
+        return self.honest_fraud_held / self.honest if self.honest else 0.0
 
     @property
     def hold_rate(self) -> float:
@@ -154,19 +173,23 @@ def evaluate(result: ReplayResult, labels: Iterable[Mapping[str, Any]] = ()) -> 
         decisions=len(decisions),
         held=len(held),
         blocked=sum(1 for d in held if d["verdict"] == "block"),
-        regulatory_only=sum(
-            1 for d in held if d["reasons"] and all(r["rule"] in regulatory for r in d["reasons"])
-        ),
+        regulatory_only=sum(1 for d in held if not _held_for_fraud(d, regulatory)),
         dead_letters=len(result.dead_letters),
         labelled=bool(by_event),
         true_positives=sum(1 for d in held if label(d["event_id"]).get("is_fraud")),
         should_stop=len(should_stop),
         stopped=stopped,
         rules=rules,
-        scenarios=_scenario_stats(decisions, by_event),
+        scenarios=_scenario_stats(decisions, by_event, regulatory),
         hours=_hours(decisions.values(), result.config.mrp.zone),
         decisions_by_id=decisions,
         labels=by_event,
+        honest=sum(1 for i in decisions if not label(i).get("is_fraud")),
+        honest_fraud_held=sum(
+            1
+            for i, d in decisions.items()
+            if not label(i).get("is_fraud") and _held_for_fraud(d, regulatory)
+        ),
     )
 
 
@@ -212,7 +235,9 @@ def _rule_stats(
 
 
 def _scenario_stats(
-    decisions: Mapping[str, Mapping[str, Any]], labels: Mapping[str, Mapping[str, Any]]
+    decisions: Mapping[str, Mapping[str, Any]],
+    labels: Mapping[str, Mapping[str, Any]],
+    regulatory: set[str],
 ) -> tuple[ScenarioStats, ...]:
     groups: dict[str, list[tuple[str, Mapping[str, Any]]]] = defaultdict(list)
     for event_id, lb in labels.items():
@@ -241,10 +266,17 @@ def _scenario_stats(
                 instances_interrupted=len({lb["instance"] for _, lb in stopped}),
                 amount_at_risk_minor=sum(amount_minor(decisions[i]) for i, _ in stop),
                 amount_held_minor=sum(amount_minor(decisions[i]) for i, _ in stopped),
+                fraud_held=sum(1 for i, _ in screened if _held_for_fraud(decisions[i], regulatory)),
             )
         )
     # Scams first, then the benign look-alikes, then everyday traffic.
     return tuple(sorted(stats, key=lambda s: (not s.is_fraud, s.scenario == EVERYDAY, s.scenario)))
+
+
+def _held_for_fraud(decision: Mapping[str, Any], regulatory: set[str]) -> bool:
+    """Held, and not only because the law demands it (a cooling period, Stop-credit...)."""
+    reasons = decision["reasons"]
+    return is_held(decision) and not (reasons and all(r["rule"] in regulatory for r in reasons))
 
 
 def _hours(decisions: Iterable[Mapping[str, Any]], zone: ZoneInfo) -> tuple[HourStats, ...]:

@@ -29,6 +29,7 @@ from screener.adapters.redis_keys import STATUS_HELD, outbox_field
 from screener.domain.accounts import AccountActivity, Flow
 from screener.domain.history import CustomerHistory
 from screener.domain.loan_release import VERSION, HoldProgress, Settlement
+from screener.domain.profile import AccountProfile
 from screener.records import hold_change
 from screener.service import BatchWrites, Loaded, NewHold
 
@@ -89,7 +90,11 @@ class InMemoryScreeningStore:
         account_keep_seconds: float,
         account_max_flows: int,
         confirmed_victims: Iterable[str] = (),
+        profile_ttl_seconds: int = 400 * 86400,
     ) -> None:
+        self._profile_ttl = profile_ttl_seconds
+        self._profiles: dict[str, _Expiring] = {}
+        self._suspensions: dict[str, _Expiring] = {}
         self._decision_ttl = decision_ttl_seconds
         self._history_ttl = history_ttl_seconds
         self._account_keep = account_keep_seconds
@@ -135,6 +140,8 @@ class InMemoryScreeningStore:
                 opened_at=opened_at,
                 holder_id=holder_id,
                 blocked=self._live(self._blocks, account) is not None,
+                suspended=self._live(self._suspensions, account) is not None,
+                profile=self._live(self._profiles, account) or AccountProfile(),
             )
         return Loaded(decisions, histories, activities, victims)
 
@@ -152,6 +159,13 @@ class InMemoryScreeningStore:
         for account, flows in writes.outbound.items():
             self._add_flows(self._outbound, account, flows)
         self._account_info.update(writes.opened_accounts)
+        for account, profile in writes.profiles.items():
+            kept = AccountProfile.from_dict(orjson.loads(orjson.dumps(profile.as_dict())))
+            self._profiles[account] = _Expiring(kept, self.now + self._profile_ttl)
+        for suspension in writes.suspensions:
+            if self._live(self._suspensions, suspension.account) is None:  # SET NX
+                expires = max(self.now + 1, suspension.expires_at.timestamp())
+                self._suspensions[suspension.account] = _Expiring(suspension.entry, expires)
         for block in writes.blocks:
             if self._live(self._blocks, block.account) is None:  # SET NX
                 expires = max(self.now + 1, block.expires_at.timestamp())
@@ -202,6 +216,11 @@ class InMemoryScreeningStore:
     async def mark_published(self, fields: list[str]) -> None:
         for name in fields:
             self.outbox.pop(name, None)
+
+    def suspension_entry(self, account: str) -> dict[str, Any] | None:
+        """The account's suspension entry while it is in force."""
+        entry: dict[str, Any] | None = self._live(self._suspensions, account)
+        return entry
 
     def block_entry(self, account: str) -> dict[str, Any] | None:
         """The account's block entry while it is in force (CONTRACT §4)."""

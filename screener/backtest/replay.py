@@ -55,6 +55,7 @@ def new_store(config: RulesConfig, settings: Settings) -> InMemoryScreeningStore
         history_ttl_seconds=config.history_ttl_seconds,
         account_keep_seconds=config.account_keep_seconds,
         account_max_flows=config.account_max_flows,
+        profile_ttl_seconds=int(config.profile_keep_seconds),
     )
 
 

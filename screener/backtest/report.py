@@ -25,8 +25,8 @@ MAX_DIFFERENCES = 200  # rows per list in the HTML; the counts are always comple
 MIN_HOURLY_DECISIONS = 20
 
 
-def ratio(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f} %"
+def ratio(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{100 * value:.{digits}f} %"
 
 
 def money(amount_minor: int) -> str:
@@ -54,6 +54,11 @@ def text_summary(evaluations: Sequence[Evaluation], comparison: Comparison | Non
                 f"are fraud), recall {ratio(ev.recall)} ({ev.stopped:,}/{ev.should_stop:,} "
                 f"should-stop events held)"
             )
+            lines.append(
+                f"    honest payments and loans held for fraud: {ev.honest_fraud_held:,}/"
+                f"{ev.honest:,} = {ratio(ev.honest_fraud_hold_rate, 2)} (regulatory-only "
+                "holds apart)"
+            )
         lines.append(
             f"    {'rule':<24}{'hits':>7}{'shadow':>8}{'fraud':>7}{'prec':>9}{'recall':>9}"
             f"{'sole':>6}"
@@ -65,13 +70,23 @@ def text_summary(evaluations: Sequence[Evaluation], comparison: Comparison | Non
                 f"{ratio(rule.recall):>9}{rule.sole_holds:>6}"
             )
         if ev.labelled:
-            lines.append(f"    {'scenario':<24}{'inst':>6}{'screened':>9}{'held':>6}{'recall':>9}")
+            lines.append(
+                f"    {'scenario':<24}{'inst':>6}{'screened':>9}{'held':>6}{'recall':>9}"
+                f"{'caught':>9}{'fraud-held':>11}"
+            )
             for sc in ev.scenarios:
                 rate = sc.recall if sc.is_fraud else sc.hold_rate
+                caught = ratio(sc.caught) if sc.is_fraud and sc.scenario != EVERYDAY else ""
+                fraud_rate = "" if sc.is_fraud else ratio(sc.fraud_hold_rate)
                 lines.append(
                     f"    {sc.scenario:<24}{sc.instances:>6}{sc.decisions:>9}{sc.held:>6}"
-                    f"{ratio(rate):>9}{'' if sc.is_fraud else '  (held share)'}"
+                    f"{ratio(rate):>9}{caught:>9}{fraud_rate:>11}"
+                    f"{'' if sc.is_fraud else '  (held share)'}"
                 )
+            lines.append(
+                "    caught: instances with a should-stop event held; fraud-held: held "
+                "share without regulatory-only holds"
+            )
     lines.append("    * regulatory rule: holds required by law, counted apart")
     if comparison is not None:
         lines.append(

@@ -16,6 +16,7 @@ from typing import NamedTuple
 import orjson
 
 from screener.domain.events import Transfer
+from screener.domain.profile import AccountProfile
 
 
 class Flow(NamedTuple):
@@ -34,6 +35,10 @@ class Flow(NamedTuple):
     party: str | None = None
     receiver_kind: str = "unknown"
     receiver_country: str = "KZ"
+    # What was known when the transfer was screened (bits below): for money in, of the
+    # sender, so a mule's account can tell victims' money from a trader's buyers; for money
+    # out, whether it went to a new beneficiary.
+    signals: int = 0
 
     def encode(self) -> bytes:
         """As stored: a JSON array in field order (one sorted-set member per transfer)."""
@@ -43,12 +48,23 @@ class Flow(NamedTuple):
     def decode(cls, raw: bytes | str) -> Flow:
         """Read a stored flow; ValueError when it is not one (another version's format)."""
         fields = orjson.loads(raw)
-        if not isinstance(fields, list) or not 4 <= len(fields) <= 7:
+        if not isinstance(fields, list) or not 4 <= len(fields) <= 8:
             raise ValueError("not a stored flow")
         return cls(*fields)
 
 
-def inbound_flow(transfer: Transfer) -> Flow:
+# Signals of a flow (bits). Money in: the payment itself was held or refused; the sender
+# signed a cash loan shortly before; the sender got a 1414/eGov code or logged in from a
+# new device shortly before (each is what a victim of DOMAIN §2 looks like). Money out: to
+# a beneficiary the sender had not paid before.
+SENDER_HELD = 1
+SENDER_BORROWED = 2
+SENDER_TAKEOVER_SIGN = 4
+TO_NEW_BENEFICIARY = 8
+VICTIM_SIGNALS = SENDER_HELD | SENDER_BORROWED | SENDER_TAKEOVER_SIGN
+
+
+def inbound_flow(transfer: Transfer, sender_signals: int = 0) -> Flow:
     """The transfer as the receiving account sees it."""
     return Flow(
         event_id=transfer.event_id,
@@ -56,6 +72,7 @@ def inbound_flow(transfer: Transfer) -> Flow:
         amount_minor=transfer.amount_minor,
         counterparty=transfer.sender_account,
         party=transfer.customer_id,
+        signals=sender_signals,
     )
 
 
@@ -69,7 +86,11 @@ def outbound_flow(transfer: Transfer) -> Flow:
         party=transfer.receiver_customer_id,
         receiver_kind=transfer.receiver_kind,
         receiver_country=transfer.receiver_country,
+        signals=TO_NEW_BENEFICIARY if transfer.new_beneficiary else 0,
     )
+
+
+EMPTY_PROFILE = AccountProfile()  # immutable, so one shared default is safe
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +103,9 @@ class AccountActivity:
     opened_at: float | None = None  # from an `account_opened` event, when this bank saw one
     holder_id: str | None = None  # IIN/BIN of the holder, where known
     blocked: bool = False  # on the screener's block list now
+    # Under a heuristic suspension (a rule found mule evidence): payments wait for an officer.
+    suspended: bool = False
+    profile: AccountProfile = EMPTY_PROFILE
 
     def inbound_between(self, start: float, end: float) -> list[Flow]:
         return [flow for flow in self.inbound if start < flow.at <= end]
@@ -100,6 +124,8 @@ class AccountActivity:
             opened_at=self.opened_at,
             holder_id=self.holder_id,
             blocked=self.blocked,
+            suspended=self.suspended,
+            profile=self.profile,
         )
 
 

@@ -98,6 +98,13 @@ def number(raw: Mapping[str, Any], key: str, path: str, *, minimum: float = 0) -
     return float(value)
 
 
+def optional_number(
+    raw: Mapping[str, Any], key: str, path: str, default: float, minimum: float
+) -> float:
+    """`number`, or `default` when the setting is absent."""
+    return number(raw, key, path, minimum=minimum) if key in raw else float(default)
+
+
 def integer(raw: Mapping[str, Any], key: str, path: str, *, low: int, high: int) -> int:
     value = raw.get(key)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -159,6 +166,9 @@ class RulesConfig:
     rules: Mapping[str, Any]  # rule id -> that rule's parsed settings (see rules/__init__.py)
     loan_release: LoanReleaseSettings
     calendar: BusinessCalendar
+    # The accounts' long-term profiles (domain/profile.py).
+    profile_half_life_days: float = 30.0
+    profile_keep_seconds: float = 400 * 86400.0
 
     @property
     def history_ttl_seconds(self) -> int:
@@ -218,6 +228,9 @@ def parse_config(
     accounts_raw = section(raw, "accounts", "config")
     account_keep_seconds = number(accounts_raw, "keep_hours", "accounts", minimum=1) * 3600
     account_max_flows = integer(accounts_raw, "max_flows", "accounts", low=10, high=100_000)
+    # Optional: a rules file written before the profiles existed keeps working.
+    half_life = optional_number(accounts_raw, "profile_half_life_days", "accounts", 30, 0.1)
+    profile_keep = optional_number(accounts_raw, "profile_keep_days", "accounts", 400, 1)
 
     history_raw = raw.get("history", {})
     if not isinstance(history_raw, Mapping):
@@ -265,6 +278,8 @@ def parse_config(
         safety_cap=safety_cap,
         account_keep_seconds=account_keep_seconds,
         account_max_flows=account_max_flows,
+        profile_half_life_days=half_life,
+        profile_keep_seconds=profile_keep * 86400,
         history_keep_seconds=float(keep_days) * 86400,
         history_max_entries=max_entries,
         rules=rules,

@@ -92,6 +92,13 @@ class RuleHit:
     block_account: str | None = None
     block_until: datetime | None = None
     suspension: Suspension | None = None  # how `block_until` was counted in business days
+    # An account this hit found mule evidence on: suspended (payments to and from it wait
+    # for an officer) until then. Not the block list: refusing needs an officer or the AFC.
+    suspend_account: str | None = None
+    suspend_until: datetime | None = None
+    # False for heuristic findings (mule evidence, a suspension) that may hold a payment
+    # but never refuse it: refusing takes an officer's confirmation or the AFC's list.
+    may_refuse: bool = True
 
     def as_capped(self) -> RuleHit:
         return replace(self, shadow=True, capped=True)
@@ -175,8 +182,11 @@ def decide(
 
 
 def _verdict_of(hits: list[RuleHit], score: int, thresholds: PolicyThresholds) -> Verdict:
+    """The strictest of the score's verdict and the hits' own. Only hits that may refuse
+    count towards the block score: heuristic findings add up to a hold at most."""
     verdict = Verdict.ALLOW
-    if score >= thresholds.block_score:
+    refusing = combine_scores([hit.score for hit in hits if hit.may_refuse])
+    if score >= thresholds.block_score and refusing >= thresholds.block_score:
         verdict = Verdict.BLOCK
     elif score >= thresholds.hold_score:
         verdict = Verdict.HOLD

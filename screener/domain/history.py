@@ -164,7 +164,9 @@ def _profile_change(history: CustomerHistory, entry: HistoryEntry) -> dict[str, 
             "fraud_reports": history.fraud_reports + 1,
             "last_fraud_report_at": max(entry.at, history.last_fraud_report_at or 0),
         }
-    if entry.type == "transfer":
+    if entry.type == "transfer" and entry.attrs.get("to_self") is not True:
+        # Moves between one's own accounts are not spending: a deposit closed is not a usual
+        # payment that would make the next large one look ordinary.
         amounts = (*history.baseline_amounts, entry.amount_minor)
         return {"baseline_amounts": amounts[-BASELINE_TRANSFERS:]}
     loan_id = entry.attrs.get("loan_id")
@@ -227,6 +229,7 @@ def entry_for(event: InputEvent) -> HistoryEntry:
                 "receiver_kind": event.receiver_kind,
                 "new_beneficiary": event.new_beneficiary,
                 "channel": event.channel,
+                "to_self": event.receiver_customer_id == event.customer_id,
             },
         )
     return _customer_event_entry(event)

@@ -21,6 +21,7 @@ from itertools import accumulate
 
 from screener.domain.identifiers import make_kz_iban
 from screener.traffic.events import ALMATY, Tag, TrafficStream, kzt, log_uniform, rounded, whole_kzt
+from screener.traffic.lookalikes import LookAlikes
 from screener.traffic.population import Payer, Person, Population
 
 # Share of a day's activity in each local hour (Almaty): quiet at night, a lunch peak and
@@ -83,16 +84,27 @@ TOI_COLLECTIONS_PER_1000_PEOPLE = 0.6  # per day
 
 
 def play_everyday_life(
-    stream: TrafficStream, population: Population, rng: random.Random, first_day: date, days: int
+    stream: TrafficStream,
+    population: Population,
+    rng: random.Random,
+    first_day: date,
+    days: int,
+    rare_factor: float = 1.0,
 ) -> None:
-    """Everyone's ordinary activity for `days` days from local midnight of `first_day`."""
-    life = _Life(stream, population, rng)
+    """Everyone's ordinary activity for `days` days from local midnight of `first_day`.
+
+    `rare_factor` multiplies the rates of the rare look-alikes (a car bought from a
+    stranger, money to family abroad, crypto bought, a new phone, savings moved to another
+    bank), so a backtest has enough of each to measure its hold rate.
+    """
+    life = _Life(stream, population, rng, rare_factor)
     for offset in range(days):
         day = first_day + timedelta(days=offset)
         midnight = datetime.combine(day, time(0), tzinfo=ALMATY)
         life.payday(day, midnight)
         for person in population.people:
             life.person_day(person, midnight)
+        life.look_alike_day(midnight)
         for _ in range(
             poisson(rng, TOI_COLLECTIONS_PER_1000_PEOPLE * len(population.people) / 1000)
         ):
@@ -100,7 +112,10 @@ def play_everyday_life(
 
 
 class _Life:
-    def __init__(self, stream: TrafficStream, population: Population, rng: random.Random) -> None:
+    def __init__(
+        self, stream: TrafficStream, population: Population, rng: random.Random, rare: float
+    ) -> None:
+        self.rare = rare
         self.stream = stream
         self.pop = population
         self.rng = rng
@@ -115,6 +130,13 @@ class _Life:
             m for m in population.merchants if m.category in ("electronics", "marketplace")
         ]
         self.look_alikes = 0
+        # Their own random source, so adding a look-alike leaves everyday life unchanged.
+        self.more = LookAlikes(
+            stream, population, random.Random(rng.getrandbits(64)), self._tag, rare
+        )
+
+    def look_alike_day(self, midnight: datetime) -> None:
+        self.more.day(midnight)
 
     def payday(self, day: date, midnight: datetime) -> None:
         """Salaries on each employer's day of the month, pensions on the pension fund's."""
@@ -128,6 +150,7 @@ class _Life:
                 self.stream.transfer(
                     at, employer.payer, person.payee, kzt(person.income_kzt), channel="api"
                 )
+                self.more.after_salary(person, at, day)
         fund = self.pop.pension_fund
         if fund.pay_day == day.day:
             start = midnight + timedelta(hours=8)
@@ -236,7 +259,7 @@ class _Life:
     def rare_days(self, person: Person, payer: Payer, midnight: datetime) -> None:
         """The benign look-alikes and the rare customer events."""
         rng, stream, pop = self.rng, self.stream, self.pop
-        if rng.random() < NEW_PHONE:
+        if rng.random() < NEW_PHONE * self.rare:
             tag = self._tag("new_phone", "login")
             at = local_time(rng, midnight)
             if rng.random() < 0.3:
@@ -252,7 +275,7 @@ class _Life:
                 kzt(rounded(rng.lognormvariate(math.log(8_000), 0.8), 10)),
                 tag=Tag(tag.scenario, tag.instance, "purchase", False),
             )
-        if rng.random() < CAR_FROM_STRANGER:
+        if rng.random() < CAR_FROM_STRANGER * self.rare:
             seller = rng.choice(pop.people)
             price = rounded(log_uniform(rng, 1_500_000, 9_000_000), 50_000)
             stream.transfer(
@@ -266,7 +289,7 @@ class _Life:
                 tag=self._tag("car_purchase", "payment"),
             )
         young = person.age_on(midnight.date()) < 40
-        if rng.random() < (0.002 if young else 0.0005):
+        if rng.random() < (0.002 if young else 0.0005) * self.rare:
             exchange = rng.choice(pop.crypto_exchanges)
             stream.transfer(
                 local_time(rng, midnight),
@@ -276,7 +299,7 @@ class _Life:
                 new_beneficiary=rng.random() < 0.3,
                 tag=self._tag("crypto_purchase", "payment"),
             )
-        if rng.random() < FAMILY_ABROAD:
+        if rng.random() < FAMILY_ABROAD * self.rare:
             relative = rng.choice([p for p in pop.foreign_payees if p.country in _FAMILY_COUNTRIES])
             stream.transfer(
                 local_time(rng, midnight),
@@ -307,7 +330,7 @@ class _Life:
         tag = self._tag("toi_collection", "gift")
         collected = 0
         start = midnight + timedelta(hours=rng.randint(10, 16))
-        for _ in range(rng.randint(6, 20)):
+        for _ in range(rng.randint(6, 20) if rng.random() < 0.6 else rng.randint(20, 60)):
             guest = rng.choice(pop.people)
             if guest is host:
                 continue

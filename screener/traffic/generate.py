@@ -36,6 +36,7 @@ class TrafficSpec:
     first_day: date = DEFAULT_FIRST_DAY
     scams: int | None = None  # None: one per CUSTOMER_DAYS_PER_SCAM customer-days
     scenarios: tuple[str, ...] = tuple(SCENARIOS)
+    rare_look_alikes: float = 1.0  # multiplies the rates of the rare honest look-alikes
 
     @property
     def scam_count(self) -> int:
@@ -59,7 +60,7 @@ def generate_traffic(spec: TrafficSpec) -> Traffic:
     population = build_population(
         random.Random(f"screener-traffic-population:{spec.seed}"),
         customers=spec.customers,
-        mules=max(3, scams // 2),
+        mules=max(3, 2 * scams),  # scams with a second dropper use two
         reference_day=spec.first_day,
     )
     stream = TrafficStream(spec.seed)
@@ -69,6 +70,7 @@ def generate_traffic(spec: TrafficSpec) -> Traffic:
         random.Random(f"screener-traffic-benign:{spec.seed}"),
         spec.first_day,
         spec.days,
+        spec.rare_look_alikes,
     )
     if scams:
         play_scams(
@@ -107,6 +109,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="all",
         help=f"'all', 'none' (benign only) or a comma list of: {', '.join(SCENARIOS)}",
     )
+    parser.add_argument(
+        "--rare-look-alikes",
+        type=float,
+        default=1.0,
+        help="multiply the rates of rare honest look-alikes (cars bought from strangers, "
+        "family abroad, crypto, new phones, savings moved) by this, to measure their hold "
+        "rates (default 1)",
+    )
     parser.add_argument("--out", type=Path, help="write the events to this JSONL file")
     parser.add_argument("--labels", type=Path, help="write the labels to this JSONL file")
     parser.add_argument("--kafka", action="store_true", help="produce to the input topics")
@@ -128,6 +138,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             first_day=_first_day(args.start),
             scams=args.scams,
             scenarios=_scenarios(args.scenarios),
+            rare_look_alikes=args.rare_look_alikes,
         )
         traffic = generate_traffic(spec)
     except ValueError as exc:

@@ -118,6 +118,10 @@ class Population:
     foreign_payees: tuple[Payee, ...]
     # Droppers: young people renting out a freshly opened account (DOMAIN §2).
     mules: tuple[Person, ...]
+    # Indices into `people` of sole traders paid on their personal account (look-alikes).
+    # Scams leave them alone: a backtest plays far more scams than real life, and a trader
+    # picked as a victim would make the trader's takings look forwarded.
+    traders: tuple[int, ...] = ()
 
     @property
     def bank_lenders(self) -> tuple[Lender, ...]:
@@ -177,6 +181,8 @@ _FAMILY_ABROAD = (("DE", 18), ("CZ", 20), ("KR", 0), ("TR", 22), ("RU", 0))
 _AGE_BANDS = ((18, 24, 0.12), (25, 34, 0.25), (35, 44, 0.23), (45, 54, 0.17), (55, 64, 0.13))
 _OLD_AGE_BAND = (65, 82, 0.10)
 RETIREMENT_AGE = 63
+# Sole traders who take payment on a personal account, per 1,000 people.
+TRADERS_PER_1000 = 2.5
 
 
 def build_population(
@@ -233,6 +239,13 @@ def build_population(
         crypto_exchanges=exchanges,
         foreign_payees=foreign,
         mules=droppers,
+        traders=tuple(
+            sorted(
+                rng.sample(
+                    range(len(people)), k=max(1, round(len(people) * TRADERS_PER_1000 / 1000))
+                )
+            )
+        ),
     )
 
 

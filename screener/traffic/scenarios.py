@@ -54,7 +54,8 @@ class ScenarioContext:
     def victim(self, min_age: int = 18) -> Person:
         """A person not yet scammed in this traffic (people are reused once all were)."""
         if not self._victims:
-            self._victims = list(self.pop.people)
+            traders = frozenset(self.pop.traders)
+            self._victims = [p for n, p in enumerate(self.pop.people) if n not in traders]
             self.rng.shuffle(self._victims)
         day = self.start.date()
         for index in range(len(self._victims) - 1, -1, -1):
@@ -198,7 +199,16 @@ def safe_account(ctx: ScenarioContext, instance: str, midnight: datetime) -> Non
             tag=tag("deposit_closed"),
         )
     pot = savings * rng.uniform(0.6, 0.95)
-    _send_out(ctx, victim.payer, int(pot), at, tag, "transfer_to_safe_account", (1, 3))
+    _send_out(
+        ctx,
+        victim.payer,
+        int(pot),
+        at,
+        tag,
+        "transfer_to_safe_account",
+        (1, 4),
+        one_receiver=rng.random() < 0.5,  # the same "safe account" paid in chunks
+    )
 
 
 def loan_then_drain(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
@@ -277,7 +287,14 @@ def dropper_ring(ctx: ScenarioContext, instance: str, midnight: datetime) -> Non
             if destinations and rng.random() < 0.6:
                 payee, new = rng.choice(destinations), False
             else:
-                payee, new = ctx.cash_out_payee(), True
+                # Most cash out at once; some pass the money to a second dropper first.
+                if rng.random() < 0.25:
+                    second = ctx.mule()
+                    ctx.announce_mule_account(second, out_at, tag)
+                    payee = second.payee
+                else:
+                    payee = ctx.cash_out_payee()
+                new = True
                 destinations.append(payee)
             stream.transfer(
                 out_at,
@@ -293,9 +310,13 @@ def dropper_ring(ctx: ScenarioContext, instance: str, midnight: datetime) -> Non
 def marketplace_prepayment(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
     """A fake seller takes prepayments from a few buyers over a day or two."""
     rng, stream = ctx.rng, ctx.stream
-    tag = _tagger("marketplace_prepayment", instance)
     first = midnight + timedelta(hours=rng.randint(9, 20), minutes=rng.randrange(60))
-    seller, mule = ctx.money_mule_payee(first, tag)
+    seller, mule = ctx.money_mule_payee(first, _tagger("marketplace_prepayment", instance))
+    # A seller's account at another bank shows this bank nothing but its customers paying a
+    # stranger: what the Anti-Fraud Center's lists are for. Reported apart, so the variant
+    # the screener can see is measured on its own.
+    scenario = "marketplace_prepayment" if mule else MARKETPLACE_ELSEWHERE
+    tag = _tagger(scenario, instance)
     received = 0
     last = first
     for _ in range(rng.randint(2, 5)):
@@ -392,6 +413,164 @@ def repeat_victim(ctx: ScenarioContext, instance: str, midnight: datetime) -> No
     _send_out(ctx, victim.payer, pot, at, tag, "transfer_to_safe_account", splits=(1, 2))
 
 
+def velocity_burst(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
+    """A taken-over account pays many new beneficiaries small sums within minutes, each
+    below any single-payment limit (the 'many small transfers' cash-out)."""
+    rng, stream = ctx.rng, ctx.stream
+    victim = ctx.victim(min_age=21)
+    tag = _tagger("velocity_burst", instance)
+    at = midnight + timedelta(hours=rng.randint(8, 23), minutes=rng.randrange(60))
+    payer = victim.payer
+    if rng.random() < 0.5:
+        payer = Payer(victim.iin, victim.account, f"dev-{rng.getrandbits(48):012x}")
+        stream.customer_event(
+            at,
+            victim.iin,
+            "login",
+            tag("login_new_device"),
+            new_device=True,
+            device_id=payer.device,
+        )
+    amount = kzt(rng.choice((30_000, 40_000, 50_000, 50_000, 70_000, 90_000)))
+    minutes = rng.uniform(3, 15)
+    count = rng.randint(12, 30)
+    for n in range(count):
+        payee = ctx.money_mule_payee(at, tag)[0] if rng.random() < 0.3 else ctx.other_bank_account()
+        stream.transfer(
+            at + timedelta(minutes=minutes * n / count, seconds=rng.randrange(20)),
+            payer,
+            payee,
+            amount if rng.random() < 0.7 else whole_kzt(amount * rng.uniform(0.6, 1.0)),
+            new_beneficiary=True,
+            tag=tag("burst_transfer", stop=True),
+        )
+
+
+def dropper_cash_out(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
+    """A dropper receives one to three victims' money and forwards it within hours: to a
+    crypto exchange, abroad, or to another dropper (who cashes it out in turn)."""
+    rng, stream = ctx.rng, ctx.stream
+    mule = ctx.mule()
+    tag = _tagger("dropper_cash_out", instance)
+    first = midnight + timedelta(hours=rng.randint(10, 19), minutes=rng.randrange(60))
+    ctx.announce_mule_account(mule, first, tag)
+    received, last = 0, first
+    for n in range(rng.randint(1, 3)):
+        victim = ctx.victim(min_age=21)
+        at = first + timedelta(minutes=rng.uniform(0, 120) * n)
+        last = max(last, at)
+        if rng.random() < 0.5:  # the victim was talked into a loan first
+            amount = kzt(rounded(log_uniform(rng, 300_000, 2_000_000), 10_000))
+            stream.loan(
+                at - timedelta(minutes=rng.randint(30, 90)),
+                victim.payer,
+                rng.choice(ctx.pop.bank_lenders),
+                amount,
+                tag=tag("victim_loan", stop=True),
+            )
+        else:
+            amount = kzt(rounded(log_uniform(rng, 80_000, 900_000), 1_000))
+            if rng.random() < 0.5:
+                stream.customer_event(
+                    at - timedelta(minutes=rng.randint(10, 60)),
+                    victim.iin,
+                    "sms_code_sent",
+                    tag("sms_code_1414"),
+                    source="1414",
+                )
+        received += amount
+        stream.transfer(
+            at,
+            victim.payer,
+            mule.payee,
+            amount,
+            new_beneficiary=True,
+            reveal_receiver=victim.bank == mule.bank,
+            tag=tag("victim_payment", stop=True),
+        )
+    _forward(ctx, mule, received, last, tag, hops=2 if rng.random() < 0.3 else 1)
+
+
+def known_dropper(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
+    """Victims pay a dropper the screener already saw collect and forward money earlier:
+    the later payments are the ones to stop (the first wave is a dropper ring of its own)."""
+    rng, stream = ctx.rng, ctx.stream
+    mule = ctx.mule()
+    tag = _tagger("known_dropper", instance)
+    first = midnight + timedelta(hours=rng.randint(9, 13), minutes=rng.randrange(60))
+    ctx.announce_mule_account(mule, first, tag)
+    received, at = 0, first
+    for _ in range(rng.randint(3, 6)):
+        at += timedelta(minutes=rng.uniform(5, 60))
+        amount = kzt(rounded(log_uniform(rng, 50_000, 500_000), 1_000))
+        received += amount
+        victim = ctx.victim()
+        stream.transfer(
+            at,
+            victim.payer,
+            mule.payee,
+            amount,
+            new_beneficiary=True,
+            reveal_receiver=victim.bank == mule.bank,
+            tag=tag("first_wave_payment"),  # fraud, but measured in the rings
+        )
+    _forward(ctx, mule, received, at, tag, hops=1, role="first_wave_forward", stop=False)
+    later = at + timedelta(hours=rng.uniform(3, 30))
+    for _ in range(rng.randint(1, 4)):
+        later += timedelta(minutes=rng.uniform(10, 180))
+        victim = ctx.victim()
+        stream.transfer(
+            later,
+            victim.payer,
+            mule.payee,
+            kzt(rounded(log_uniform(rng, 30_000, 400_000), 1_000)),
+            new_beneficiary=True,
+            reveal_receiver=victim.bank == mule.bank,
+            tag=tag("payment_to_known_dropper", stop=True),
+        )
+
+
+def _forward(
+    ctx: ScenarioContext,
+    mule: Person,
+    received: int,
+    after: datetime,
+    tag: Tagger,
+    hops: int,
+    role: str = "mule_forward",
+    stop: bool = True,
+) -> None:
+    """A dropper forwards 90-99 % of what came in, in one or two parts, within hours; with
+    `hops` 2 it goes to a second dropper first, who cashes it out."""
+    rng, stream = ctx.rng, ctx.stream
+    at = after + timedelta(minutes=rng.randint(10, 180))
+    amount = whole_kzt(received * rng.uniform(0.90, 0.99))
+    if hops > 1:
+        second = ctx.mule()
+        ctx.announce_mule_account(second, at, tag)
+        stream.transfer(
+            at, mule.payer, second.payee, amount, new_beneficiary=True, tag=tag(role, stop=stop)
+        )
+        _forward(ctx, second, amount, at, tag, hops - 1, role, stop)
+        return
+    parts = rng.randint(1, 2)
+    for _ in range(parts):
+        stream.transfer(
+            at,
+            mule.payer,
+            ctx.cash_out_payee(),
+            whole_kzt(amount / parts),
+            new_beneficiary=True,
+            tag=tag(role, stop=stop),
+        )
+        at += timedelta(minutes=rng.randint(2, 30))
+
+
+# A variant labelled under a name of its own (see marketplace_prepayment): label scenario ->
+# the scenario (in SCENARIOS) that plays it.
+MARKETPLACE_ELSEWHERE = "marketplace_prepayment_elsewhere"
+REPORTED_APART = {MARKETPLACE_ELSEWHERE: "marketplace_prepayment"}
+
 SCENARIOS: dict[str, Scenario] = {
     "sms_1414_evening": sms_1414_evening,
     "safe_account": safe_account,
@@ -400,6 +579,9 @@ SCENARIOS: dict[str, Scenario] = {
     "marketplace_prepayment": marketplace_prepayment,
     "investment_scam": investment_scam,
     "repeat_victim": repeat_victim,
+    "velocity_burst": velocity_burst,
+    "dropper_cash_out": dropper_cash_out,
+    "known_dropper": known_dropper,
 }
 
 
@@ -432,13 +614,17 @@ def _send_out(
     tag: Tagger,
     role: str,
     splits: tuple[int, int],
+    one_receiver: bool = False,
 ) -> None:
-    """Move `pot` to fresh receivers in a few transfers minutes apart."""
+    """Move `pot` in a few transfers minutes apart: to fresh receivers, or all to one."""
     rng = ctx.rng
     parts = rng.randint(*splits)
+    chosen: tuple[Payee, Person | None] | None = None
     for _ in range(parts):
         at += timedelta(minutes=rng.randint(5, 40), seconds=rng.randrange(60))
-        payee, mule = ctx.money_mule_payee(at, tag)
+        if chosen is None or not one_receiver:
+            chosen = ctx.money_mule_payee(at, tag)
+        payee, mule = chosen
         ctx.stream.transfer(
             at,
             payer,

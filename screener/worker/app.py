@@ -91,6 +91,7 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
         history_ttl_seconds=first_rules.history_ttl_seconds,
         account_keep_seconds=first_rules.account_keep_seconds,
         account_max_flows=first_rules.account_max_flows,
+        profile_ttl_seconds=int(first_rules.profile_keep_seconds),
     )
     publisher = FaustPublisher(
         app, {DECISIONS: topics.decisions, HOLDS: topics.holds, DLQ: topics.dlq}

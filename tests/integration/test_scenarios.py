@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -172,9 +172,11 @@ def test_an_investment_scam_funded_by_a_loan_sent_abroad(worker: Deployment) -> 
     assert "loan_then_drain" in rules_of(broker_decision)
 
 
-def test_a_dropper_ring_is_found_blocked_and_its_cash_out_stopped(worker: Deployment) -> None:
+def test_a_dropper_ring_is_suspended_on_mule_evidence_and_its_cash_out_stopped(
+    worker: Deployment,
+) -> None:
     start = evening()
-    mule = Customer(worker, start, min_age=19)
+    mule = Customer(worker, start, birth=date.today() - timedelta(days=365 * 20 + 40))
     victims = [Customer(worker, start + timedelta(minutes=3 * i)) for i in range(12)]
     # Victims are different customers, so their payments sit on different partitions:
     # play them one after another, as they happen minutes apart.
@@ -182,9 +184,10 @@ def test_a_dropper_ring_is_found_blocked_and_its_cash_out_stopped(worker: Deploy
         decided(worker, v.pay(0, mule.account, "150000.00", new_beneficiary=True))[0]
         for v in victims
     ]
-    assert decisions[0]["verdict"] == "allow"  # one payment to a new person is ordinary
-    assert any("dropper_fan_in" in rules_of(d) for d in decisions[-3:])
-    assert decisions[-1]["verdict"] in {"hold", "block"}
+    # Many payers alone are a trader's or a toi host's pattern too: reported, never held.
+    assert all(d["verdict"] == "allow" for d in decisions)
+    shadowed = {r["rule"] for r in decisions[-1]["shadow_reasons"]}
+    assert "dropper_fan_in" in shadowed
 
     [cash_out] = decided(
         worker,
@@ -196,23 +199,28 @@ def test_a_dropper_ring_is_found_blocked_and_its_cash_out_stopped(worker: Deploy
             receiver_kind="crypto_exchange",
         ),
     )
-    assert cash_out["verdict"] in {"hold", "block"}
-    assert {"dropper_pass_through", "cashout_abroad"} & rules_of(cash_out)
+    # Collected from strangers and sent on to crypto within hours: mule evidence.
+    assert cash_out["verdict"] == "hold"
+    [evidence] = [r for r in cash_out["reasons"] if r["rule"] == "mule_evidence"]
+    assert {"fan_in", "forwarded", "risky_destinations"} <= set(evidence["measured"]["terms"])
 
-    block = worker.redis.get(f"{worker.prefix}block:account:{mule.account}")
-    assert block is not None, "the mule's account should be on the block list"
-    entry = json.loads(block)
-    assert entry["rule"] in {"dropper_fan_in", "dropper_pass_through"}
+    # The account is suspended (its payments wait), not put on the block list (refused).
+    suspension = worker.redis.get(f"{worker.prefix}suspended:account:{mule.account}")
+    assert suspension is not None, evidence
+    entry = json.loads(suspension)
+    assert entry["rule"] == "mule_evidence"
     # Counted in business days on the rules file's calendar, and the entry says so.
-    assert entry["suspension"]["business_days"] == 5
+    assert entry["suspension"]["business_days"] > 0
     assert isinstance(entry["suspension"]["days_off_skipped"], list)
-    assert 0 < worker.redis.ttl(f"{worker.prefix}block:account:{mule.account}") <= 9 * 86400
+    ttl = worker.redis.ttl(f"{worker.prefix}suspended:account:{mule.account}")
+    assert 0 < ttl <= 9 * 86400
+    assert worker.redis.get(f"{worker.prefix}block:account:{mule.account}") is None
 
-    # A marketplace "seller" asking for prepayment into the same account: refused.
+    # A marketplace "seller" asking for prepayment into the same account: held for an officer.
     buyer = Customer(worker, start + timedelta(hours=3))
     [prepayment] = decided(worker, buyer.pay(0, mule.account, "85000.00", new_beneficiary=True))
-    assert prepayment["verdict"] == "block"
-    assert "blocklisted_receiver" in rules_of(prepayment)
+    assert prepayment["verdict"] == "hold"
+    assert "suspended_account" in rules_of(prepayment)
 
 
 def test_stop_credit_blocks_loans_until_it_is_lifted(worker: Deployment) -> None:

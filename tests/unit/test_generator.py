@@ -16,7 +16,7 @@ from screener.cli import main
 from screener.domain.identifiers import age_on, is_valid_bin, is_valid_iin, is_valid_kz_iban
 from screener.traffic.events import ALMATY, Traffic
 from screener.traffic.generate import TrafficSpec, generate_traffic
-from screener.traffic.scenarios import SCENARIOS
+from screener.traffic.scenarios import REPORTED_APART, SCENARIOS
 from screener.traffic.sinks import write_jsonl, write_labels
 
 # Two instances of every scenario over three days: small enough to be quick.
@@ -136,7 +136,7 @@ def test_labels_reference_real_events_of_the_right_type(
             assert event["type"] in ("transfer", "loan_approval")
             assert label["is_fraud"]
     scenarios = {label["scenario"] for label in traffic.labels if label["is_fraud"]}
-    assert scenarios == set(SCENARIOS)
+    assert {REPORTED_APART.get(name, name) for name in scenarios} == set(SCENARIOS)
 
 
 def test_customers_have_valid_iins_of_all_ages_and_both_sexes(traffic: Traffic) -> None:
@@ -232,8 +232,9 @@ def test_a_dropper_ring_pays_one_account_that_forwards_90_to_99_percent_abroad(
         ratio = sum(map(amount, forwards)) / sum(map(amount, incoming))
         assert 0.90 <= ratio <= 0.99
         for forward in forwards:
+            # abroad, to a crypto exchange, or to a second dropper's account (a person)
             assert forward["receiver_country"] != "KZ" or (
-                forward["receiver_kind"] == "crypto_exchange"
+                forward["receiver_kind"] in ("crypto_exchange", "person")
             )
             received = [e for e in incoming if at(e) <= at(forward)]
             assert received and at(forward) - max(map(at, received)) <= timedelta(hours=3)

@@ -26,10 +26,14 @@ from screener.domain.rules import (
     first_loan_in_person,
     loan_optout,
     loan_then_drain,
+    mule_evidence,
     multi_lender_burst,
+    new_beneficiary_burst,
     repeat_victim,
     risky_session,
     safe_account,
+    savings_drain,
+    suspended_account,
     velocity,
     young_account,
 )
@@ -126,6 +130,20 @@ RULES: tuple[RuleSpec, ...] = (
         parse_settings=cashout_abroad.parse_settings,
         evaluate=cashout_abroad.evaluate,
     ),
+    # Mule evidence combined (the single-signal dropper rules above run in shadow beside it).
+    RuleSpec(
+        rule_id=mule_evidence.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=mule_evidence.parse_settings,
+        evaluate=mule_evidence.evaluate,
+        reads_receiver_flows=True,
+    ),
+    RuleSpec(
+        rule_id=suspended_account.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=suspended_account.parse_settings,
+        evaluate=suspended_account.evaluate,
+    ),
     # The customer's own behaviour: takeover signs, bursts, loans and balances moved away.
     RuleSpec(
         rule_id=risky_session.RULE_ID,
@@ -144,6 +162,18 @@ RULES: tuple[RuleSpec, ...] = (
         event_types=(Transfer,),
         parse_settings=safe_account.parse_settings,
         evaluate=safe_account.evaluate,
+    ),
+    RuleSpec(
+        rule_id=savings_drain.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=savings_drain.parse_settings,
+        evaluate=savings_drain.evaluate,
+    ),
+    RuleSpec(
+        rule_id=new_beneficiary_burst.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=new_beneficiary_burst.parse_settings,
+        evaluate=new_beneficiary_burst.evaluate,
     ),
     RuleSpec(
         rule_id=velocity.RULE_ID,

@@ -32,8 +32,13 @@ def sending_account(transfer: Transfer, context: ScreeningContext) -> AccountAct
 
 
 def receiver_holder(transfer: Transfer, account: AccountActivity | None) -> str | None:
-    """IIN/BIN of the receiving account's holder: from the transfer, else from the account."""
-    return transfer.receiver_customer_id or (account.holder_id if account else None)
+    """IIN/BIN of the receiving account's holder: from the transfer, else from the account
+    (its opening, or who sent money from it)."""
+    if transfer.receiver_customer_id:
+        return transfer.receiver_customer_id
+    if account is None:
+        return None
+    return account.holder_id or account.profile.holder_id
 
 
 def sender_of(flow: Flow) -> str:

@@ -78,6 +78,7 @@ class Payment(NamedTuple):
     receiver_country: str
     receiver_kind: str
     to_new_beneficiary: bool
+    to_self: bool = False  # to an account of the customer's own (the bank named its holder)
 
     @property
     def abroad(self) -> bool:
@@ -87,6 +88,8 @@ class Payment(NamedTuple):
     def to_stranger(self) -> bool:
         """To a new beneficiary other than a shop or biller at home: whom the scams pay (a
         mule's or the fraudster's own account, a fake seller or broker, a crypto exchange)."""
+        if self.to_self:
+            return False
         return self.to_new_beneficiary and (self.receiver_kind not in MERCHANT_KINDS or self.abroad)
 
     def risky_destinations(self) -> tuple[str, ...]:
@@ -168,6 +171,7 @@ def _payments_of(transfer: Transfer, history: CustomerHistory) -> Payments:
         to_new_beneficiary=_is_new(
             transfer.new_beneficiary, flagged.get(transfer.receiver_account)
         ),
+        to_self=transfer.receiver_customer_id == transfer.customer_id,
     )
     return Payments(current=current, earlier=tuple(earlier))
 
@@ -182,6 +186,7 @@ def _payment_of_entry(entry: HistoryEntry, flagged: Mapping[str, bool]) -> Payme
         receiver_country=str(entry.attrs.get("receiver_country") or HOME_COUNTRY),
         receiver_kind=str(entry.attrs.get("receiver_kind") or "unknown"),
         to_new_beneficiary=_is_new(entry.attrs.get(NEW_BENEFICIARY), flagged.get(receiver)),
+        to_self=entry.attrs.get("to_self") is True,
     )
 
 

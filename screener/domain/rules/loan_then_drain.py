@@ -21,12 +21,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from screener.domain.config import RuleMode, number, rule_mode
+from screener.domain.config import RuleMode, integer, number, rule_mode
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import Transfer
 from screener.domain.rules._bands import ScoreBand, band_for, parse_bands
 from screener.domain.rules._signals import (
+    ABROAD,
+    CRYPTO_EXCHANGE,
     cash_loans,
     destinations,
     is_person,
@@ -46,6 +48,10 @@ class Settings:
     window_seconds: float
     transfer_above_minor: int  # smaller transfers are not judged
     bands: tuple[ScoreBand, ...]  # percent of the borrowed money moved out -> score
+    # When every drained payment went to a crypto exchange or abroad (no used car is bought
+    # there), bands reaching `cash_out_from_percent` score `cash_out_score`.
+    cash_out_from_percent: int
+    cash_out_score: int
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -54,6 +60,8 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         window_seconds=number(raw, "window_hours", path, minimum=1) * 3600,
         transfer_above_minor=kzt_setting(raw, "transfer_above_kzt", path),
         bands=parse_bands(raw, "bands", path, count="percent"),
+        cash_out_from_percent=integer(raw, "cash_out_from_percent", path, low=0, high=10_000),
+        cash_out_score=integer(raw, "cash_out_score", path, low=0, high=100),
     )
 
 
@@ -83,9 +91,13 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     band = band_for(settings.bands, share)
     if band is None:
         return None
+    cashed_out = share >= settings.cash_out_from_percent and all(
+        CRYPTO_EXCHANGE in p.risky_destinations() or ABROAD in p.risky_destinations()
+        for p in drained
+    )
     return RuleHit(
         rule=RULE_ID,
-        score=band.score,
+        score=max(band.score, settings.cash_out_score) if cashed_out else band.score,
         shadow=settings.mode is RuleMode.SHADOW,
         message=_explain(
             transfer, where, len(loans), borrowed, moved, share, len(drained), settings
@@ -98,6 +110,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
             "moved_minor": moved,
             "moved_transfers": len(drained),
             "moved_percent": share,
+            "all_to_crypto_or_abroad": cashed_out,
             "band_percent": band.at_least,
             "hours_since_first_signing": round((now - first_signed) / 3600, 2),
             "window_hours": settings.window_seconds / 3600,

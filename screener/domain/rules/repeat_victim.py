@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from screener.domain.config import RuleMode, integer, rule_mode
+from screener.domain.config import RuleMode, integer, number, rule_mode
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import ScreenedEvent, Transfer
@@ -58,6 +58,12 @@ class Settings:
     mode: RuleMode
     score: int
     above_minor: int  # transfers to new beneficiaries and online loans above this count
+    # Within recent_days of the last fraud report (or for a confirmed victim) the second
+    # approach ("we will get your money back") is most likely: a lower limit and a score
+    # that holds on its own.
+    recent_seconds: float
+    recent_above_minor: int
+    recent_score: int
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -65,15 +71,25 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         mode=rule_mode(raw, path),
         score=integer(raw, "score", path, low=0, high=100),
         above_minor=kzt_setting(raw, "above_kzt", path),
+        recent_seconds=number(raw, "recent_days", path) * 86400,
+        recent_above_minor=kzt_setting(raw, "recent_above_kzt", path),
+        recent_score=integer(raw, "recent_score", path, low=0, high=100),
     )
 
 
+def _recent(event: ScreenedEvent, context: ScreeningContext, settings: Settings) -> bool:
+    """Is the customer's victimhood recent: a report within `recent_days`, or confirmed?"""
+    last = context.history.last_fraud_report_at
+    now = event.occurred_at.timestamp()
+    return context.confirmed_victim or (last is not None and now - last <= settings.recent_seconds)
+
+
 def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings) -> RuleHit | None:
-    if (
-        not is_person(event.customer_id)
-        or not is_repeat_victim(context)
-        or event.amount_minor <= settings.above_minor
-    ):
+    if not is_person(event.customer_id) or not is_repeat_victim(context):
+        return None
+    recent = _recent(event, context, settings)
+    limit = settings.recent_above_minor if recent else settings.above_minor
+    if event.amount_minor <= limit:
         return None
     if isinstance(event, Transfer):
         if not pays_stranger(event, context.history):
@@ -86,13 +102,14 @@ def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings
     history = context.history
     return RuleHit(
         rule=RULE_ID,
-        score=settings.score,
+        score=settings.recent_score if recent else settings.score,
         shadow=settings.mode is RuleMode.SHADOW,
-        message=_explain(action, event.amount_minor, settings.above_minor, context),
+        message=_explain(action, event.amount_minor, limit, context),
         measured={
             "action": action,
             "amount_minor": event.amount_minor,
-            "above_minor": settings.above_minor,
+            "above_minor": limit,
+            "recent_victim": recent,
             "fraud_reports": history.fraud_reports,
             "last_fraud_report_at": history.last_fraud_report_at,
             "confirmed_victim": context.confirmed_victim,

@@ -8,15 +8,18 @@ account (the account's inbound flows, the customer's own deposits and other acco
 included, since emptying those is the scheme) plus cash loans signed in that time. The
 question: what share of that went to new beneficiaries, this transfer included?
 
-Only transfers to new beneficiaries above `transfer_above_kzt` are judged; a new shop, car
+Only transfers to new beneficiaries are judged, once what went to new beneficiaries in the
+look-back (this transfer included) passes `transfer_above_kzt`; a new shop, car
 dealer or biller at home (`receiver_kind` business or payment_service) is not the person's
 account a "safe account" is, and companies (BIN) are not judged (see `_signals`). A
 customer whose usual transfer (the median of their last ones, once there are
 `baseline_min_transfers`) is already this large is doing what they always do: no hit below
 `baseline_multiple` times it.
 When nothing was seen coming in, there is no share to judge: no hit (the contract carries no
-balance, so savings emptied without a deposit closing are left to velocity). Moving more
-than was seen coming in is moving all of it and more: the top band. The share, in whole
+balance, so savings emptied without a deposit closing are left to savings_drain). Moving
+more than was seen coming in is moving all of it and more: the top band, up to
+`max_percent`; far beyond it the money moved is savings from before the window (a car
+bought with them), not what came in: no hit. The share, in whole
 percent rounded down, is mapped to a score by `bands`; for a past fraud victim the amount
 limits and the bands' percentages are multiplied by `repeat_victim_factor`.
 """
@@ -24,10 +27,11 @@ limits and the bands' percentages are multiplied by `repeat_victim_factor`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from screener.domain.accounts import AccountActivity
 from screener.domain.config import RuleMode, integer, number, rule_mode
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
@@ -35,6 +39,7 @@ from screener.domain.events import Transfer
 from screener.domain.rules._bands import ScoreBand, band_for, parse_bands
 from screener.domain.rules._signals import (
     Baseline,
+    Payments,
     baseline_of,
     cash_loans,
     is_person,
@@ -61,6 +66,13 @@ class Settings:
     baseline_min_transfers: int
     baseline_multiple: float
     repeat_victim_factor: float
+    max_percent: int = 1_000_000  # above this share the money moved was not what came in
+    # Money from the customer's own accounts (a deposit closed into the current account)
+    # within own_money_seconds, own_money_percent of it or more sent on to strangers: the
+    # textbook "protect your deposit" move, scored own_money_score.
+    own_money_seconds: float = 0.0
+    own_money_percent: int = 0
+    own_money_score: int = 0
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -72,6 +84,10 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         baseline_min_transfers=integer(raw, "baseline_min_transfers", path, low=3, high=10_000),
         baseline_multiple=number(raw, "baseline_multiple", path, minimum=1),
         repeat_victim_factor=repeat_victim_factor(raw, path),
+        max_percent=integer(raw, "max_percent", path, low=100, high=1_000_000),
+        own_money_seconds=number(raw, "own_money_hours", path) * 3600,
+        own_money_percent=integer(raw, "own_money_percent", path, low=1, high=1_000_000),
+        own_money_score=integer(raw, "own_money_score", path, low=0, high=100),
     )
 
 
@@ -80,18 +96,24 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         return None
     payments = payments_of(transfer, context.history)
     strict = tightening(context, settings.repeat_victim_factor)
-    if (
-        not payments.current.to_stranger
-        or transfer.amount_minor <= settings.transfer_above_minor * strict
-    ):
+    if not payments.current.to_stranger:
+        return None
+    now = payments.current.at
+    start = now - settings.lookback_seconds
+    # The amount limit applies to all the money sent to strangers in the look-back: the
+    # victim often sends it in parts, each smaller than the limit.
+    moved = transfer.amount_minor + sum(
+        payment.amount_minor
+        for payment in payments.earlier_between(start, now)
+        if payment.to_stranger
+    )
+    if moved <= settings.transfer_above_minor * strict:
         return None
     baseline = baseline_of(context.history, settings.baseline_min_transfers)
     usual_limit = None if baseline is None else baseline.median_minor * settings.baseline_multiple
     if usual_limit is not None and transfer.amount_minor <= usual_limit * strict:
         return None
 
-    now = payments.current.at
-    start = now - settings.lookback_seconds
     account = context.sender_account
     paid_in = (
         sum(flow.amount_minor for flow in account.inbound_between(start, now)) if account else 0
@@ -99,32 +121,87 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     borrowed = sum(loan.amount_minor for loan in cash_loans(context.history, start, now))
     if paid_in + borrowed == 0:
         return None  # nothing seen coming in: no share to judge
-    moved = transfer.amount_minor + sum(
-        payment.amount_minor
-        for payment in payments.earlier_between(start, now)
-        if payment.to_stranger
-    )
     share = whole_percent(moved, paid_in + borrowed)
+    if share > settings.max_percent:
+        return None  # money the customer had before the window: savings_drain's question
     # For a past victim every band starts at `factor` times its percentage.
     band = band_for(settings.bands, math.floor(share / strict + 1e-9))
-    if band is None:
+    own_share = _own_money_moved(transfer, payments, account, settings)
+    from_own = own_share is not None and own_share >= settings.own_money_percent * strict
+    if band is None and not from_own:
         return None
+    score = max(band.score if band else 0, settings.own_money_score if from_own else 0)
     return RuleHit(
         rule=RULE_ID,
-        score=band.score,
+        score=score,
         shadow=settings.mode is RuleMode.SHADOW,
-        message=_explain(transfer, paid_in, borrowed, moved, share, baseline, settings, strict),
+        message=_message(
+            band is not None,
+            from_own,
+            lambda: _explain(transfer, paid_in, borrowed, moved, share, baseline, settings, strict),
+            lambda: _explain_own(transfer, own_share or 0, settings),
+        ),
         measured={
             "amount_minor": transfer.amount_minor,
             "paid_in_minor": paid_in,
             "borrowed_minor": borrowed,
             "moved_to_new_beneficiaries_minor": moved,
             "moved_percent": share,
-            "band_percent": band.at_least * strict,
+            "band_percent": None if band is None else band.at_least * strict,
+            "own_money_moved_percent": own_share,
             "lookback_hours": settings.lookback_seconds / 3600,
             "usual_transfer_minor": None if baseline is None else round(baseline.median_minor),
             "limit_factor": strict,
         },
+    )
+
+
+def _own_money_moved(
+    transfer: Transfer, payments: Payments, account: AccountActivity | None, settings: Settings
+) -> int | None:
+    """Percent of the money from the customer's own accounts (a deposit closed) in the last
+    own_money window that went to strangers since, this transfer included; None if none
+    came in."""
+    if account is None or settings.own_money_seconds <= 0:
+        return None
+    now = payments.current.at
+    start = now - settings.own_money_seconds
+    own_in = sum(
+        flow.amount_minor
+        for flow in account.inbound_between(start, now)
+        if flow.party == transfer.customer_id
+    )
+    if own_in == 0:
+        return None
+    moved = transfer.amount_minor + sum(
+        p.amount_minor for p in payments.earlier_between(start, now) if p.to_stranger
+    )
+    return whole_percent(moved, own_in)
+
+
+def _message(
+    by_share: bool,
+    from_own: bool,
+    share_text: Callable[[], Message],
+    own_text: Callable[[], Message],
+) -> Message:
+    """The explanation of whichever findings scored: the share of money in, the own money."""
+    parts = ([share_text()] if by_share else []) + ([own_text()] if from_own else [])
+    return joined(parts)
+
+
+def _explain_own(transfer: Transfer, share: int, settings: Settings) -> Message:
+    window, amount = span(settings.own_money_seconds), kzt(transfer.amount_minor)
+    return Message(
+        en=f"{share}% of the money moved from the customer's own account (a deposit closed, "
+        f"say) within {window.en} goes to new beneficiaries, this transfer of {amount} "
+        "included: 'protect your deposit, move it to a safe account'.",
+        ru=f"{share}% денег, переведённых со своего счёта клиента (закрытого депозита) за "
+        f"{window.ru}, уходит новым получателям, включая этот перевод на {amount}: «защитите "
+        "депозит, переведите на безопасный счёт».",
+        kk=f"Клиенттің өз шотынан (жабылған депозиттен) {window.kk} ішінде түскен ақшаның "
+        f"{share}% жаңа алушыларға кетіп жатыр, осы {amount} аударымды қоса: «депозитті "
+        "қорғаңыз, қауіпсіз шотқа аударыңыз».",
     )
 
 

@@ -29,6 +29,7 @@ ROUTES: list[tuple[str, str, str, Any, int]] = [
     ("PUT", f"/api/blocklist/{UNKNOWN_ACCOUNT}", "supervisor", {"reason": "r"}, 200),
     ("DELETE", f"/api/blocklist/{UNKNOWN_ACCOUNT}", "supervisor", None, 404),
     ("POST", "/api/blocklist/import", "supervisor", "acc1,afc list\n", 200),
+    ("GET", "/api/rules/precision?days=30", "viewer", None, 200),
     ("GET", "/api/users", "supervisor", None, 200),
     ("GET", "/api/audit", "supervisor", None, 200),
     ("GET", "/api/operations/status", "viewer", None, 200),

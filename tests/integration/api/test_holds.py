@@ -490,3 +490,68 @@ def test_a_hold_whose_event_id_is_any_text_can_be_reviewed(review: ReviewApi) ->
     assert review.hold(hold.hold_id)["status"] == "released"
     too_long = review.call("GET", "/api/holds/" + "x" * 129, "viewer")
     assert too_long.status == 400
+
+
+def test_releasing_a_hold_a_suspension_caused_lifts_the_suspension(review: ReviewApi) -> None:
+    mule = factories.new_kz_iban()
+    suspension = review.keys.suspension(mule)
+    review.redis.set(suspension, '{"rule": "mule_evidence", "reason": "test"}', ex=3600)
+    hold = seed_hold(
+        review.settings,
+        receiver_account=mule,
+        reasons=[
+            {
+                "rule": "suspended_account",
+                "score": 65,
+                "message": {"en": "suspended", "ru": "приостановлен", "kk": "тоқтатылды"},
+                "measured": {"account": mule, "suspended": True},
+            }
+        ],
+    )
+    other = seed_hold(review.settings, receiver_account=mule)  # another rule's hold
+
+    response = review.call(
+        "POST", f"/api/holds/{hold.hold_id}/release", "officer", json_body={"note": "trader"}
+    )
+    assert response.status == 200, response.text
+    assert review.redis.exists(suspension) == 0
+    audit = review.redis.xrange(review.keys.audit)
+    lifted = [f for _, f in audit if f["action"] == "lift_suspension"]
+    assert [(f["hold_id"], f["account"], f["by"]) for f in lifted] == [
+        (hold.hold_id, mule, "officer")
+    ]
+    # A release of a hold no suspension caused touches no suspension.
+    review.redis.set(suspension, '{"rule": "mule_evidence"}', ex=3600)
+    review.call("POST", f"/api/holds/{other.hold_id}/release", "officer", json_body={})
+    assert review.redis.exists(suspension) == 1
+
+
+def test_rule_precision_counts_officers_verdicts(review: ReviewApi) -> None:
+    confirmed = seed_hold(review.settings, reasons=[reason("mule_evidence", 70)])
+    released = seed_hold(
+        review.settings, reasons=[reason("mule_evidence", 70), reason("velocity", 35)]
+    )
+    seed_hold(review.settings, reasons=[reason("velocity", 65)])  # still open: no verdict
+    assert (
+        review.call(
+            "POST", f"/api/holds/{confirmed.hold_id}/confirm-fraud", "officer", json_body={}
+        ).status
+        == 200
+    )
+    assert (
+        review.call(
+            "POST", f"/api/holds/{released.hold_id}/release", "officer", json_body={}
+        ).status
+        == 200
+    )
+    body = review.call("GET", "/api/rules/precision", "viewer").body
+    by_rule = {row["rule"]: row for row in body["rules"]}
+    assert by_rule["mule_evidence"] == {
+        "rule": "mule_evidence",
+        "confirmed_fraud": 1,
+        "released": 1,
+        "precision": 0.5,
+    }
+    assert by_rule["velocity"]["precision"] == 0.0 and body["days"] == 30
+    bad = review.call("GET", "/api/rules/precision?days=0", "viewer")
+    assert bad.status == 400

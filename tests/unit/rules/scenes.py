@@ -146,6 +146,12 @@ def settings(rule_id: str, **changes: Any) -> Any:
     return dataclasses.replace(CONFIG.settings_for(rule_id), **changes)
 
 
+def enforced(rule_id: str, **changes: Any) -> Any:
+    """The shipped settings with the rule enforced: the single-signal dropper rules ship in
+    shadow (mule_evidence weighs their signals), and their bands are tested as enforced."""
+    return settings(rule_id, mode=RuleMode.ENFORCE, **changes)
+
+
 def shadow(rule_id: str) -> Any:
     return settings(rule_id, mode=RuleMode.SHADOW)
 

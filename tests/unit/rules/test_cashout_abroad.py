@@ -15,8 +15,8 @@ from tests.unit.rules.scenes import (
     TENGE,
     context,
     decided,
+    enforced,
     paid_in,
-    settings,
     shadow,
     spec,
     three_languages,
@@ -43,7 +43,7 @@ def collected(senders: int, hours_ago: float = 2) -> AccountActivity:
 
 
 def evaluate(event: Transfer, sender: AccountActivity | None = None) -> RuleHit | None:
-    return cashout_abroad.evaluate(event, context(sender=sender), settings(RULE))
+    return cashout_abroad.evaluate(event, context(sender=sender), enforced(RULE))
 
 
 def test_registered_for_transfers_and_not_regulatory() -> None:

@@ -21,9 +21,9 @@ from tests.unit.rules.scenes import (
     VICTIM,
     context,
     decided,
+    enforced,
     paid_in,
     paid_out,
-    settings,
     shadow,
     spec,
     three_languages,
@@ -31,7 +31,7 @@ from tests.unit.rules.scenes import (
 )
 
 RULE = dropper_fan_in.RULE_ID
-SETTINGS = settings(RULE)
+SETTINGS = enforced(RULE)
 
 
 def mule_account(
@@ -47,7 +47,7 @@ def evaluate(
     account: AccountActivity | None, event: Transfer | None = None, **changes: object
 ) -> RuleHit | None:
     return dropper_fan_in.evaluate(
-        event or transfer(), context(receiver=account), settings(RULE, **changes)
+        event or transfer(), context(receiver=account), enforced(RULE, **changes)
     )
 
 

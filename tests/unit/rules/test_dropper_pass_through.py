@@ -19,10 +19,10 @@ from tests.unit.rules.scenes import (
     TENGE,
     context,
     decided,
+    enforced,
     iban,
     paid_in,
     paid_out,
-    settings,
     shadow,
     spec,
     three_languages,
@@ -67,7 +67,7 @@ def on_receiver(
     account: AccountActivity, event: Transfer | None = None, **changes: object
 ) -> RuleHit | None:
     return dropper_pass_through.evaluate(
-        event or transfer(), context(receiver=account), settings(RULE, **changes)
+        event or transfer(), context(receiver=account), enforced(RULE, **changes)
     )
 
 
@@ -128,13 +128,13 @@ def test_receiving_side_does_not_count_the_payment_being_screened() -> None:
 def test_sending_side_counts_the_forward_being_screened() -> None:
     collected = passing_through(3, forwarded=0)  # nothing forwarded yet
     hit = dropper_pass_through.evaluate(
-        forward(285_000 * TENGE), context(sender=collected), settings(RULE)
+        forward(285_000 * TENGE), context(sender=collected), enforced(RULE)
     )
     assert hit is not None and hit.measured["side"] == "sender"
     assert hit.measured["outflow_minor"] == 285_000 * TENGE
     assert hit.block_account == MULE_ACCOUNT and decided(hit).verdict is Verdict.HOLD
     small = dropper_pass_through.evaluate(
-        forward(100_000 * TENGE), context(sender=collected), settings(RULE)
+        forward(100_000 * TENGE), context(sender=collected), enforced(RULE)
     )
     assert small is None  # a third of it forwarded so far
 
@@ -143,14 +143,14 @@ def test_the_stronger_side_is_reported_and_the_sender_wins_a_tie() -> None:
     sender = passing_through(3, forwarded=0)
     receiver = passing_through(3, account=ONWARD)
     both = dropper_pass_through.evaluate(
-        forward(285_000 * TENGE), context(sender=sender, receiver=receiver), settings(RULE)
+        forward(285_000 * TENGE), context(sender=sender, receiver=receiver), enforced(RULE)
     )
     assert both is not None and both.measured["side"] == "sender"
     assert both.block_account == MULE_ACCOUNT
 
     weak_sender = passing_through(1, forwarded=0)
     stronger = dropper_pass_through.evaluate(
-        forward(95_000 * TENGE), context(sender=weak_sender, receiver=receiver), settings(RULE)
+        forward(95_000 * TENGE), context(sender=weak_sender, receiver=receiver), enforced(RULE)
     )
     assert stronger is not None and stronger.measured["side"] == "receiver"
     assert stronger.block_account == ONWARD
@@ -172,14 +172,14 @@ def test_moves_between_the_holders_own_accounts_are_left_out() -> None:
     assert on_receiver(from_own) is None
     collected = passing_through(3, forwarded=0)
     to_self = forward(285_000 * TENGE, receiver_customer_id=MULE)
-    assert dropper_pass_through.evaluate(to_self, context(sender=collected), settings(RULE)) is None
+    assert dropper_pass_through.evaluate(to_self, context(sender=collected), enforced(RULE)) is None
 
 
 def test_a_company_paying_out_is_not_checked_as_a_sender() -> None:
     company = make_bin(date(2015, 4, 1), 12345)
     collected = passing_through(3, forwarded=0)
     event = forward(285_000 * TENGE, customer_id=company)
-    assert dropper_pass_through.evaluate(event, context(sender=collected), settings(RULE)) is None
+    assert dropper_pass_through.evaluate(event, context(sender=collected), enforced(RULE)) is None
 
 
 @pytest.mark.parametrize("kind", ["business", "payment_service", "crypto_exchange"])
@@ -189,7 +189,7 @@ def test_businesses_and_payment_services_receiving_are_not_checked(kind: str) ->
 
 def test_missing_accounts_and_optional_fields() -> None:
     bare = transfer(receiver_kind="unknown", receiver_customer_id=None, device_id=None)
-    assert dropper_pass_through.evaluate(bare, context(), settings(RULE)) is None
+    assert dropper_pass_through.evaluate(bare, context(), enforced(RULE)) is None
     unknown_payers = AccountActivity(
         MULE_ACCOUNT,
         inbound=paid_in(3, party=False, hours_ago=2),
@@ -201,7 +201,7 @@ def test_missing_accounts_and_optional_fields() -> None:
 
 def test_explains_itself_in_three_languages() -> None:
     hit = dropper_pass_through.evaluate(
-        forward(285_000 * TENGE), context(sender=passing_through(3, forwarded=0)), settings(RULE)
+        forward(285_000 * TENGE), context(sender=passing_through(3, forwarded=0)), enforced(RULE)
     )
     en, ru, kk = three_languages(hit)
     for text in (en, ru, kk):

@@ -8,7 +8,7 @@ from screener.domain.config import RuleMode, RulesConfig
 from screener.domain.rules import RULES, receiver_kinds_without_flows
 from screener.settings import load_rules
 
-FLOW_READERS = ("dropper_fan_in", "dropper_pass_through", "young_account")
+FLOW_READERS = ("dropper_fan_in", "dropper_pass_through", "young_account", "mule_evidence")
 
 
 def changed(config: RulesConfig, rule_id: str, **fields: object) -> RulesConfig:

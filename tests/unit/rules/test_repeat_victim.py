@@ -21,9 +21,11 @@ from tests.unit.rules.scenes import CONFIG, decided, settings, shadow, spec, thr
 
 RULE = repeat_victim.RULE_ID
 CONFIRMED = context_of(victim=True)
+# A victim long ago (the report 200 days back): the everyday, weaker limits apply.
+LONG_AGO = context_of(fraud_report())
 
 
-def evaluate(event: ScreenedEvent, context: ScreeningContext = CONFIRMED) -> RuleHit | None:
+def evaluate(event: ScreenedEvent, context: ScreeningContext = LONG_AGO) -> RuleHit | None:
     return repeat_victim.evaluate(event, context, settings(RULE))
 
 
@@ -78,15 +80,42 @@ def test_weak_alone_but_a_past_victims_large_online_loan_is_held() -> None:
     assert outcome.verdict is Verdict.HOLD
 
 
+@pytest.mark.parametrize(
+    ("event", "days_ago", "score"),
+    [
+        (to_stranger(20_000), 1, None),
+        (to_stranger(20_000.01), 1, 62),
+        (online_loan(20_000.01), 1, 62),
+        (to_stranger(50_000), 30, 62),  # a report 30 days ago is still recent
+        (to_stranger(50_000), 30.01, None),  # then the everyday limit (100 000 KZT) again
+        (to_stranger(100_000.01), 30.01, 40),
+    ],
+)
+def test_a_recent_victim_has_a_lower_limit_and_is_held(
+    event: ScreenedEvent, days_ago: float, score: int | None
+) -> None:
+    hit = evaluate(event, context_of(fraud_report(days_ago)))
+    assert (None if hit is None else hit.score) == score
+    if hit is not None:
+        assert hit.measured["recent_victim"] is (score == 62)
+        assert decided(hit).verdict is (Verdict.HOLD if score == 62 else Verdict.ALLOW)
+
+
+def test_an_officers_confirmation_makes_the_victim_recent() -> None:
+    hit = evaluate(to_stranger(20_000.01), CONFIRMED)
+    assert hit is not None and hit.score == 62 and hit.measured["above_minor"] == 2_000_000
+
+
 def test_explained_in_three_languages_with_the_measured_values() -> None:
-    context = context_of(fraud_report(300), fraud_report(30), victim=True)
+    context = context_of(fraud_report(300), fraud_report(200))
     hit = evaluate(to_stranger(250_000), context)
     assert hit is not None
     en, ru, kk = three_languages(hit)
     for text in (en, ru, kk):
         assert "250 000 KZT" in text and "100 000 KZT" in text and "2" in text
+    assert hit.measured["fraud_reports"] == 2 and hit.measured["confirmed_victim"] is False
+    en, ru, kk = three_languages(evaluate(to_stranger(250_000), CONFIRMED))
     assert "officer" in en and "сотрудником" in ru and "қызметкер" in kk
-    assert hit.measured["fraud_reports"] == 2 and hit.measured["confirmed_victim"] is True
 
 
 def test_shadow_mode() -> None:

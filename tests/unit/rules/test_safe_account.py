@@ -54,7 +54,8 @@ def test_registered_for_transfers_and_not_regulatory() -> None:
         (500_000, 40),
         (799_999.99, 40),
         (800_000, 50),
-        (3_000_000, 50),  # more than was seen coming in: all of it and more
+        (1_500_000, 50),  # more than was seen coming in: all of it and more, up to 150 %
+        (1_510_000, None),  # far more: savings from before the window (savings_drain's)
     ],
 )
 def test_share_of_the_money_seen_at_the_band_edges(amount: float, expected: int | None) -> None:

@@ -16,8 +16,8 @@ from tests.unit.rules.scenes import (
     MULE_ACCOUNT,
     context,
     decided,
+    enforced,
     iin,
-    settings,
     shadow,
     spec,
     three_languages,
@@ -41,7 +41,7 @@ def opened(days_ago: float, holder: str | None = None) -> AccountActivity:
 
 
 def evaluate(account: AccountActivity | None, event: Transfer | None = None) -> RuleHit | None:
-    return young_account.evaluate(event or transfer(), context(receiver=account), settings(RULE))
+    return young_account.evaluate(event or transfer(), context(receiver=account), enforced(RULE))
 
 
 def test_registered_for_transfers_and_not_regulatory() -> None:

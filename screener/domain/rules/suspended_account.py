@@ -1,0 +1,58 @@
+"""suspended_account: does this payment touch an account suspended on mule evidence?
+
+`mule_evidence` suspends an account when its signals together say "money mule". The
+suspension is the screener's own judgement, not a proof: later payments to or from the
+account are held for a fraud officer, never refused. An officer who confirms fraud puts the
+account on the block list (then `blocklisted_receiver` refuses); one who releases such a
+hold lifts the suspension (the review API does, and audits it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from screener.domain.config import RuleMode, integer, rule_mode
+from screener.domain.context import ScreeningContext
+from screener.domain.decision import Message, RuleHit, Verdict
+from screener.domain.events import Transfer
+
+RULE_ID = "suspended_account"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    mode: RuleMode
+    score: int
+
+
+def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
+    return Settings(mode=rule_mode(raw, path), score=integer(raw, "score", path, low=0, high=100))
+
+
+def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) -> RuleHit | None:
+    sides = (
+        (context.receiver_account, ("Receiving account", "Счёт получателя", "Алушының шоты")),
+        (context.sender_account, ("Sending account", "Счёт отправителя", "Жіберушінің шоты")),
+    )
+    for account, (en, ru, kk) in sides:
+        if account is None or not account.suspended or account.blocked:
+            continue  # a blocked account is the block-list rules' case
+        return RuleHit(
+            rule=RULE_ID,
+            score=settings.score,
+            min_verdict=Verdict.HOLD,
+            shadow=settings.mode is RuleMode.SHADOW,
+            may_refuse=False,
+            message=Message(
+                en=f"{en} {account.account} is suspended on mule evidence. The payment waits "
+                "for a fraud officer.",
+                ru=f"{ru} {account.account} приостановлен по признакам дроппера. Платёж ждёт "
+                "решения специалиста по мошенничеству.",
+                kk=f"{kk} ({account.account}) дроппер белгілері бойынша тоқтатылды. Төлем "
+                "алаяқтыққа қарсы маманның шешімін күтеді.",
+            ),
+            measured={"account": account.account, "suspended": True},
+        )
+    return None

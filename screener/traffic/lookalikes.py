@@ -1,0 +1,153 @@
+"""More honest look-alikes: everyday patterns that share a scheme's shape, labelled benign.
+
+Each is drawn from what ordinary customers in Kazakhstan do (DOMAIN §2's signals, seen from
+the honest side), so a backtest shows what a rule would wrongly hold:
+- a sole trader takes payment from many buyers a day on a personal account (Kaspi-style
+  "transfer to my card"), keeps most of it and pays suppliers now and then: fan-in without
+  forwarding;
+- savings moved to the customer's own account at another bank: a large sum to a new
+  beneficiary in one go, the "safe account" shape;
+- rent paid to a landlord (a private person) soon after the salary lands: money in, most of
+  it out to a person within hours, the pass-through shape.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from screener.domain.identifiers import make_kz_iban
+from screener.traffic.events import Tag, TrafficStream, kzt, rounded, whole_kzt
+from screener.traffic.population import Payee, Person, Population
+
+# Per 1,000 people: sole traders who take payments on a personal account.
+SOLE_TRADERS_PER_1000 = 2.5
+# Per person per day.
+SAVINGS_TO_OWN_ACCOUNT = 0.0015
+# Share of working people who rent from a private landlord and pay on payday.
+RENTERS = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class _Trader:
+    person: Person
+    buyers_per_day: tuple[int, int]
+    ticket_kzt: float  # the median sale
+    supplier: int  # index into Population.merchants
+
+
+class LookAlikes:
+    """Plays the look-alikes above for one population; one instance per traffic."""
+
+    def __init__(
+        self,
+        stream: TrafficStream,
+        population: Population,
+        rng: random.Random,
+        tagger: Callable[[str, str], Tag],
+        rare_factor: float = 1.0,
+    ) -> None:
+        self.stream, self.pop, self.rng, self._tag = stream, population, rng, tagger
+        self.rare = rare_factor
+        people = list(population.people)
+        self.traders = tuple(
+            _Trader(
+                person,
+                (rng.randint(8, 15), rng.randint(18, 35)),
+                rng.choice((3_000, 5_000, 8_000, 12_000, 20_000)),
+                rng.randrange(len(population.merchants)),
+            )
+            for person in (people[index] for index in population.traders)
+        )
+        self._trader_instances = {
+            t.person.iin: self._tag("sole_trader", "sale") for t in self.traders
+        }
+        self.renters = frozenset(
+            p.iin for p in people if p.employer is not None and rng.random() < RENTERS
+        )
+        self._landlords: dict[str, Payee] = {}
+
+    def day(self, midnight: datetime) -> None:
+        for trader in self.traders:
+            self._trader_day(trader, midnight)
+        for person in self.pop.people:
+            if self.rng.random() < SAVINGS_TO_OWN_ACCOUNT * self.rare:
+                self._savings_moved(person, midnight)
+
+    def after_salary(self, person: Person, paid_at: datetime, day: date) -> None:
+        """A renter pays the landlord within hours of the salary (called on payday)."""
+        if person.iin not in self.renters:
+            return
+        rng = self.rng
+        landlord = self._landlords.get(person.iin)
+        first_time = landlord is None
+        if landlord is None:
+            owner = rng.choice(self.pop.people)
+            landlord = owner.payee if owner is not person else self._other_bank_person()
+            self._landlords[person.iin] = landlord
+        rent = rounded(person.income_kzt * rng.uniform(0.3, 0.6), 5_000)
+        self.stream.transfer(
+            paid_at + timedelta(minutes=rng.randint(20, 6 * 60)),
+            person.payer,
+            landlord,
+            kzt(max(rent, 60_000)),
+            # A new tenant (a lease lasts a year or more) pays a landlord for the first time.
+            new_beneficiary=first_time and rng.random() < 0.08,
+            reveal_receiver=rng.random() < 0.5,
+            tag=self._tag("rent_after_salary", "rent"),
+        )
+
+    def _trader_day(self, trader: _Trader, midnight: datetime) -> None:
+        rng, stream = self.rng, self.stream
+        tag = self._trader_instances[trader.person.iin]
+        takings = 0
+        for _ in range(rng.randint(*trader.buyers_per_day)):
+            buyer = rng.choice(self.pop.people)
+            if buyer is trader.person:
+                continue
+            amount = rounded(rng.lognormvariate(math.log(trader.ticket_kzt), 0.6), 100)
+            takings += kzt(amount)
+            stream.transfer(
+                midnight + timedelta(hours=rng.uniform(9, 21)),
+                buyer.payer,
+                trader.person.payee,
+                kzt(amount),
+                new_beneficiary=rng.random() < 0.7,  # most buyers are new ones
+                reveal_receiver=buyer.bank == trader.person.bank,
+                tag=Tag(tag.scenario, tag.instance, "sale", False),
+            )
+        if takings and rng.random() < 0.5:  # restocking from the wholesaler
+            stream.transfer(
+                midnight + timedelta(hours=rng.uniform(19, 23)),
+                trader.person.payer,
+                self.pop.merchants[trader.supplier].payee,
+                whole_kzt(takings * rng.uniform(0.3, 0.7)),
+                tag=Tag(tag.scenario, tag.instance, "supplier", False),
+            )
+
+    def _savings_moved(self, person: Person, midnight: datetime) -> None:
+        """Savings to the customer's own account at another bank (a better deposit rate)."""
+        rng = self.rng
+        others = [b for b in self.pop.banks if b is not person.bank]
+        bank = rng.choice(others)
+        own = Payee(
+            make_kz_iban(bank.code, rng.randrange(10**13)), "person", "KZ", bank.bic, person.iin
+        )
+        amount = kzt(rounded(max(person.savings_kzt, 100_000) * rng.uniform(0.5, 1.0), 10_000))
+        self.stream.transfer(
+            midnight + timedelta(hours=rng.uniform(9, 22)),
+            person.payer,
+            own,
+            amount,
+            new_beneficiary=True,
+            # A KZ payment order to an IBAN names the beneficiary's IIN; card-to-card ones do not.
+            reveal_receiver=rng.random() < 0.9,
+            tag=self._tag("savings_to_own_account", "transfer"),
+        )
+
+    def _other_bank_person(self) -> Payee:
+        bank = self.rng.choice(self.pop.banks)
+        return Payee(make_kz_iban(bank.code, self.rng.randrange(10**13)), "person", "KZ", bank.bic)

@@ -1,0 +1,157 @@
+"""mule_evidence: signals combined, traders and hosts left alone, suspension that only holds."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+
+from screener.domain.accounts import SENDER_BORROWED, AccountActivity, Flow
+from screener.domain.decision import Verdict, decide
+from screener.domain.profile import AccountProfile
+from screener.domain.rules import mule_evidence, suspended_account
+from tests.unit.rules.scenes import (
+    AT,
+    CONFIG,
+    MULE,
+    MULE_ACCOUNT,
+    TENGE,
+    context,
+    paid_in,
+    paid_out,
+    settings,
+    three_languages,
+    transfer,
+)
+
+RULE = mule_evidence.RULE_ID
+SETTINGS = settings(RULE)
+
+
+def forward(amount_kzt: int, **overrides: object) -> object:
+    """The mule sends money on from its own account now."""
+    fields: dict[str, object] = {
+        "customer_id": MULE,
+        "sender_account": MULE_ACCOUNT,
+        "receiver_account": "KZ-CRYPTO",
+        "receiver_kind": "crypto_exchange",
+        "amount_minor": amount_kzt * TENGE,
+        "new_beneficiary": True,
+    }
+    return transfer(**{**fields, **overrides})
+
+
+def collected(payers: int, amount_kzt: int = 100_000, **flows: object) -> AccountActivity:
+    return AccountActivity(
+        MULE_ACCOUNT, inbound=paid_in(payers, amount_minor=amount_kzt * TENGE), **flows
+    )
+
+
+def expected_score(logit: float) -> int:
+    return round(100 / (1 + math.exp(-logit)))
+
+
+def test_collected_from_strangers_and_sent_to_crypto_is_held_and_suspended() -> None:
+    hit = mule_evidence.evaluate(forward(950_000), context(sender=collected(10)), SETTINGS)
+    assert hit is not None and hit.measured["side"] == "sender"
+    terms = hit.measured["terms"]
+    assert terms["fan_in"]["signal"] == 1.0 and terms["forwarded"]["signal"] == 0.95
+    assert terms["risky_destinations"]["signal"] == 1.0
+    assert hit.suspend_account == MULE_ACCOUNT and hit.suspend_until is not None
+    assert hit.score == SETTINGS.max_score  # never above: mule evidence holds, never refuses
+    assert decide([hit], CONFIG.policy).verdict is Verdict.HOLD
+    en, ru, kk = three_languages(hit)
+    assert "suspended" in en and "приостановлен" in ru and "тоқтатылды" in kk
+
+
+def test_every_term_of_the_logit_is_reported_with_its_weight() -> None:
+    hit = mule_evidence.evaluate(forward(190_000), context(sender=collected(2)), SETTINGS)
+    assert hit is not None
+    logit = SETTINGS.bias + sum(
+        term["signal"] * term["weight"] for term in hit.measured["terms"].values()
+    )
+    assert hit.score == min(SETTINGS.max_score, expected_score(logit))
+
+
+@pytest.mark.parametrize(
+    ("out_kzt", "forwarded"),
+    [(1_000_000, 1.0), (1_000_001, 0.0)],  # more out than in: money it had, not a forward
+)
+def test_forwarding_stops_at_the_money_in(out_kzt: int, forwarded: float) -> None:
+    hit = mule_evidence.evaluate(forward(out_kzt), context(sender=collected(10)), SETTINGS)
+    signal = 0.0 if hit is None else hit.measured["terms"].get("forwarded", {}).get("signal", 0.0)
+    assert signal == forwarded
+
+
+def test_many_payers_alone_never_hold() -> None:
+    """A sole trader or a toi host: thirty payers, the money kept."""
+    trader = collected(30, amount_kzt=8_000)
+    payment = transfer(receiver_account=MULE_ACCOUNT, receiver_customer_id=MULE)
+    hit = mule_evidence.evaluate(payment, context(receiver=trader), SETTINGS)
+    assert hit is None or decide([hit], CONFIG.policy).verdict is Verdict.ALLOW
+    assert hit is None or hit.suspend_account is None
+
+
+def test_an_established_receiver_counts_against() -> None:
+    profile = AccountProfile(active_days=5, senders_per_day=3.0, in_per_day_minor=1e6)
+    fresh = collected(10, opened_at=AT.timestamp() - 86400)  # a young account
+    weak = dataclasses.replace(fresh, profile=profile)
+    payment = transfer(receiver_account=MULE_ACCOUNT, receiver_customer_id=MULE)
+    base = mule_evidence.evaluate(payment, context(receiver=fresh), SETTINGS)
+    assert base is not None
+    known = mule_evidence.evaluate(payment, context(receiver=weak), SETTINGS)
+    assert known is None or known.score < base.score
+    below = dataclasses.replace(profile, active_days=4)  # one day short of established
+    same = mule_evidence.evaluate(
+        payment, context(receiver=dataclasses.replace(fresh, profile=below)), SETTINGS
+    )
+    assert same is not None and "established" not in same.measured["terms"]
+
+
+def test_payers_who_just_borrowed_are_victims() -> None:
+    flows = tuple(
+        flow._replace(signals=SENDER_BORROWED) for flow in paid_in(1, amount_minor=500_000 * TENGE)
+    )
+    account = AccountActivity(MULE_ACCOUNT, inbound=flows)
+    hit = mule_evidence.evaluate(forward(480_000), context(sender=account), SETTINGS)
+    assert hit is not None and hit.measured["terms"]["victim_senders"]["signal"] == 1.0
+
+
+def test_spending_at_shops_is_not_judged_on_the_sending_side() -> None:
+    shop = forward(950_000, receiver_kind="business", receiver_account="KZ-SHOP")
+    assert mule_evidence.evaluate(shop, context(sender=collected(10)), SETTINGS) is None
+
+
+def test_a_suspended_account_holds_payments_but_never_refuses() -> None:
+    rule = settings(suspended_account.RULE_ID)
+    account = AccountActivity(MULE_ACCOUNT, suspended=True)
+    hit = suspended_account.evaluate(transfer(), context(receiver=account), rule)
+    assert hit is not None and hit.min_verdict is Verdict.HOLD and not hit.may_refuse
+    strong = dataclasses.replace(hit, score=95)
+    assert decide([strong, hit], CONFIG.policy).verdict is Verdict.HOLD
+    assert all(three_languages(hit))
+    blocked = dataclasses.replace(account, blocked=True)  # the block list's rules decide
+    assert suspended_account.evaluate(transfer(), context(receiver=blocked), rule) is None
+    assert (
+        suspended_account.evaluate(
+            transfer(), context(receiver=AccountActivity(MULE_ACCOUNT)), rule
+        )
+        is None
+    )
+
+
+def test_the_profile_decays_daily_means_and_learns_the_holder() -> None:
+    day = 86400.0
+    start = AT.timestamp()
+    profile = AccountProfile()
+    for n in range(10):
+        profile = profile.with_money_in(start, 1_000, f"buyer-{n}", 30)
+    profile = profile.with_money_out(start, 500, MULE, 30)
+    assert profile.today_senders and len(profile.today_senders) == 10
+    next_day = profile.with_money_in(start + day, 1_000, "buyer-x", 30)
+    assert next_day.active_days == 1 and next_day.senders_per_day == 10.0
+    assert next_day.holder_id == MULE and next_day.days_known(start + day) == 1.0
+    assert next_day.today_senders == ("buyer-x",)
+    assert AccountProfile.from_dict(next_day.as_dict()).as_dict() == next_day.as_dict()
+    assert isinstance(Flow.decode(paid_out(1).encode()), Flow)

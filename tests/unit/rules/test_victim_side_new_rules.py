@@ -1,0 +1,105 @@
+"""new_beneficiary_burst and savings_drain at their band edges, and safe_account's own-money
+band: the victim-side schemes without a loan (DOMAIN §2, "safe account")."""
+
+from __future__ import annotations
+
+import pytest
+
+from screener.domain.accounts import AccountActivity, Flow
+from screener.domain.decision import Verdict
+from screener.domain.rules import new_beneficiary_burst, safe_account, savings_drain
+from tests.unit.rules.customer_scenes import (
+    AT,
+    VICTIM,
+    VICTIM_ACCOUNT,
+    context_of,
+    fraud_report,
+    history_of,
+    kzt,
+    paid,
+    to_stranger,
+)
+from tests.unit.rules.scenes import context, decided, settings, three_languages
+
+
+def burst(payees: int, amount_kzt: float, minutes_apart: float = 1.0) -> list[object]:
+    """`payees - 1` earlier payments to distinct strangers, the last `minutes_apart` ago."""
+    return [
+        paid(amount_kzt, minutes_apart * (i + 1), n=i, new_beneficiary=True)
+        for i in range(payees - 1)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("payees", "score"), [(4, None), (5, 45), (7, 45), (8, 65), (14, 65), (15, 80)]
+)
+def test_burst_bands_count_distinct_new_beneficiaries(payees: int, score: int | None) -> None:
+    history = history_of(*burst(payees, 50_000, minutes_apart=0.5))
+    hit = new_beneficiary_burst.evaluate(
+        to_stranger(50_000, receiver_account="KZ-NEW-NOW"),
+        context(history=history),
+        settings(new_beneficiary_burst.RULE_ID),
+    )
+    assert (None if hit is None else hit.score) == score
+    if hit is not None:
+        assert hit.measured["new_beneficiaries"] == payees
+        assert all(three_languages(hit))
+        assert decided(hit).verdict is (Verdict.HOLD if score and score >= 60 else Verdict.ALLOW)
+
+
+def test_burst_needs_the_money_floor_and_the_window() -> None:
+    rule = settings(new_beneficiary_burst.RULE_ID)
+    small = history_of(*burst(8, 20_000, minutes_apart=0.5))  # 8 x 20 000 = 160 000
+    assert new_beneficiary_burst.evaluate(to_stranger(20_000), context(history=small), rule)
+    tiny = history_of(*burst(8, 18_000, minutes_apart=0.5))  # 144 000: below 150 000
+    assert new_beneficiary_burst.evaluate(to_stranger(18_000), context(history=tiny), rule) is None
+    slow = history_of(*burst(8, 50_000, minutes_apart=3))  # spread over 21 minutes
+    hit = new_beneficiary_burst.evaluate(to_stranger(50_000), context(history=slow), rule)
+    assert hit is not None and hit.measured["new_beneficiaries"] == 5  # only 15 minutes count
+
+
+def test_a_past_victims_burst_bands_start_at_half() -> None:
+    events = [fraud_report(), *burst(4, 50_000)]
+    hit = new_beneficiary_burst.evaluate(
+        to_stranger(50_000), context_of(*events), settings(new_beneficiary_burst.RULE_ID)
+    )
+    assert hit is not None and hit.score == 65 and hit.measured["limits_factor"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("earlier_kzt", "now_kzt", "score"),
+    [
+        (None, 999_999, None),  # one payment: weak from 1 000 000 KZT
+        (None, 1_000_000, 15),
+        (100_000.01, 100_000.01, 60),  # two chunks above 100 000, 200 000.02 in all
+        (100_000, 150_000, None),  # the earlier one is not above 100 000
+        (99_999.99, 100_000.01, None),
+    ],
+)
+def test_savings_drain_bands(earlier_kzt: float | None, now_kzt: float, score: int | None) -> None:
+    events = [] if earlier_kzt is None else [paid(earlier_kzt, 30, new_beneficiary=True)]
+    hit = savings_drain.evaluate(
+        to_stranger(now_kzt), context_of(*events), settings(savings_drain.RULE_ID)
+    )
+    assert (None if hit is None else hit.score) == score
+
+
+def test_savings_drain_leaves_ones_own_account_alone() -> None:
+    own = to_stranger(5_000_000, receiver_customer_id=VICTIM)
+    assert savings_drain.evaluate(own, context_of(), settings(savings_drain.RULE_ID)) is None
+
+
+@pytest.mark.parametrize(("sent_kzt", "held"), [(249_000, False), (250_000, True)])
+def test_a_deposit_closed_and_half_of_it_sent_to_a_stranger_holds(
+    sent_kzt: float, held: bool
+) -> None:
+    deposit = Flow("deposit", AT.timestamp() - 1800, kzt(500_000), "KZ-DEPOSIT", party=VICTIM)
+    account = AccountActivity(VICTIM_ACCOUNT, inbound=(deposit,))
+    hit = safe_account.evaluate(
+        to_stranger(sent_kzt), context(sender=account), settings(safe_account.RULE_ID)
+    )
+    # 49 % of the deposit is below the 50 % band too: no hit at all
+    assert (hit is not None and hit.score >= 60) is held
+    if hit is not None:
+        assert hit.measured["own_money_moved_percent"] == 50
+        assert "deposit" in three_languages(hit)[0]
