@@ -19,7 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "dev": ("screener.devinfra_cli", "local Kafka (KRaft) and Redis on loopback: up | down"),
     "worker": ("screener.worker.run", "run the screening worker in the foreground"),
     "api": ("screener.api.server", "run the review API and the officers' page"),
-    "users": ("screener.api.users", "manage review API users: add | list | disable"),
+    "users": ("screener.api.users", "manage review API users: add | list | disable | rotate"),
+    "audit": ("screener.audit_cli", "check the audit trail on its topic: verify"),
     "generate": ("screener.traffic.generate", "realistic synthetic traffic to Kafka or JSONL"),
     "backtest": ("screener.backtest", "screen a JSONL file offline and report"),
 }

@@ -30,7 +30,12 @@ def ensure_topics(settings: Settings) -> None:
     try:
         existing = set(admin.list_topics())
         missing = [
-            NewTopic(name=name, num_partitions=settings.topic_partitions, replication_factor=1)
+            NewTopic(
+                name=name,
+                num_partitions=settings.topic_partitions,
+                replication_factor=1,
+                topic_configs=topic_configs(settings, name),
+            )
             for name in names
             if name not in existing
         ]
@@ -41,6 +46,11 @@ def ensure_topics(settings: Settings) -> None:
             log.info("created topics %s", [t.name for t in missing])
     finally:
         admin.close()
+
+
+def topic_configs(settings: Settings, name: str) -> dict[str, str]:
+    """The audit topic is the record an auditor relies on: Kafka never deletes from it."""
+    return {"retention.ms": "-1", "retention.bytes": "-1"} if name == settings.topics.audit else {}
 
 
 def delete_topics(settings: Settings) -> None:

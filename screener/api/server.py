@@ -7,6 +7,8 @@ starts and closed when it stops, never at import.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -18,12 +20,13 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from screener.adapters.audit_log import AuditPublisher
 from screener.adapters.redis_client import redis_from_url
 from screener.adapters.redis_keys import RedisKeys
 from screener.api.access import SESSION_COOKIE, Gatekeeper
 from screener.api.auth import same_secret
 from screener.api.blocklist import Blocklist
-from screener.api.errors import Forbidden, ReviewError, Unauthorized
+from screener.api.errors import Forbidden, ReviewError, TooManyRequests, Unauthorized
 from screener.api.handlers import (
     PRINCIPAL,
     ROUTES,
@@ -35,6 +38,7 @@ from screener.api.handlers import (
     json_response,
 )
 from screener.api.holds import ReviewService
+from screener.api.limits import Limits
 from screener.api.metrics import ApiMetrics
 from screener.api.publisher import HoldChangePublisher
 from screener.api.store import ReviewStore
@@ -43,6 +47,7 @@ from screener.settings import Settings, load_rules
 log = logging.getLogger(__name__)
 
 METRICS = web.AppKey("metrics", ApiMetrics)
+AUDIT_DRAIN_SECONDS = 1.0
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
 # CSV imports of block lists are the largest bodies: 100,000 lines fit in 8 MiB.
@@ -69,15 +74,18 @@ def create_app(
     zone: ZoneInfo | None = None,
 ) -> web.Application:
     """The review app. `zone` (for business days) defaults to the rules file's time zone."""
+    rules = load_rules(settings.rules_file)
     if zone is None:
-        zone = load_rules(settings.rules_file).mrp.zone
+        zone = rules.mrp.zone
     metrics = ApiMetrics()
     app = web.Application(
         middlewares=[_count_requests, _security_headers, _errors_as_json, _authenticate],
         client_max_size=MAX_BODY_BYTES,
     )
     app[METRICS] = metrics
-    app.cleanup_ctx.append(partial(_clients, settings, clock, zone, metrics))
+    app.cleanup_ctx.append(
+        partial(_clients, settings, clock, zone, metrics, rules.policy.block_score)
+    )
     for route in ROUTES:
         app.router.add_route(route.method, route.path, _guarded(route))
     app.router.add_static("/static/", web_root(), show_index=False, follow_symlinks=False)
@@ -89,25 +97,53 @@ async def _clients(
     clock: Callable[[], datetime],
     zone: ZoneInfo,
     metrics: ApiMetrics,
+    block_score: int,
     app: web.Application,
 ) -> AsyncIterator[None]:
     redis = redis_from_url(settings.redis_url, decode_responses=True)
     store = ReviewStore(redis, RedisKeys(settings.redis_prefix))
     publisher = HoldChangePublisher(settings)
+    review = settings.review
     app[SERVICES] = Services(
         settings=settings,
         store=store,
-        review=ReviewService(store, publisher, settings.review, metrics, zone, clock),
-        blocklist=Blocklist(store, metrics, clock),
-        gatekeeper=Gatekeeper(store, settings.review.session_minutes, clock),
+        review=ReviewService(store, publisher, review, metrics, zone, clock, block_score),
+        blocklist=Blocklist(store, metrics, clock, Limits(store, review)),
+        gatekeeper=Gatekeeper(store, review, clock),
         publisher=publisher,
         metrics=metrics,
         web_root=web_root(),
         clock=clock,
     )
+    audit = AuditPublisher(store.audit_log, publisher.send, settings.topics.audit)
+    drain = asyncio.create_task(_drain_audit_outbox(audit, store, metrics, clock))
     yield
+    drain.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await drain
+    try:  # what the last requests sealed, before the producer closes
+        await audit.sweep(clock())
+    except Exception:  # the worker's and the next API's drain carry it
+        log.exception("the audit outbox could not be drained at shutdown")
     await publisher.close()
     await redis.aclose()
+
+
+async def _drain_audit_outbox(
+    audit: AuditPublisher, store: ReviewStore, metrics: ApiMetrics, clock: Callable[[], datetime]
+) -> None:
+    """Carry sealed audit entries to `screener.audit`, oldest first, about once a second.
+
+    Entries the worker seals (rules reloads) are carried too. The outbox is only cleared of
+    what Kafka acknowledged, so an outage delays entries and loses none.
+    """
+    while True:
+        try:
+            await audit.sweep(clock())
+            metrics.audit_unpublished.set(await store.audit_log.pending_count())
+        except Exception:
+            log.exception("the audit outbox could not be drained; trying again")
+        await asyncio.sleep(AUDIT_DRAIN_SECONDS)
 
 
 def _guarded(route: Route) -> Handler:
@@ -162,7 +198,10 @@ async def _errors_as_json(request: web.Request, handler: Handler) -> web.StreamR
     try:
         return await handler(request)
     except ReviewError as exc:
-        return json_response({"error": exc.code, "message": exc.message}, exc.status)
+        response = json_response({"error": exc.code, "message": exc.message}, exc.status)
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

@@ -59,7 +59,7 @@ def isolated_env(services: Mapping[str, str], **overrides: str) -> dict[str, str
         "SCREENER_REDIS_PREFIX": f"test-review-{run}:",
         "SCREENER_CONSUMER_GROUP": f"screener-review-{run}",
     }
-    for role in ("transfers", "loans", "customer_events", "decisions", "holds", "dlq"):
+    for role in ("transfers", "loans", "customer_events", "decisions", "holds", "dlq", "audit"):
         env[f"SCREENER_TOPIC_{role.upper()}"] = f"test-review-{run}.{role}"
     env.update(overrides)
     return env
