@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -60,8 +61,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if report.ok else 1
 
 
-def read_topic(settings: Settings, topic: str) -> Iterator[dict[str, Any]]:
-    """Every record of the topic, partition by partition, up to its end when asked."""
+def read_topic(
+    settings: Settings, topic: str, timeout_seconds: float = 300.0
+) -> Iterator[dict[str, Any]]:
+    """Every record of the topic up to its end as it was when asked, partition by partition.
+
+    The end offsets are taken first and the records counted against them (rather than
+    asking for positions, which kafka-python may wait on for ever after a seek).
+    """
     consumer = KafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap,
         enable_auto_commit=False,
@@ -71,19 +78,23 @@ def read_topic(settings: Settings, topic: str) -> Iterator[dict[str, Any]]:
     )
     try:
         partitions = consumer.partitions_for_topic(topic)
-        if partitions is None:
+        if not partitions:
             raise SystemExit(f"screener audit: no topic {topic}")
         assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
+        ends = consumer.end_offsets(assigned)
         consumer.assign(assigned)
         consumer.seek_to_beginning(*assigned)
-        ends = consumer.end_offsets(assigned)
-        remaining = {tp for tp in assigned if ends[tp] > consumer.position(tp)}
+        remaining = {tp for tp in assigned if ends[tp] > 0}
+        deadline = time.monotonic() + timeout_seconds
         while remaining:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"screener audit: {topic} could not be read to its end")
             for tp, batch in consumer.poll(timeout_ms=1000).items():
                 for message in batch:
-                    yield _parse(message.value, tp, message.offset)
-                if consumer.position(tp) >= ends[tp]:
-                    remaining.discard(tp)
+                    if message.offset < ends[tp]:
+                        yield _parse(message.value, tp, message.offset)
+                    if message.offset + 1 >= ends[tp]:
+                        remaining.discard(tp)
     finally:
         consumer.close()
 

@@ -11,6 +11,7 @@ for good, is the record.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ MAX_ATTEMPTS = 50
 # The recent log (`GET /api/audit`) is trimmed by age, never by count: no burst of one
 # officer's actions can push anyone's entries out of it.
 RECENT_LOG_DAYS = 400
+# Records one sweep of the outbox publishes at most.
+AUDIT_SWEEP_BATCH = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +178,9 @@ class AuditLog:
             pipe.zrem(self.keys.outbox_due, *names)
             await pipe.execute()
 
-    async def pending(self, before: datetime, limit: int = 1000) -> list[dict[str, Any]]:
+    async def pending(
+        self, before: datetime, limit: int = AUDIT_SWEEP_BATCH
+    ) -> list[dict[str, Any]]:
         """Records sealed before `before` that Kafka has not acknowledged, oldest first."""
         names = await self._redis.zrangebyscore(
             self.keys.outbox_due, "-inf", before.timestamp(), start=0, num=limit
@@ -249,3 +254,32 @@ class AuditPublisher:
         if records and await self.publish(records):
             return len(records)
         return 0
+
+
+def rules_reload_entry(before: str, after: str, source: str, at: datetime) -> AuditEntry:
+    """The worker took a new rules file: which version it left and which it runs now."""
+    return AuditEntry(
+        action="rules_reload",
+        by="screener",
+        role="",
+        at=at,
+        note=source,
+        before={"version": before},
+        after={"version": after},
+        entity_kind="rules",
+        entity_id=source,
+    )
+
+
+def faust_sender(app: Any) -> Callable[[str, list[tuple[str, bytes]]], Awaitable[None]]:
+    """Send (key, value) messages through a Faust app's producer, waiting for each ack."""
+
+    async def send(topic: str, messages: list[tuple[str, bytes]]) -> None:
+        producer = app.producer
+        pending = [
+            await producer.send(topic, key.encode("utf-8"), value, None, None, None)
+            for key, value in messages
+        ]
+        await asyncio.gather(*pending)
+
+    return send

@@ -348,6 +348,12 @@ async def metrics(request: web.Request) -> web.Response:
     )
 
 
+async def openapi(request: web.Request) -> web.Response:
+    from screener.api.openapi import describe  # it reads ROUTES, defined below
+
+    return json_response(describe())
+
+
 async def index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(services(request).web_root / "index.html")
 
@@ -384,6 +390,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/api/users", list_users, Role.SUPERVISOR),
     Route("GET", "/api/audit", recent_audit, Role.SUPERVISOR),
     Route("GET", "/api/audit/users/{name}", user_audit, Role.VIEWER),
+    Route("GET", "/api/openapi.json", openapi, None),
     Route("POST", "/login", login, None),
     Route("POST", "/logout", logout, Role.VIEWER, login_required=True),
     Route("GET", "/healthz", healthz, None),

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from screener.adapters.audit_log import AuditPublisher
+from screener.adapters.audit_log import AUDIT_SWEEP_BATCH, AuditPublisher
 from screener.adapters.redis_client import redis_from_url
 from screener.adapters.redis_keys import RedisKeys
 from screener.api.access import SESSION_COOKIE, Gatekeeper
@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 
 METRICS = web.AppKey("metrics", ApiMetrics)
 AUDIT_DRAIN_SECONDS = 1.0
+# Under /api/ and open to everyone: the description of the API (CONTRACT §7).
+PUBLIC_API_PATHS = frozenset({"/api/openapi.json"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
 # CSV imports of block lists are the largest bodies: 100,000 lines fit in 8 MiB.
@@ -139,7 +141,8 @@ async def _drain_audit_outbox(
     """
     while True:
         try:
-            await audit.sweep(clock())
+            while await audit.sweep(clock()) >= AUDIT_SWEEP_BATCH:
+                pass  # a large import sealed more than one batch: carry on at once
             metrics.audit_unpublished.set(await store.audit_log.pending_count())
         except Exception:
             log.exception("the audit outbox could not be drained; trying again")
@@ -172,7 +175,9 @@ async def _authenticate(request: web.Request, handler: Handler) -> web.StreamRes
     scripts can read. SameSite=Strict already keeps the cookie off cross-site requests;
     the header check holds even where a browser ignores SameSite.
     """
-    if not (request.path.startswith("/api/") or request.path == "/logout"):
+    if request.path in PUBLIC_API_PATHS or not (
+        request.path.startswith("/api/") or request.path == "/logout"
+    ):
         return await handler(request)
     gatekeeper = request.app[SERVICES].gatekeeper
     authorization = request.headers.get("Authorization", "")

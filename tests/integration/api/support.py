@@ -211,8 +211,14 @@ def start_review(
 
 
 def delete_prefix(client: redis.Redis, prefix: str) -> None:
+    batch: list[Any] = []
     for key in client.scan_iter(f"{prefix}*", count=1000):
-        client.delete(key)
+        batch.append(key)
+        if len(batch) >= 1000:
+            client.delete(*batch)
+            batch.clear()
+    if batch:
+        client.delete(*batch)
 
 
 # --- writing what the worker writes, through the worker's own adapter -------------------
