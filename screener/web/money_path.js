@@ -32,7 +32,7 @@ window.ScreenerMoneyPath = (function () {
       legend: "Қызыл: шот бұғатталған. Қызғылт сары үзік: ұсынылды, супервайзерді күтеді.",
     },
   };
-  const COLUMN = 250;
+  const COLUMN = 380;
   const ROW = 78;
   const BOX_W = 180;
   const BOX_H = 44;
