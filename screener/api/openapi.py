@@ -274,6 +274,9 @@ def _operation(route: Route, spec: dict[str, Any]) -> dict[str, Any]:
     if spec.get("csv"):
         operation["requestBody"] = {
             "required": True,
-            "content": {"text/csv": {"schema": {"type": "string"}}},
+            # text/csv is taken too; text/plain is what generic clients (and
+            # schemathesis) know how to send.
+            "description": "CSV lines account,reason[,ttl_seconds], as text/csv or text/plain",
+            "content": {"text/plain": {"schema": {"type": "string", "maxLength": 100000}}},
         }
     return operation
