@@ -27,6 +27,7 @@ SCHEMA_NAMES: Final = (
     "decision",
     "hold_change",
     "dead_letter",
+    "audit_entry",
 )
 
 _PACKAGED_DIR = "_schemas"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
@@ -25,6 +26,7 @@ class Topics:
     decisions: str = "screener.decisions"
     holds: str = "screener.holds"
     dlq: str = "screener.dlq"
+    audit: str = "screener.audit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +37,26 @@ class ReviewSettings:
     # A hold waiting longer than this is overdue: the queue and the metrics show it.
     sla_minutes: int = 30
     session_minutes: int = 480
-    # Mark the session cookie Secure even when the API itself speaks plain HTTP behind a
-    # TLS-terminating proxy (it is always Secure when the request arrives over HTTPS).
-    session_cookie_secure: bool = False
+    # The session cookie is Secure unless turned off for a page on plain http://localhost
+    # in development (SCREENER_SESSION_COOKIE_SECURE=0).
+    session_cookie_secure: bool = True
+    # The page's address as officers' browsers see it (scheme://host[:port], behind any TLS
+    # proxy): state-changing requests must carry it as their Origin. Empty: the request's
+    # own Host, over http or https (development only).
+    public_url: str = ""
+    # A token works this many days after it was issued; `screener users rotate` issues anew.
+    token_days: int = 90
+    # Failed logins from one address (and for one user) in `login_window_seconds` before
+    # further attempts are refused until the window passes.
+    login_failures_max: int = 5
+    login_window_seconds: int = 900
+    # Per user: notes per hour, block-list imports per day, queue reads per minute.
+    notes_per_hour: int = 120
+    imports_per_day: int = 20
+    queue_reads_per_minute: int = 240
+    # Four eyes: a release of a hold scoring at or above the rules' block score takes two
+    # officers (the first asks, a second releases).
+    release_four_eyes: bool = True
     # An officer's claim on a hold lapses after this, so a hold left open in a closed
     # browser returns to the queue by itself.
     claim_minutes: int = 15
@@ -51,6 +70,12 @@ class ReviewSettings:
     follow_after_hours: float = 72.0
     # A bound on the holds one confirmation may create: a hub account must not flood the queue.
     follow_max_holds: int = 100
+    # Beyond the first receiver, follow-the-money proposes holds and blocks that a supervisor
+    # (not the confirming officer) approves; False applies them at once. Onward transfers
+    # below the floor or below the share of the confirmed transfer are not proposed at all.
+    follow_approval: bool = True
+    follow_min_amount: Decimal = Decimal("10000")
+    follow_min_share: float = 0.1
     # Receivers of these kinds pool many customers' money: their transfers are held, but the
     # account itself is not blocked and not followed further.
     follow_stop_kinds: tuple[str, ...] = ("business", "crypto_exchange", "payment_service")
@@ -64,11 +89,22 @@ class ReviewSettings:
         def get(name: str, default: object) -> str:
             return env.get(f"SCREENER_{name}", str(default))
 
+        def flag(text: str) -> bool:
+            return text.strip().lower() in ("1", "true", "yes", "on")
+
         settings = cls(
             host=get("API_HOST", d.host),
             sla_minutes=int(get("REVIEW_SLA_MINUTES", d.sla_minutes)),
             session_minutes=int(get("SESSION_MINUTES", d.session_minutes)),
-            session_cookie_secure=get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes"),
+            session_cookie_secure=flag(get("SESSION_COOKIE_SECURE", "1")),
+            public_url=get("PUBLIC_URL", "").rstrip("/"),
+            token_days=int(get("TOKEN_DAYS", d.token_days)),
+            login_failures_max=int(get("LOGIN_FAILURES_MAX", d.login_failures_max)),
+            login_window_seconds=int(get("LOGIN_WINDOW_SECONDS", d.login_window_seconds)),
+            notes_per_hour=int(get("NOTES_PER_HOUR", d.notes_per_hour)),
+            imports_per_day=int(get("IMPORTS_PER_DAY", d.imports_per_day)),
+            queue_reads_per_minute=int(get("QUEUE_READS_PER_MINUTE", d.queue_reads_per_minute)),
+            release_four_eyes=flag(get("RELEASE_FOUR_EYES", "1")),
             claim_minutes=int(get("CLAIM_MINUTES", d.claim_minutes)),
             fraud_block_business_days=int(
                 get("FRAUD_BLOCK_BUSINESS_DAYS", d.fraud_block_business_days)
@@ -83,10 +119,28 @@ class ReviewSettings:
                 if k.strip()
             ),
             scan_max=int(get("REVIEW_SCAN_MAX", d.scan_max)),
+            follow_approval=get("FOLLOW_APPROVAL", "supervisor").lower() != "none",
+            follow_min_amount=Decimal(get("FOLLOW_MIN_AMOUNT", d.follow_min_amount)),
+            follow_min_share=float(get("FOLLOW_MIN_SHARE", d.follow_min_share)),
         )
-        for name in ("sla_minutes", "session_minutes", "claim_minutes", "scan_max"):
+        for name in (
+            "sla_minutes",
+            "session_minutes",
+            "claim_minutes",
+            "scan_max",
+            "token_days",
+            "login_failures_max",
+            "login_window_seconds",
+            "notes_per_hour",
+            "imports_per_day",
+            "queue_reads_per_minute",
+        ):
             if getattr(settings, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
+        if settings.public_url and not settings.public_url.startswith(("https://", "http://")):
+            raise ValueError("public_url must be scheme://host[:port], e.g. https://review.bank.kz")
+        if not (settings.follow_min_amount >= 0 and 0 <= settings.follow_min_share <= 1):
+            raise ValueError("follow_min_amount must be >= 0 and follow_min_share in 0..1")
         if settings.follow_depth < 0 or settings.fraud_block_business_days < 1:
             raise ValueError("follow_depth must be >= 0 and fraud_block_business_days >= 1")
         return settings

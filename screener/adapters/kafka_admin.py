@@ -88,7 +88,7 @@ def ensure_topics(settings: Settings) -> ReplicationPlan:
                 name=name,
                 num_partitions=settings.topic_partitions,
                 replication_factor=plan.replication_factor,
-                topic_configs=plan.topic_config,
+                topic_configs={**plan.topic_config, **topic_configs(settings, name)},
             )
             for name in names
             if name not in existing
@@ -126,6 +126,11 @@ def _warn_under_replicated(
                 replicas,
                 plan.replication_factor,
             )
+
+
+def topic_configs(settings: Settings, name: str) -> dict[str, str]:
+    """The audit topic is the record an auditor relies on: Kafka never deletes from it."""
+    return {"retention.ms": "-1", "retention.bytes": "-1"} if name == settings.topics.audit else {}
 
 
 def delete_topics(settings: Settings) -> None:

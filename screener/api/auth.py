@@ -45,6 +45,10 @@ class User:
     created_at: str = ""
     disabled: bool = False
 
+    @property
+    def role_label(self) -> str:
+        return self.role.label
+
     def may(self, role: Role) -> bool:
         return not self.disabled and self.role >= role
 

@@ -16,9 +16,10 @@ from typing import Any
 from screener.api.audit import AuditEntry
 from screener.api.auth import User
 from screener.api.errors import BadRequest, NotFound
-from screener.api.ids import ACCOUNT, check_account
+from screener.api.ids import check_account
+from screener.api.limits import Limits
 from screener.api.metrics import ApiMetrics
-from screener.api.store import ReviewStore
+from screener.api.store import BlockState, ReviewStore
 
 MANUAL_RULE = "manual"
 IMPORT_RULE = "import"
@@ -75,15 +76,29 @@ class ParsedImport:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
 
+class BadImport(BadRequest):
+    """The file itself cannot be read as CSV; the line says where."""
+
+
 def parse_import(text: str) -> ParsedImport:
     """Parse `account,reason[,ttl_seconds]` lines; a header row is allowed.
 
     Each bad line is reported with its number and why, and the good lines still count:
-    one typo in a list of a thousand accounts must not stop the other 999.
+    one typo in a list of a thousand accounts must not stop the other 999. A file the CSV
+    reader cannot read at all (a field over 128 KB, a bare carriage return) is refused
+    whole, naming the line.
     """
     result = ParsedImport()
     rows = csv.reader(io.StringIO(text))
-    for number, row in enumerate(rows, start=1):
+    number = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise BadImport(f"line {rows.line_num}: not readable as CSV ({exc})") from None
+        number = rows.line_num
         if number > MAX_IMPORT_LINES:
             result.errors.append({"line": number, "error": f"more than {MAX_IMPORT_LINES} lines"})
             break
@@ -96,13 +111,9 @@ def parse_import(text: str) -> ParsedImport:
             result.errors.append({"line": number, "error": "expected account,reason[,ttl_seconds]"})
             continue
         account, reason = cells[0], cells[1]
-        if not ACCOUNT.fullmatch(account):
-            result.errors.append(
-                {"line": number, "error": "account is 1-64 letters, digits, '_' or '-'"}
-            )
-            continue
         ttl: int | None = None
         try:
+            check_account(account)
             reason = check_reason(reason)
             if len(cells) == 3 and cells[2]:
                 if not cells[2].isdigit():
@@ -115,13 +126,21 @@ def parse_import(text: str) -> ParsedImport:
     return result
 
 
+Change = tuple[str, dict[str, Any] | None, int | None]
+
+
 class Blocklist:
     def __init__(
-        self, store: ReviewStore, metrics: ApiMetrics, clock: Callable[[], datetime]
+        self,
+        store: ReviewStore,
+        metrics: ApiMetrics,
+        clock: Callable[[], datetime],
+        limits: Limits,
     ) -> None:
         self._store = store
         self._metrics = metrics
         self._clock = clock
+        self._limits = limits
 
     async def get(self, account: str) -> dict[str, Any]:
         entry, seconds_left = await self._store.block(check_account(account))
@@ -135,73 +154,82 @@ class Blocklist:
         ttl = check_ttl(body.get("ttl_seconds"))
         now = self._clock()
         entry = block_entry(reason, MANUAL_RULE, now, ttl)
-        [previous] = await self._store.put_blocks([(account, entry, ttl)])
-        await self._store.audit(
-            [
-                AuditEntry.by_user(
-                    user,
-                    "block",
-                    now,
-                    account=account,
-                    note=reason,
-                    before=previous,
-                    after=entry,
-                )
-            ]
-        )
+
+        def decide(states: list[BlockState]) -> tuple[list[Change], list[AuditEntry]]:
+            audit = AuditEntry.by_user(
+                user,
+                "block",
+                now,
+                account=account,
+                note=reason,
+                before=states[0].entry,
+                after=entry,
+            )
+            return [(account, entry, ttl)], [audit]
+
+        await self._store.change_blocks([account], decide)
         self._metrics.action("block")
         return {"account": account, **entry, "ttl_seconds": ttl}
 
     async def delete(self, account: str, user: User, note: str = "") -> dict[str, Any]:
         check_account(account)
-        previous = await self._store.delete_block(account)
-        if previous is None:
-            raise NotFound(f"account {account} is not blocked")
-        await self._store.audit(
-            [
-                AuditEntry.by_user(
-                    user,
-                    "unblock",
-                    self._clock(),
-                    account=account,
-                    note=note,
-                    before=previous,
-                )
-            ]
-        )
+        now = self._clock()
+
+        def decide(states: list[BlockState]) -> tuple[list[Change], list[AuditEntry]]:
+            previous = states[0].entry
+            if previous is None:
+                raise NotFound(f"account {account} is not blocked")
+            audit = AuditEntry.by_user(
+                user, "unblock", now, account=account, note=note, before=previous
+            )
+            return [(account, None, None)], [audit]
+
+        [state] = await self._store.change_blocks([account], decide)
         self._metrics.action("unblock")
-        return {"account": account, "unblocked": True, "previous": previous}
+        return {"account": account, "unblocked": True, "previous": state.entry}
 
     async def import_csv(self, text: str, user: User, source: str) -> dict[str, Any]:
         """Block every good line's account as a supervisor's PUT would; report bad lines."""
         parsed = parse_import(text)
+        await self._limits.check(user, "imports")
         now = self._clock()
         imported = 0
         for start in range(0, len(parsed.lines), IMPORT_CHUNK):
             chunk = parsed.lines[start : start + IMPORT_CHUNK]
-            blocks = [
+            # One account twice in a file: the last line wins, as a second PUT would.
+            latest = {line.account: line for line in chunk}
+            lines = list(latest.values())
+            blocks: list[Change] = [
                 (
                     line.account,
                     block_entry(f"{line.reason} [{source}]", IMPORT_RULE, now, line.ttl),
                     line.ttl,
                 )
-                for line in chunk
+                for line in lines
             ]
-            previous = await self._store.put_blocks(blocks)
-            await self._store.audit(
-                AuditEntry.by_user(
-                    user,
-                    "block_import",
-                    now,
-                    account=account,
-                    note=f"{source}, line {line.line}",
-                    before=before,
-                    after=entry,
-                )
-                for line, (account, entry, _ttl), before in zip(
-                    chunk, blocks, previous, strict=True
-                )
-            )
+
+            def decide(
+                states: list[BlockState],
+                lines: list[ImportLine] = lines,
+                blocks: list[Change] = blocks,
+            ) -> tuple[list[Change], list[AuditEntry]]:
+                audit = [
+                    AuditEntry.by_user(
+                        user,
+                        "block_import",
+                        now,
+                        account=line.account,
+                        note=f"{source}, line {line.line}",
+                        before=state.entry,
+                        after=entry,
+                    )
+                    for line, (_account, entry, _ttl), state in zip(
+                        lines, blocks, states, strict=True
+                    )
+                ]
+                return blocks, audit
+
+            await self._store.change_blocks([line.account for line in lines], decide)
             imported += len(chunk)
         self._metrics.action("block_import", imported)
         return {

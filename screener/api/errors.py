@@ -35,3 +35,12 @@ class NotFound(ReviewError):
 class Conflict(ReviewError):
     status = 409
     code = "conflict"
+
+
+class TooManyRequests(ReviewError):
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

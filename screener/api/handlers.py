@@ -75,10 +75,25 @@ async def read_json(request: web.Request) -> dict[str, Any]:
 
 
 def check_same_origin(request: web.Request) -> None:
-    """Refuse a browser request another site started (browsers send Origin on POST)."""
+    """Refuse a browser request another site started. Browsers send Origin on every POST,
+    PUT and DELETE, so a state-changing request without one did not come from the page.
+
+    The page's origin is the configured public URL (`SCREENER_PUBLIC_URL`), as browsers
+    see it behind a TLS proxy; the scheme the API itself speaks says nothing about that.
+    Without one (development), the request's own Host over http or https.
+    """
     origin = request.headers.get("Origin")
-    if origin and origin != f"{request.scheme}://{request.host}":
+    if not origin:
+        raise Forbidden("the Origin header is missing; a state-changing request needs it")
+    public_url = services(request).settings.review.public_url
+    allowed = {public_url} if public_url else {f"{s}://{request.host}" for s in ("http", "https")}
+    if origin not in allowed:
         raise Forbidden("cross-site request refused")
+
+
+def source_address(request: web.Request) -> str:
+    """The client's address as this process saw it (a proxy's, behind one)."""
+    return request.remote or ""
 
 
 def services(request: web.Request) -> Services:
@@ -151,6 +166,20 @@ async def confirm_fraud(request: web.Request) -> web.Response:
     user = request[PRINCIPAL].user
     result = await services(request).review.confirm_fraud(hold_id, user, body.get("note"))
     return json_response(result)
+
+
+async def approve_follow(request: web.Request) -> web.Response:
+    hold_id = hold_id_of(request)
+    body = await read_json(request)
+    user = request[PRINCIPAL].user
+    return json_response(await services(request).review.decide_follow(hold_id, user, body, True))
+
+
+async def reject_follow(request: web.Request) -> web.Response:
+    hold_id = hold_id_of(request)
+    body = await read_json(request)
+    user = request[PRINCIPAL].user
+    return json_response(await services(request).review.decide_follow(hold_id, user, body, False))
 
 
 async def account_profile(request: web.Request) -> web.Response:
@@ -259,9 +288,10 @@ async def login(request: web.Request) -> web.Response:
         raise BadRequest("token is required")
     svc = services(request)
     try:
-        result = await svc.gatekeeper.login(token.strip())
+        result = await svc.gatekeeper.login(token.strip(), source_address(request))
     except Exception:
         svc.metrics.action("login_failed")
+        svc.metrics.login_failures.inc()
         raise
     svc.metrics.action("login")
     response = json_response(
@@ -280,6 +310,7 @@ async def login(request: web.Request) -> web.Response:
         path="/",
         httponly=True,
         samesite="Strict",
+        # Secure unless turned off for plain http://localhost in development.
         secure=request.secure or svc.settings.review.session_cookie_secure,
     )
     return response
@@ -288,7 +319,9 @@ async def login(request: web.Request) -> web.Response:
 async def logout(request: web.Request) -> web.Response:
     svc = services(request)
     principal = request[PRINCIPAL]
-    await svc.gatekeeper.logout(principal, request.cookies.get(SESSION_COOKIE, ""))
+    await svc.gatekeeper.logout(
+        principal, request.cookies.get(SESSION_COOKIE, ""), source_address(request)
+    )
     svc.metrics.action("logout")
     response = json_response({"logged_out": True})
     response.del_cookie(SESSION_COOKIE, path="/")
@@ -333,6 +366,12 @@ async def metrics(request: web.Request) -> web.Response:
     )
 
 
+async def openapi(request: web.Request) -> web.Response:
+    from screener.api.openapi import describe  # it reads ROUTES, defined below
+
+    return json_response(describe())
+
+
 async def index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(services(request).web_root / "index.html")
 
@@ -358,6 +397,8 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/api/holds/{hold_id}/notes", add_note, Role.OFFICER),
     Route("POST", "/api/holds/{hold_id}/release", release_hold, Role.OFFICER),
     Route("POST", "/api/holds/{hold_id}/confirm-fraud", confirm_fraud, Role.OFFICER),
+    Route("POST", "/api/holds/{hold_id}/follow/approve", approve_follow, Role.SUPERVISOR),
+    Route("POST", "/api/holds/{hold_id}/follow/reject", reject_follow, Role.SUPERVISOR),
     Route("POST", "/api/queue/next", next_hold, Role.OFFICER),
     Route("GET", "/api/accounts/{account}", account_profile, Role.VIEWER),
     Route("POST", "/api/blocklist/import", import_blocks, Role.SUPERVISOR),
@@ -368,6 +409,7 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/api/users", list_users, Role.SUPERVISOR),
     Route("GET", "/api/audit", recent_audit, Role.SUPERVISOR),
     Route("GET", "/api/audit/users/{name}", user_audit, Role.VIEWER),
+    Route("GET", "/api/openapi.json", openapi, None),
     Route("POST", "/login", login, None),
     Route("POST", "/logout", logout, Role.VIEWER, login_required=True),
     Route("GET", "/healthz", healthz, None),

@@ -1,8 +1,9 @@
 """The officers' work on holds: the queue, claims, notes, release and confirmed fraud.
 
-Every status change goes through the shared Lua scripts; the change is then published to
-`screener.holds` and cleared from the outbox exactly as the worker does, so a crash between
-the two leaves it for the worker's sweeper, never lost.
+Every status change goes through the shared Lua scripts, in one transaction with its audit
+entries; the change is then published to `screener.holds` and cleared from the outbox
+exactly as the worker does, so a crash between the two leaves it for the worker's sweeper,
+never lost.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from screener.api.audit import AuditEntry
 from screener.api.auth import Role, User
 from screener.api.errors import BadRequest, Conflict, Forbidden, NotFound
 from screener.api.follow import MoneyFollower
+from screener.api.limits import Limits
 from screener.api.metrics import ApiMetrics
+from screener.api.money_path import money_path
 from screener.api.publisher import HoldChangePublisher
 from screener.api.store import ReviewStore
 from screener.domain.calendar import BusinessCalendar
@@ -175,6 +178,7 @@ class ReviewService:
         metrics: ApiMetrics,
         calendar: BusinessCalendar,
         clock: Callable[[], datetime],
+        block_score: int = 90,
     ) -> None:
         self._store = store
         self._publisher = publisher
@@ -182,7 +186,9 @@ class ReviewService:
         self._metrics = metrics
         self._clock = clock
         self._sla = timedelta(minutes=settings.sla_minutes)
+        self._block_score = block_score
         self._follower = MoneyFollower(store, settings, calendar)
+        self._limits = Limits(store, settings)
 
     @property
     def sla(self) -> timedelta:
@@ -191,6 +197,7 @@ class ReviewService:
     # --- reading ------------------------------------------------------------------------
 
     async def queue(self, query: QueueQuery, user: User) -> dict[str, Any]:
+        await self._limits.check(user, "queue_reads")
         now = self._clock()
         if query.status == STATUS_HELD:
             ids = await self._store.open_hold_ids(self._settings.scan_max)
@@ -246,6 +253,8 @@ class ReviewService:
         )
         detail["follow"] = await self._store.follow(hold_id)
         detail["source_hold"] = fields.get("source_hold") or None
+        detail["money_path"] = await money_path(self._store, hold_id, fields, detail["follow"])
+        detail["release_needs_two"] = self._needs_two(fields)
         entries = await self._store.hold_trail(hold_id, TRAIL_SHOWN)
         detail["audit"] = views.hold_trail(hold_id, fields, entries)
         detail["notes"] = [e for e in entries if e["action"] == "note"]
@@ -278,49 +287,55 @@ class ReviewService:
             raise Forbidden("only a supervisor may take over another officer's claim")
         now = self._clock()
         expires_at = now + timedelta(minutes=self._settings.claim_minutes)
-        code, other = await self._store.claim(hold_id, user.name, now, expires_at, take_over)
+        claim = {"by": user.name, "at": now.isoformat(), "expires_at": expires_at.isoformat()}
+
+        def entries(previous: str) -> list[AuditEntry]:
+            if previous == user.name:  # a renewal by the same officer is not news for the trail
+                return []
+            return [
+                AuditEntry.by_user(
+                    user,
+                    "claim",
+                    now,
+                    hold_id=hold_id,
+                    before={"by": previous} if previous else None,
+                    after=claim,
+                )
+            ]
+
+        code, other = await self._store.claim(
+            hold_id, user.name, now, expires_at, take_over, entries
+        )
         if code == -1:
             raise NotFound(f"no hold {hold_id}")
         if code == -2:
             raise Conflict(f"hold {hold_id} is {other}, not open")
         if code == 0:
             raise Conflict(f"hold {hold_id} is claimed by {other}")
-        claim = {"by": user.name, "at": now.isoformat(), "expires_at": expires_at.isoformat()}
-        if other != user.name:  # a renewal by the same officer is not news for the trail
-            await self._audit(
-                AuditEntry.by_user(
-                    user,
-                    "claim",
-                    now,
-                    hold_id=hold_id,
-                    before={"by": other} if other else None,
-                    after=claim,
-                )
-            )
+        if other != user.name:
             self._metrics.action("claim")
         return {"hold_id": hold_id, "claim": claim}
 
     async def unclaim(self, hold_id: str, user: User) -> dict[str, Any]:
         await self._existing(hold_id)
         force = user.may(Role.SUPERVISOR)
-        code, holder = await self._store.unclaim(hold_id, user.name, force)
+        now = self._clock()
+
+        def entries(holder: str) -> list[AuditEntry]:
+            return [
+                AuditEntry.by_user(user, "unclaim", now, hold_id=hold_id, before={"by": holder})
+            ]
+
+        code, holder = await self._store.unclaim(hold_id, user.name, force, entries)
         if code == -1:
             raise Conflict(f"hold {hold_id} is claimed by {holder}")
         if code == 1:
-            await self._audit(
-                AuditEntry.by_user(
-                    user,
-                    "unclaim",
-                    self._clock(),
-                    hold_id=hold_id,
-                    before={"by": holder},
-                )
-            )
             self._metrics.action("unclaim")
         return {"hold_id": hold_id, "claim": None}
 
     async def next(self, user: User) -> dict[str, Any]:
         """Claim and return the most urgent open hold nobody has claimed, or None."""
+        await self._limits.check(user, "queue_reads")
         now = self._clock()
         ids = await self._store.open_hold_ids(self._settings.scan_max)
         candidates = [h for h in await self._views(ids, now) if h["claim"] is None]
@@ -335,24 +350,26 @@ class ReviewService:
 
     async def add_note(self, hold_id: str, user: User, text: Any) -> dict[str, Any]:
         await self._existing(hold_id)
-        entry = AuditEntry.by_user(
-            user,
-            "note",
-            self._clock(),
-            hold_id=hold_id,
-            note=check_note(text, required=True),
-        )
-        await self._audit(entry)
+        note = check_note(text, required=True)
+        await self._limits.check(user, "notes")
+        entry = AuditEntry.by_user(user, "note", self._clock(), hold_id=hold_id, note=note)
+        [record] = await self._store.record(entry)
         self._metrics.action("note")
-        return {"hold_id": hold_id, "note": entry.fields()}
+        return {"hold_id": hold_id, "note": record}
 
     # --- decisions ----------------------------------------------------------------------
+
+    def _needs_two(self, fields: Mapping[str, str]) -> bool:
+        """Four eyes: a hold scoring at or above the block score is released by two."""
+        return self._settings.release_four_eyes and views.score_of(fields) >= self._block_score
 
     async def release(self, hold_id: str, user: User, note: Any) -> dict[str, Any]:
         """Release a held payment. A cooling period is the law's waiting time: only a
         supervisor may end it early, with a note saying why, and the trail says so. Once
         the worker noted the law's part done (period over, borrower reconfirmed), the fraud
-        reasons left are an officer's to decide like any other."""
+        reasons left are an officer's to decide like any other. A hold scoring at or above
+        the block score takes two officers: the first one's release is a request, a second
+        officer's completes it."""
         fields = await self._existing(hold_id)
         note = check_note(note)
         cooling = views.is_cooling_period(fields)
@@ -362,27 +379,45 @@ class ReviewService:
             )
         if cooling and not note:
             raise BadRequest("lifting a cooling period early needs a note saying why")
-        await self._check_claim(hold_id, user)
         now = self._clock()
-        record = await self._transition(hold_id, (STATUS_HELD,), STATUS_RELEASED, user, note, now)
-        action = "lift_cooling_period" if cooling else "release"
-        await self._audit(
-            AuditEntry.by_user(
-                user,
-                action,
-                now,
-                hold_id=hold_id,
-                from_status=STATUS_HELD,
-                to_status=STATUS_RELEASED,
-                note=note,
-                before={"status": STATUS_HELD, "hold_until": fields.get("hold_until") or None},
-                after={"status": STATUS_RELEASED},
+        requested_by = fields.get("release_requested_by", "")
+        if self._needs_two(fields) and not requested_by:
+            return await self._request_release(hold_id, user, note, now)
+        if self._needs_two(fields) and requested_by == user.name:
+            raise Conflict(
+                f"four eyes: hold {hold_id} scores {views.score_of(fields)}; a second officer, "
+                "not the one who asked, must release it"
             )
+        action = "lift_cooling_period" if cooling else "release"
+
+        def entries(current: dict[str, str], claim: dict[str, str]) -> list[AuditEntry]:
+            self._check_open(hold_id, current, claim, user)
+            if current.get("release_requested_by", "") != requested_by:
+                raise Conflict(f"hold {hold_id} changed meanwhile; look again")
+            return [
+                AuditEntry.by_user(
+                    user,
+                    action,
+                    now,
+                    hold_id=hold_id,
+                    from_status=STATUS_HELD,
+                    to_status=STATUS_RELEASED,
+                    note=note,
+                    before={
+                        "status": STATUS_HELD,
+                        "hold_until": current.get("hold_until") or None,
+                        "release_requested_by": requested_by or None,
+                    },
+                    after={"status": STATUS_RELEASED},
+                )
+            ]
+
+        released, record = await self._store.transition(
+            hold_id, STATUS_RELEASED, now, user.name, note, entries
         )
         self._metrics.action(action)
-        await self._lift_suspensions(hold_id, fields, user, now)
+        await self._lift_suspensions(hold_id, released, user, now)
         published = await self._publish([record])
-        await self._store.unclaim(hold_id, user.name, force=True)
         return {"hold": await self.detail(hold_id), "published": published}
 
     async def _lift_suspensions(
@@ -391,87 +426,123 @@ class ReviewService:
         """An officer released a payment held because an account was suspended on mule
         evidence: the officer judged it honest, so the suspension is lifted (audited)."""
         for account in views.suspended_accounts(fields):
-            entry = await self._store.lift_suspension(account)
-            if entry is None:
-                continue
-            await self._audit(
-                AuditEntry.by_user(
+
+            def entry(previous: dict[str, Any], account: str = account) -> AuditEntry:
+                return AuditEntry.by_user(
                     user,
                     "lift_suspension",
                     now,
                     hold_id=hold_id,
                     account=account,
                     note="released hold was caused by the account's suspension",
-                    before=entry,
+                    before=previous,
                     after=None,
                 )
-            )
-            self._metrics.action("lift_suspension")
 
-    async def confirm_fraud(self, hold_id: str, user: User, note: Any) -> dict[str, Any]:
-        """Confirm fraud: block the receiving account, mark the customer a victim, follow
-        the money. Asked again for a hold already confirmed whose consequences a crash
-        interrupted, it completes them."""
-        fields = await self._existing(hold_id)
-        note = check_note(note)
-        await self._check_claim(hold_id, user)
-        now = self._clock()
-        # A loan its borrower cancelled may still have been fraud (the victim came to their
-        # senses): an officer can confirm it.
-        allowed = (STATUS_HELD, STATUS_BLOCKED, STATUS_RELEASED, STATUS_CANCELLED)
-        record, current = await self._store.transition(
-            hold_id, allowed, STATUS_CONFIRMED_FRAUD, now, user.name, note
-        )
-        published = True
-        if record is not None:
-            await self._audit(
+            if await self._store.lift_suspension(account, entry) is not None:
+                self._metrics.action("lift_suspension")
+
+    async def _request_release(
+        self, hold_id: str, user: User, note: str, now: datetime
+    ) -> dict[str, Any]:
+        def entries(current: dict[str, str], claim: dict[str, str]) -> list[AuditEntry]:
+            self._check_open(hold_id, current, claim, user)
+            if current.get("release_requested_by"):
+                raise Conflict(f"hold {hold_id} changed meanwhile; look again")
+            return [
                 AuditEntry.by_user(
                     user,
-                    "confirm_fraud",
+                    "release_request",
                     now,
                     hold_id=hold_id,
-                    from_status=fields.get("status", ""),
-                    to_status=STATUS_CONFIRMED_FRAUD,
                     note=note,
-                    before={"status": fields.get("status", "")},
-                    after={"status": STATUS_CONFIRMED_FRAUD},
+                    after={"release_requested_by": user.name},
                 )
+            ]
+
+        await self._store.update_hold(
+            hold_id,
+            {
+                "release_requested_by": user.name,
+                "release_requested_at": now.isoformat(),
+                "release_request_note": note,
+            },
+            entries,
+        )
+        self._metrics.action("release_request")
+        return {"hold": await self.detail(hold_id), "published": True, "pending_second": True}
+
+    async def confirm_fraud(self, hold_id: str, user: User, note: Any) -> dict[str, Any]:
+        """Confirm fraud on a held hold: block the receiving account, mark the customer a
+        victim, follow the money. Asked again for a hold already confirmed whose
+        consequences a crash interrupted, it completes them."""
+        fields = await self._existing(hold_id)
+        note = check_note(note)
+        now = self._clock()
+        published = True
+        if fields.get("status") == STATUS_CONFIRMED_FRAUD:
+            [claim] = await self._store.claims([hold_id])
+            self._check_claim(hold_id, claim, user)
+            if await self._store.follow(hold_id) is not None:
+                raise self._not_changed(hold_id, STATUS_CONFIRMED_FRAUD)
+        else:
+
+            def entries(current: dict[str, str], claim: dict[str, str]) -> list[AuditEntry]:
+                self._check_open(hold_id, current, claim, user)
+                return [
+                    AuditEntry.by_user(
+                        user,
+                        "confirm_fraud",
+                        now,
+                        hold_id=hold_id,
+                        from_status=STATUS_HELD,
+                        to_status=STATUS_CONFIRMED_FRAUD,
+                        note=note,
+                        before={"status": STATUS_HELD},
+                        after={"status": STATUS_CONFIRMED_FRAUD},
+                    )
+                ]
+
+            fields, record = await self._store.transition(
+                hold_id, STATUS_CONFIRMED_FRAUD, now, user.name, note, entries
             )
             self._metrics.action("confirm_fraud")
             published = await self._publish([record])
-        elif current != STATUS_CONFIRMED_FRAUD or await self._store.follow(hold_id) is not None:
-            raise self._not_changed(hold_id, current)
 
         consequences = await self._follower.consequences(hold_id, fields, user, now)
-        await self._audit(*consequences.audit)
-        for entry in consequences.audit:
-            self._metrics.action(entry.action)
+        for action in consequences.actions:
+            self._metrics.action(action)
         published = await self._publish(consequences.changes) and published
-        await self._store.save_follow(hold_id, consequences.trail)
-        await self._store.unclaim(hold_id, user.name, force=True)
         return {"hold": await self.detail(hold_id), "published": published}
 
-    async def _check_claim(self, hold_id: str, user: User) -> None:
+    async def decide_follow(
+        self, hold_id: str, user: User, body: Mapping[str, Any], approve: bool
+    ) -> dict[str, Any]:
+        """A supervisor approves or rejects what follow-the-money proposed."""
+        await self._existing(hold_id)
+        note = check_note(body.get("note"))
+        consequences = await self._follower.decide(
+            hold_id, user, body.get("steps", []), approve, note, self._clock()
+        )
+        for action in consequences.actions:
+            self._metrics.action(action)
+        published = await self._publish(consequences.changes)
+        return {"hold": await self.detail(hold_id), "published": published}
+
+    def _check_open(
+        self, hold_id: str, fields: Mapping[str, str], claim: Mapping[str, str], user: User
+    ) -> None:
+        if not fields:
+            raise NotFound(f"no hold {hold_id}")
+        if fields.get("status") != STATUS_HELD:
+            raise self._not_changed(hold_id, fields.get("status", ""))
+        self._check_claim(hold_id, claim, user)
+
+    @staticmethod
+    def _check_claim(hold_id: str, claim: Mapping[str, str] | None, user: User) -> None:
         """Two officers never work one hold: another's claim stops everyone but a supervisor."""
-        [claim] = await self._store.claims([hold_id])
         if claim and claim.get("by") != user.name and not user.may(Role.SUPERVISOR):
             raise Conflict(f"hold {hold_id} is claimed by {claim.get('by')}")
-
-    async def _transition(
-        self,
-        hold_id: str,
-        allowed: tuple[str, ...],
-        to_status: str,
-        user: User,
-        note: str,
-        now: datetime,
-    ) -> dict[str, Any]:
-        record, current = await self._store.transition(
-            hold_id, allowed, to_status, now, user.name, note
-        )
-        if record is None:
-            raise self._not_changed(hold_id, current)
-        return record
 
     @staticmethod
     def _not_changed(hold_id: str, current: str) -> Exception:
@@ -491,9 +562,6 @@ class ReviewService:
             return False
         await self._store.mark_published([outbox_field(c["hold_id"], c["status"]) for c in changes])
         return True
-
-    async def _audit(self, *entries: AuditEntry) -> None:
-        await self._store.audit(entries)
 
 
 def check_note(text: Any, required: bool = False) -> str:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from screener.api.errors import BadRequest
 
-ACCOUNT = re.compile(r"[A-Za-z0-9_-]{1,64}")
+MAX_ACCOUNT = 256  # a receiver may be an IBAN, a card token or a wallet id (CONTRACT §2.1)
 MAX_HOLD_ID = 128  # a hold's id is its event's id: any text of 1-128 characters (CONTRACT §1)
 
 
@@ -20,6 +18,8 @@ def check_hold_id(text: str) -> str:
 
 
 def check_account(text: str) -> str:
-    if not ACCOUNT.fullmatch(text):
-        raise BadRequest("an account is 1-64 characters: letters, digits, '_', '-'")
+    """Any account the worker can block must be readable and changeable here: a wallet
+    `+77011234567`, a card token, a Cyrillic id. Clients percent-encode it in the path."""
+    if not 1 <= len(text) <= MAX_ACCOUNT:
+        raise BadRequest(f"an account is 1-{MAX_ACCOUNT} characters")
     return text

@@ -38,6 +38,16 @@ class ApiMetrics:
             "Hold changes Kafka did not acknowledge in time (left for the outbox sweeper)",
             registry=self.registry,
         )
+        self.login_failures = Counter(
+            "screener_api_login_failures_total",
+            "Refused logins (a wrong, expired or disabled token, or a throttled address)",
+            registry=self.registry,
+        )
+        self.audit_unpublished = Gauge(
+            "screener_audit_outbox_entries",
+            "Audit entries sealed in Redis and not yet acknowledged on screener.audit",
+            registry=self.registry,
+        )
         self.open_holds = Gauge(
             "screener_review_open_holds", "Holds waiting for a decision", registry=self.registry
         )

@@ -1,5 +1,5 @@
-"""Hold status changes to `screener.holds`, with a kafka-python producer (acks=all,
-idempotent: `adapters.kafka_producers`).
+"""Hold status changes to `screener.holds` and audit entries to `screener.audit`, with a
+kafka-python producer (acks=all, idempotent: `adapters.kafka_producers`).
 
 The producer is blocking, so every call runs in a worker thread; it is created on first
 use, so the API starts (and answers /healthz) while Kafka is still coming up.
@@ -47,15 +47,18 @@ class HoldChangePublisher:
     async def publish(self, changes: Sequence[dict[str, Any]]) -> None:
         """Send the changes keyed by hold id; return once Kafka acknowledged every one."""
         if changes:
-            await asyncio.to_thread(self._send, list(changes))
+            messages = [(change["hold_id"], orjson.dumps(change)) for change in changes]
+            await self.send(self._topic, messages)
 
-    def _send(self, changes: list[dict[str, Any]]) -> None:
+    async def send(self, topic: str, messages: list[tuple[str, bytes]]) -> None:
+        """Send (key, value) messages; return once Kafka acknowledged every one."""
+        if messages:
+            await asyncio.to_thread(self._send, topic, messages)
+
+    def _send(self, topic: str, messages: list[tuple[str, bytes]]) -> None:
         producer = self._get()
         futures = [
-            producer.send(
-                self._topic, key=change["hold_id"].encode("utf-8"), value=orjson.dumps(change)
-            )
-            for change in changes
+            producer.send(topic, key=key.encode("utf-8"), value=value) for key, value in messages
         ]
         producer.flush(timeout=SEND_TIMEOUT_SECONDS)
         for future in futures:

@@ -7,6 +7,8 @@ starts and closed when it stops, never at import.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from screener.adapters.audit_log import AUDIT_SWEEP_BATCH, AuditPublisher
 from screener.adapters.redis_client import redis_from_url
 from screener.adapters.redis_keys import RedisKeys
 from screener.adapters.redis_status import RedisStatusStore
@@ -24,7 +27,7 @@ from screener.api.access import SESSION_COOKIE, Gatekeeper
 from screener.api.access_log import RouteAccessLogger, route_template
 from screener.api.auth import same_secret
 from screener.api.blocklist import Blocklist
-from screener.api.errors import Forbidden, ReviewError, Unauthorized
+from screener.api.errors import Forbidden, ReviewError, TooManyRequests, Unauthorized
 from screener.api.handlers import (
     PRINCIPAL,
     ROUTES,
@@ -36,6 +39,7 @@ from screener.api.handlers import (
     json_response,
 )
 from screener.api.holds import ReviewService
+from screener.api.limits import Limits
 from screener.api.metrics import ApiMetrics
 from screener.api.operators import OPERATOR_ROUTES, STATUS_STORE
 from screener.api.publisher import HoldChangePublisher
@@ -46,6 +50,9 @@ from screener.settings import Settings, load_rules
 log = logging.getLogger(__name__)
 
 METRICS = web.AppKey("metrics", ApiMetrics)
+AUDIT_DRAIN_SECONDS = 1.0
+# Under /api/ and open to everyone: the description of the API (CONTRACT §7).
+PUBLIC_API_PATHS = frozenset({"/api/openapi.json"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_HEADER = "X-CSRF-Token"
 # CSV imports of block lists are the largest bodies: 100,000 lines fit in 8 MiB.
@@ -73,15 +80,18 @@ def create_app(
 ) -> web.Application:
     """The review app. `calendar` (for business days) defaults to the rules file's: the
     worker's holidays, days off and time zone."""
+    rules = load_rules(settings.rules_file)
     if calendar is None:
-        calendar = load_rules(settings.rules_file).calendar
+        calendar = rules.calendar
     metrics = ApiMetrics()
     app = web.Application(
         middlewares=[_count_requests, _security_headers, _errors_as_json, _authenticate],
         client_max_size=MAX_BODY_BYTES,
     )
     app[METRICS] = metrics
-    app.cleanup_ctx.append(partial(_clients, settings, clock, calendar, metrics))
+    app.cleanup_ctx.append(
+        partial(_clients, settings, clock, calendar, metrics, rules.policy.block_score)
+    )
     for route in (*ROUTES, *OPERATOR_ROUTES):
         app.router.add_route(route.method, route.path, _guarded(route))
     app.router.add_static("/static/", web_root(), show_index=False, follow_symlinks=False)
@@ -93,26 +103,55 @@ async def _clients(
     clock: Callable[[], datetime],
     calendar: BusinessCalendar,
     metrics: ApiMetrics,
+    block_score: int,
     app: web.Application,
 ) -> AsyncIterator[None]:
     redis = redis_from_url(settings.redis_url, decode_responses=True)
     store = ReviewStore(redis, RedisKeys(settings.redis_prefix))
     app[STATUS_STORE] = RedisStatusStore(redis, RedisKeys(settings.redis_prefix))
     publisher = HoldChangePublisher(settings)
+    review = settings.review
     app[SERVICES] = Services(
         settings=settings,
         store=store,
-        review=ReviewService(store, publisher, settings.review, metrics, calendar, clock),
-        blocklist=Blocklist(store, metrics, clock),
-        gatekeeper=Gatekeeper(store, settings.review.session_minutes, clock),
+        review=ReviewService(store, publisher, review, metrics, calendar, clock, block_score),
+        blocklist=Blocklist(store, metrics, clock, Limits(store, review)),
+        gatekeeper=Gatekeeper(store, review, clock),
         publisher=publisher,
         metrics=metrics,
         web_root=web_root(),
         clock=clock,
     )
+    audit = AuditPublisher(store.audit_log, publisher.send, settings.topics.audit)
+    drain = asyncio.create_task(_drain_audit_outbox(audit, store, metrics, clock))
     yield
+    drain.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await drain
+    try:  # what the last requests sealed, before the producer closes
+        await audit.sweep(clock())
+    except Exception:  # the worker's and the next API's drain carry it
+        log.exception("the audit outbox could not be drained at shutdown")
     await publisher.close()
     await redis.aclose()
+
+
+async def _drain_audit_outbox(
+    audit: AuditPublisher, store: ReviewStore, metrics: ApiMetrics, clock: Callable[[], datetime]
+) -> None:
+    """Carry sealed audit entries to `screener.audit`, oldest first, about once a second.
+
+    Entries the worker seals (rules reloads) are carried too. The outbox is only cleared of
+    what Kafka acknowledged, so an outage delays entries and loses none.
+    """
+    while True:
+        try:
+            while await audit.sweep(clock()) >= AUDIT_SWEEP_BATCH:
+                pass  # a large import sealed more than one batch: carry on at once
+            metrics.audit_unpublished.set(await store.audit_log.pending_count())
+        except Exception:
+            log.exception("the audit outbox could not be drained; trying again")
+        await asyncio.sleep(AUDIT_DRAIN_SECONDS)
 
 
 def _guarded(route: Route) -> Handler:
@@ -141,7 +180,9 @@ async def _authenticate(request: web.Request, handler: Handler) -> web.StreamRes
     scripts can read. SameSite=Strict already keeps the cookie off cross-site requests;
     the header check holds even where a browser ignores SameSite.
     """
-    if not (request.path.startswith("/api/") or request.path == "/logout"):
+    if request.path in PUBLIC_API_PATHS or not (
+        request.path.startswith("/api/") or request.path == "/logout"
+    ):
         return await handler(request)
     gatekeeper = request.app[SERVICES].gatekeeper
     authorization = request.headers.get("Authorization", "")
@@ -167,7 +208,10 @@ async def _errors_as_json(request: web.Request, handler: Handler) -> web.StreamR
     try:
         return await handler(request)
     except ReviewError as exc:
-        return json_response({"error": exc.code, "message": exc.message}, exc.status)
+        response = json_response({"error": exc.code, "message": exc.message}, exc.status)
+        if isinstance(exc, TooManyRequests):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

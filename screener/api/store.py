@@ -2,27 +2,48 @@
 
 Hold status changes go only through the shared Lua scripts (`create_hold`, `transition_hold`),
 so the review API and the worker change holds, the open-holds index, the outbox and the
-audit stream the same way.
+audit stream the same way. Every change an officer, a supervisor or an operator makes is
+committed with its audit entries in one MULTI/EXEC (`AuditLog.commit`): a crash never
+leaves a change without its entry, nor an entry for a change that did not happen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
 import orjson
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
+from screener.adapters.audit_log import AuditLog, Step
 from screener.adapters.redis_keys import (
-    AUDIT_MAX_LENGTH,
     RedisKeys,
     create_hold_args,
     lua_source,
     transition_args,
 )
-from screener.api.audit import TRAIL_MAX_LENGTH, AuditEntry, entry_view
 from screener.domain.accounts import Flow
+from screener.domain.audit import AuditEntry
+
+Entries = Sequence[AuditEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class BlockState:
+    """An account's block as a step read it: the entry and its seconds left (None: none or
+    permanent)."""
+
+    entry: dict[str, Any] | None
+    ttl: int | None
+
+
+def _decode_block(raw: str | None, ttl: int) -> BlockState:
+    if raw is None:
+        return BlockState(None, None)
+    return BlockState(cast(dict[str, Any], orjson.loads(raw)), ttl if ttl >= 0 else None)
 
 
 class ReviewStore:
@@ -34,11 +55,7 @@ class ReviewStore:
     def __init__(self, redis: Redis, keys: RedisKeys) -> None:
         self._redis = redis
         self._keys = keys
-        self._create_hold = redis.register_script(lua_source("create_hold"))
-        self._transition = redis.register_script(lua_source("transition_hold"))
-        self._claim = redis.register_script(lua_source("claim_hold"))
-        self._unclaim = redis.register_script(lua_source("unclaim_hold"))
-        self._block_at_least = redis.register_script(lua_source("block_account"))
+        self.audit_log = AuditLog(redis, keys.prefix)
 
     @property
     def keys(self) -> RedisKeys:
@@ -47,20 +64,31 @@ class ReviewStore:
     async def ping(self) -> bool:
         return bool(await self._redis.ping())
 
+    async def record(self, *entries: AuditEntry) -> list[dict[str, Any]]:
+        """Entries of acts that change nothing else in Redis: notes, refused logins."""
+        return await self.audit_log.record(*entries)
+
     # --- users and sessions -------------------------------------------------------------
 
-    async def add_user(self, fields: dict[str, str], token_sha256: str) -> bool:
-        """Create a user; False when the name is taken (SADD decides, so two racing adds
-        of one name cannot both win)."""
+    async def add_user(
+        self, fields: dict[str, str], token_sha256: str, entry: AuditEntry
+    ) -> Step[bool]:
+        """Create a user; a step whose result is False when the name is taken."""
         keys = self._keys
-        added = await self._redis.sadd(keys.users, fields["name"])  # type: ignore[misc]
-        if not added:
-            return False
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(keys.user(fields["name"]), mapping=fields)
-            pipe.set(keys.user_token(token_sha256), fields["name"])
-            await pipe.execute()
-        return True
+        user_key = keys.user(fields["name"])
+
+        async def decide(pipe: Pipeline) -> Step[bool]:
+            if await pipe.exists(user_key):
+                return Step([], result=False)
+
+            def write(tx: Pipeline) -> None:
+                tx.sadd(keys.users, fields["name"])
+                tx.hset(user_key, mapping=fields)
+                tx.set(keys.user_token(token_sha256), fields["name"])
+
+            return Step([entry], write, True)
+
+        return await self.audit_log.commit([user_key], decide)
 
     async def user(self, name: str) -> dict[str, str] | None:
         fields = await self._redis.hgetall(self._keys.user(name))  # type: ignore[misc]
@@ -74,29 +102,68 @@ class ReviewStore:
         name = await self._redis.get(self._keys.user_token(token_sha256))
         return await self.user(name) if name else None
 
-    async def disable_user(self, name: str, at: datetime) -> dict[str, str] | None:
-        """Mark the user disabled and forget their token; returns the user as it was."""
-        before = await self.user(name)
-        if before is None:
-            return None
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(
-                self._keys.user(name), mapping={"disabled": "1", "disabled_at": at.isoformat()}
-            )
-            if before.get("token_sha256"):
-                pipe.delete(self._keys.user_token(before["token_sha256"]))
-            await pipe.execute()
-        return before
+    async def change_user(
+        self,
+        name: str,
+        changes: Callable[[dict[str, str]], tuple[dict[str, str], str | None, Entries]],
+    ) -> Step[dict[str, str] | None]:
+        """Change a user's fields; `changes(before)` gives the new fields, the SHA-256 of a
+        new token (None: the old one stops working and no new one starts) and the entries.
+        The step's result is the user as it was, None when there is no such user."""
+        keys = self._keys
+        user_key = keys.user(name)
 
-    async def create_session(self, session_sha256: str, data: dict[str, Any], ttl: int) -> None:
-        await self._redis.set(self._keys.session(session_sha256), orjson.dumps(data), ex=ttl)
+        async def decide(pipe: Pipeline) -> Step[dict[str, str] | None]:
+            before = cast(dict[str, str], await pipe.hgetall(user_key))  # type: ignore[misc]
+            if not before:
+                return Step([], result=None)
+            fields, new_token_sha256, entries = changes(before)
+
+            def write(tx: Pipeline) -> None:
+                tx.hset(user_key, mapping=fields)
+                if before.get("token_sha256"):
+                    tx.delete(keys.user_token(before["token_sha256"]))
+                if new_token_sha256:
+                    tx.set(keys.user_token(new_token_sha256), name)
+
+            return Step(entries, write, before)
+
+        return await self.audit_log.commit([user_key], decide)
+
+    async def create_session(
+        self, session_sha256: str, data: dict[str, Any], ttl: int, entry: AuditEntry
+    ) -> None:
+        key = self._keys.session(session_sha256)
+
+        async def decide(_pipe: Pipeline) -> Step[None]:
+            return Step([entry], lambda tx: tx.set(key, orjson.dumps(data), ex=ttl))
+
+        await self.audit_log.commit((), decide)
 
     async def session(self, session_sha256: str) -> dict[str, Any] | None:
         raw = await self._redis.get(self._keys.session(session_sha256))
         return cast(dict[str, Any], orjson.loads(raw)) if raw else None
 
-    async def delete_session(self, session_sha256: str) -> None:
-        await self._redis.delete(self._keys.session(session_sha256))
+    async def delete_session(self, session_sha256: str, entry: AuditEntry) -> None:
+        key = self._keys.session(session_sha256)
+
+        async def decide(_pipe: Pipeline) -> Step[None]:
+            return Step([entry], lambda tx: tx.delete(key))
+
+        await self.audit_log.commit((), decide)
+
+    async def count_attempt(self, name: str, window_seconds: int) -> int:
+        """Count one attempt in the current window of `name` (login failures, imports...)."""
+        key = self._keys.lock(f"rate:{name}")
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, window_seconds, nx=True)
+            count, _ = await pipe.execute()
+        return int(count)
+
+    async def attempts(self, name: str) -> int:
+        value = await self._redis.get(self._keys.lock(f"rate:{name}"))
+        return int(value) if value else 0
 
     # --- holds --------------------------------------------------------------------------
 
@@ -157,39 +224,111 @@ class ReviewStore:
         at: datetime,
         expires_at: datetime,
         take_over: bool,
+        entries: Callable[[str], Entries],
     ) -> tuple[int, str]:
-        """See claim_hold.lua for the codes."""
+        """Claim an open hold: (1, previous holder or ""), (0, the other holder) when another
+        officer holds it, (-1, "") with no such hold, (-2, status) when it is not open.
+        `entries(previous holder)` are written with the claim."""
+        claim_key, hold_key = self._keys.claim(hold_id), self._keys.hold(hold_id)
         ttl_ms = max(1, int((expires_at - at).total_seconds() * 1000))
-        code, other = await self._claim(
-            keys=[self._keys.claim(hold_id), self._keys.hold(hold_id)],
-            args=[by, at.isoformat(), expires_at.isoformat(), ttl_ms, "1" if take_over else "0"],
-        )
-        return int(code), str(other)
 
-    async def unclaim(self, hold_id: str, by: str, force: bool) -> tuple[int, str]:
-        """See unclaim_hold.lua for the codes."""
-        code, holder = await self._unclaim(
-            keys=[self._keys.claim(hold_id)], args=[by, "1" if force else "0"]
-        )
-        return int(code), str(holder)
+        async def decide(pipe: Pipeline) -> Step[tuple[int, str]]:
+            status = await pipe.hget(hold_key, "status")  # type: ignore[misc]
+            if status is None:
+                return Step([], result=(-1, ""))
+            if status != "held":
+                return Step([], result=(-2, str(status)))
+            holder = str(await pipe.hget(claim_key, "by") or "")  # type: ignore[misc]
+            if holder and holder != by and not take_over:
+                return Step([], result=(0, holder))
+
+            def write(tx: Pipeline) -> None:
+                tx.delete(claim_key)
+                tx.hset(
+                    claim_key,
+                    mapping={"by": by, "at": at.isoformat(), "expires_at": expires_at.isoformat()},
+                )
+                tx.pexpire(claim_key, ttl_ms)
+
+            return Step(entries(holder), write, (1, holder))
+
+        step = await self.audit_log.commit([claim_key, hold_key], decide)
+        return step.result
+
+    async def unclaim(
+        self, hold_id: str, by: str, force: bool, entries: Callable[[str], Entries]
+    ) -> tuple[int, str]:
+        """(1, holder) when the claim was dropped, (0, "") when there was none, (-1, holder)
+        when another officer holds it and `force` is not given."""
+        claim_key = self._keys.claim(hold_id)
+
+        async def decide(pipe: Pipeline) -> Step[tuple[int, str]]:
+            holder = str(await pipe.hget(claim_key, "by") or "")  # type: ignore[misc]
+            if not holder:
+                return Step([], result=(0, ""))
+            if holder != by and not force:
+                return Step([], result=(-1, holder))
+            return Step(entries(holder), lambda tx: tx.delete(claim_key), (1, holder))
+
+        step = await self.audit_log.commit([claim_key], decide)
+        return step.result
 
     async def transition(
         self,
         hold_id: str,
-        allowed_from: tuple[str, ...],
         to_status: str,
         at: datetime,
         by: str,
         note: str,
-    ) -> tuple[dict[str, Any] | None, str]:
-        """(the status-change record, "") when changed; (None, current status or "") when not."""
-        changed, payload = await self._transition(
-            keys=self._keys.hold_script_keys(hold_id),
-            args=transition_args(hold_id, allowed_from, to_status, at, by, note),
-        )
-        if changed:
-            return cast(dict[str, Any], orjson.loads(payload)), ""
-        return None, str(payload)
+        decide_entries: Callable[[dict[str, str], dict[str, str]], Entries],
+        extra: Callable[[Pipeline], None] | None = None,
+    ) -> tuple[dict[str, str], dict[str, Any]]:
+        """Change a hold's status with its entries, and drop its claim.
+
+        `decide_entries(hold fields, claim)` raises to refuse (no such hold, not allowed
+        from this status, claimed by another) and otherwise returns the entries; `extra`
+        queues further writes of the same step. Returns (fields before, status-change
+        record)."""
+        keys = self._keys
+        hold_key, claim_key = keys.hold(hold_id), keys.claim(hold_id)
+
+        async def decide(pipe: Pipeline) -> Step[dict[str, str]]:
+            fields = cast(dict[str, str], await pipe.hgetall(hold_key))  # type: ignore[misc]
+            claim = cast(dict[str, str], await pipe.hgetall(claim_key))  # type: ignore[misc]
+            entries = decide_entries(fields, claim)
+            args = transition_args(hold_id, (fields["status"],), to_status, at, by, note)
+            script_keys = keys.hold_script_keys(hold_id)
+
+            def write(tx: Pipeline) -> None:
+                tx.eval(lua_source("transition_hold"), len(script_keys), *script_keys, *args)
+                tx.delete(claim_key)
+                if extra is not None:
+                    extra(tx)
+
+            return Step(entries, write, fields)
+
+        step = await self.audit_log.commit([hold_key, claim_key], decide)
+        changed, payload = step.replies[0]
+        if not changed:  # cannot happen while the hold is WATCHed; say so loudly if it does
+            raise RuntimeError(f"hold {hold_id} changed inside its own transaction: {payload}")
+        return step.result, cast(dict[str, Any], orjson.loads(payload))
+
+    async def update_hold(
+        self,
+        hold_id: str,
+        mapping: dict[str, str],
+        decide_entries: Callable[[dict[str, str], dict[str, str]], Entries],
+    ) -> None:
+        """Set fields of a hold without changing its status (a four-eyes request)."""
+        hold_key, claim_key = self._keys.hold(hold_id), self._keys.claim(hold_id)
+
+        async def decide(pipe: Pipeline) -> Step[None]:
+            fields = cast(dict[str, str], await pipe.hgetall(hold_key))  # type: ignore[misc]
+            claim = cast(dict[str, str], await pipe.hgetall(claim_key))  # type: ignore[misc]
+            entries = decide_entries(fields, claim)
+            return Step(entries, lambda tx: tx.hset(hold_key, mapping=mapping))
+
+        await self.audit_log.commit([hold_key, claim_key], decide)
 
     async def create_hold(
         self,
@@ -198,12 +337,25 @@ class ReviewStore:
         status: str,
         created_at: datetime,
         change: dict[str, Any],
+        entries: Callable[[bool], Entries],
     ) -> bool:
-        created = await self._create_hold(
-            keys=self._keys.hold_script_keys(hold_id),
-            args=create_hold_args(hold_id, fields, status, created_at, None, change),
-        )
-        return bool(created)
+        """Create a hold once, with `entries(created)`; False when it already existed."""
+        keys = self._keys
+        hold_key = keys.hold(hold_id)
+
+        async def decide(pipe: Pipeline) -> Step[bool]:
+            if await pipe.exists(hold_key):
+                return Step(entries(False), result=False)
+            args = create_hold_args(hold_id, fields, status, created_at, None, change)
+            script_keys = keys.hold_script_keys(hold_id)
+
+            def write(tx: Pipeline) -> None:
+                tx.eval(lua_source("create_hold"), len(script_keys), *script_keys, *args)
+
+            return Step(entries(True), write, True)
+
+        step = await self.audit_log.commit([hold_key], decide)
+        return step.result
 
     async def mark_published(self, fields: Sequence[str]) -> None:
         """Clear changes Kafka acknowledged from the outbox, as the worker does."""
@@ -248,9 +400,8 @@ class ReviewStore:
             pipe.get(self._keys.block(account))
             pipe.ttl(self._keys.block(account))
             raw, ttl = await pipe.execute()
-        if raw is None:
-            return None, None
-        return cast(dict[str, Any], orjson.loads(raw)), (int(ttl) if int(ttl) >= 0 else None)
+        state = _decode_block(raw, int(ttl))
+        return state.entry, state.ttl
 
     async def blocks(self, accounts: Sequence[str]) -> list[dict[str, Any] | None]:
         if not accounts:
@@ -258,78 +409,107 @@ class ReviewStore:
         values = await self._redis.mget([self._keys.block(a) for a in accounts])
         return [cast(dict[str, Any], orjson.loads(v)) if v else None for v in values]
 
-    async def put_blocks(
-        self, blocks: Sequence[tuple[str, dict[str, Any], int | None]]
-    ) -> list[dict[str, Any] | None]:
-        """Set blocks as given (a supervisor's word overrides); returns the entries replaced."""
-        if not blocks:
-            return []
-        async with self._redis.pipeline(transaction=True) as pipe:
-            for account, entry, ttl in blocks:
-                pipe.set(self._keys.block(account), orjson.dumps(entry), ex=ttl, get=True)
-            previous = await pipe.execute()
-        return [cast(dict[str, Any], orjson.loads(p)) if p else None for p in previous]
+    async def change_blocks(
+        self,
+        accounts: Sequence[str],
+        decide_blocks: Callable[
+            [list[BlockState]], tuple[list[tuple[str, dict[str, Any] | None, int | None]], Entries]
+        ],
+    ) -> list[BlockState]:
+        """Read the accounts' blocks, let `decide_blocks(states)` say what to set (entry and
+        TTL; None deletes) and which entries to write, and do both in one step. Returns the
+        states as they were."""
+        block_keys = [self._keys.block(account) for account in accounts]
 
-    async def delete_block(self, account: str) -> dict[str, Any] | None:
-        raw = await self._redis.getdel(self._keys.block(account))
-        return cast(dict[str, Any], orjson.loads(raw)) if raw else None
+        async def decide(pipe: Pipeline) -> Step[list[BlockState]]:
+            raws = await pipe.mget(block_keys) if block_keys else []
+            ttls = [
+                int(await pipe.ttl(key)) if raw else -2
+                for key, raw in zip(block_keys, raws, strict=False)
+            ]
+            states = [_decode_block(raw, ttl) for raw, ttl in zip(raws, ttls, strict=True)]
+            changes, entries = decide_blocks(states)
 
-    async def lift_suspension(self, account: str) -> dict[str, Any] | None:
-        """Remove an account's suspension on mule evidence; its entry, or None if none."""
-        raw = await self._redis.getdel(self._keys.suspension(account))
-        return cast(dict[str, Any], orjson.loads(raw)) if raw else None
+            def write(tx: Pipeline) -> None:
+                for account, entry, ttl in changes:
+                    if entry is None:
+                        tx.delete(self._keys.block(account))
+                    else:
+                        tx.set(self._keys.block(account), orjson.dumps(entry), ex=ttl)
 
-    async def block_at_least(
-        self, account: str, entry: dict[str, Any], ttl: int
-    ) -> tuple[int, dict[str, Any] | None]:
-        """See block_account.lua: 1 created, 2 a shorter block replaced, 0 kept."""
-        code, previous = await self._block_at_least(
-            keys=[self._keys.block(account)], args=[orjson.dumps(entry).decode(), max(1, ttl)]
-        )
-        return int(code), (cast(dict[str, Any], orjson.loads(previous)) if previous else None)
+            return Step(entries, write if changes else None, states)
 
-    async def mark_victim(self, customer_id: str, record: dict[str, Any]) -> None:
+        step = await self.audit_log.commit(block_keys, decide)
+        return step.result
+
+    async def lift_suspension(
+        self, account: str, entry_for: Callable[[dict[str, Any]], AuditEntry]
+    ) -> dict[str, Any] | None:
+        """Remove an account's suspension on mule evidence with its audit entry, in one step;
+        the entry it had, or None if it had none."""
+        key = self._keys.suspension(account)
+
+        async def decide(pipe: Pipeline) -> Step[dict[str, Any] | None]:
+            raw = await pipe.get(key)
+            if raw is None:
+                return Step([], None, None)
+            previous = cast(dict[str, Any], orjson.loads(raw))
+            return Step([entry_for(previous)], lambda tx: tx.delete(key), previous)
+
+        step = await self.audit_log.commit([key], decide)
+        return step.result
+
+    async def mark_victim(
+        self, customer_id: str, record: dict[str, Any], entry: AuditEntry
+    ) -> None:
         """No expiry: a customer defrauded once deserves stricter screening for good."""
-        await self._redis.set(self._keys.confirmed_victim(customer_id), orjson.dumps(record))
+        key = self._keys.confirmed_victim(customer_id)
+
+        async def decide(_pipe: Pipeline) -> Step[None]:
+            return Step([entry], lambda tx: tx.set(key, orjson.dumps(record)))
+
+        await self.audit_log.commit((), decide)
 
     async def victim(self, customer_id: str) -> dict[str, Any] | None:
         raw = await self._redis.get(self._keys.confirmed_victim(customer_id))
         return cast(dict[str, Any], orjson.loads(raw)) if raw else None
 
-    # --- audit and follow-the-money -----------------------------------------------------
-
-    async def audit(self, entries: Iterable[AuditEntry]) -> None:
-        """Append to the shared stream and to the hold's and the user's streams, atomically."""
-        keys = self._keys
-        async with self._redis.pipeline(transaction=True) as pipe:
-            for entry in entries:
-                fields: Any = entry.fields()
-                pipe.xadd(keys.audit, fields, maxlen=AUDIT_MAX_LENGTH, approximate=True)
-                for hold_id in {entry.hold_id, entry.related_hold} - {""}:
-                    pipe.xadd(
-                        keys.hold_audit(hold_id), fields, maxlen=TRAIL_MAX_LENGTH, approximate=True
-                    )
-                pipe.xadd(
-                    keys.user_audit(entry.by), fields, maxlen=TRAIL_MAX_LENGTH, approximate=True
-                )
-            await pipe.execute()
+    # --- audit views and follow-the-money -----------------------------------------------
 
     async def hold_trail(self, hold_id: str, count: int) -> list[dict[str, Any]]:
         """The review API's entries for a hold, oldest first."""
-        return await self._read_stream(self._keys.hold_audit(hold_id), count)
+        return await self.audit_log.hold_trail(hold_id, count)
 
     async def user_trail(self, name: str, count: int) -> list[dict[str, Any]]:
-        return await self._read_stream(self._keys.user_audit(name), count)
+        return await self.audit_log.user_trail(name, count)
 
     async def recent_audit(self, count: int) -> list[dict[str, Any]]:
-        return await self._read_stream(self._keys.audit, count)
+        return await self.audit_log.recent(count)
 
-    async def _read_stream(self, key: str, count: int) -> list[dict[str, Any]]:
-        rows = await self._redis.xrevrange(key, count=count)
-        return [entry_view(entry_id, fields) for entry_id, fields in reversed(rows)]
+    async def save_follow(self, hold_id: str, trail: dict[str, Any], entries: Entries = ()) -> None:
+        key = self._keys.follow(hold_id)
 
-    async def save_follow(self, hold_id: str, trail: dict[str, Any]) -> None:
-        await self._redis.set(self._keys.follow(hold_id), orjson.dumps(trail))
+        async def decide(_pipe: Pipeline) -> Step[None]:
+            return Step(entries, lambda tx: tx.set(key, orjson.dumps(trail)))
+
+        await self.audit_log.commit((), decide)
+
+    async def change_follow(
+        self,
+        hold_id: str,
+        change: Callable[[dict[str, Any] | None], tuple[dict[str, Any], Entries]],
+    ) -> dict[str, Any]:
+        """Change the follow-the-money trail of a hold (a supervisor's approval) with its
+        entries; `change(trail)` raises to refuse."""
+        key = self._keys.follow(hold_id)
+
+        async def decide(pipe: Pipeline) -> Step[dict[str, Any]]:
+            raw = await pipe.get(key)
+            trail, entries = change(cast(dict[str, Any], orjson.loads(raw)) if raw else None)
+            return Step(entries, lambda tx: tx.set(key, orjson.dumps(trail)), trail)
+
+        step = await self.audit_log.commit([key], decide)
+        return step.result
 
     async def follow(self, hold_id: str) -> dict[str, Any] | None:
         raw = await self._redis.get(self._keys.follow(hold_id))

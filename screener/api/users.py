@@ -1,7 +1,8 @@
-"""`screener users add|list|disable`: the review API's users, kept in Redis.
+"""`screener users add|list|disable|rotate`: the review API's users, kept in Redis.
 
-`add` prints the new user's token on its last line; it is shown this once and stored only
-as a hash, so a lost token means a new user (or a disabled old one).
+`add` and `rotate` print the user's token on their last line; it is shown this once and
+stored only as a hash. `rotate` replaces a lost, leaked or expiring token: the old one
+stops working in the same step.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     actions.add_parser("list", help="list users, their roles and whether they are disabled")
     disable = actions.add_parser("disable", help="disable a user; their token stops working")
     disable.add_argument("name")
+    rotate = actions.add_parser("rotate", help="a new token (last line); the old one stops")
+    rotate.add_argument("name")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -44,6 +47,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 settings, lambda g: g.add_user(args.name, Role.parse(args.role), operator)
             )
             print(f"created {args.role} {args.name}; the token below is shown only once")
+            print(token)
+        elif args.action == "rotate":
+            token = _with_gatekeeper(settings, lambda g: g.rotate_token(args.name, operator))
+            print(f"new token for {args.name}; the old one no longer works")
             print(token)
         elif args.action == "disable":
             _with_gatekeeper(settings, lambda g: g.disable_user(args.name, operator))
@@ -73,7 +80,7 @@ def _with_gatekeeper(settings: Settings, work: Callable[[Gatekeeper], Awaitable[
         redis = redis_from_url(settings.redis_url, decode_responses=True)
         try:
             store = ReviewStore(redis, RedisKeys(settings.redis_prefix))
-            gatekeeper = Gatekeeper(store, settings.review.session_minutes, _now)
+            gatekeeper = Gatekeeper(store, settings.review, _now)
             return await work(gatekeeper)
         finally:
             await redis.aclose()

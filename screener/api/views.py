@@ -132,6 +132,16 @@ def hold_view(
             "remaining_seconds": round(sla.total_seconds() - age, 1) if is_open else None,
         },
         "claim": dict(claim) if claim else None,
+        # Four eyes: the first officer's request to release a high-score hold.
+        "release_request": (
+            {
+                "by": fields["release_requested_by"],
+                "at": fields.get("release_requested_at", ""),
+                "note": fields.get("release_request_note", ""),
+            }
+            if fields.get("release_requested_by")
+            else None
+        ),
     }
 
 

@@ -24,6 +24,7 @@ from faust.app.base import BootStrategy
 from prometheus_client import generate_latest
 
 from screener import metrics
+from screener.adapters.audit_log import AuditLog, AuditPublisher, faust_sender, rules_reload_entry
 from screener.adapters.kafka_consumer import BatchConsumer
 from screener.adapters.kafka_producers import IdempotentFaustProducer
 from screener.adapters.kafka_publisher import FaustPublisher
@@ -96,6 +97,10 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
     publisher = FaustPublisher(
         app, {DECISIONS: topics.decisions, HOLDS: topics.holds, DLQ: topics.dlq}
     )
+    audit_log = AuditLog(
+        redis_from_url(settings.redis_url, decode_responses=True), settings.redis_prefix
+    )
+    audit = AuditPublisher(audit_log, faust_sender(app), topics.audit)
     service = ScreeningService(
         store,
         publisher,
@@ -134,7 +139,12 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
     @app.timer(settings.rules_reload_seconds)  # type: ignore[misc]
     @_next_tick_on_error
     async def reload_rules() -> None:
-        rules.reload_if_changed()
+        before = rules.current().version
+        if rules.reload_if_changed():
+            source = str(settings.rules_file or "packaged rules.yaml")
+            entry = rules_reload_entry(before, rules.current().version, source, utc_now())
+            await audit_log.record(entry)
+            await audit.sweep(utc_now())
         rules.check_mrp_year(utc_now())  # the new year can begin without a reload
 
     reporter = StatusReporter(
@@ -153,6 +163,7 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
     async def sweep_outbox() -> None:
         if not await store.try_lock("outbox-sweep", ttl_ms=9_000):
             return
+        await audit.sweep(utc_now() - OUTBOX_GRACE)  # audit entries an API left behind
         stale = await store.stale_outbox(utc_now() - OUTBOX_GRACE, limit=1000)
         if stale:
             log.warning("republishing %d hold changes left in the outbox", len(stale))

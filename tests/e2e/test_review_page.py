@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests import factories
 from tests.e2e.conftest import SCREENSHOTS, ReviewProcess, screener
-from tests.integration.api.support import reason, seed_hold
+from tests.integration.api.support import http, reason, seed_hold
 from tests.integration.conftest import Deployment
 
 LAPTOP = {"width": 1440, "height": 900}
@@ -214,6 +214,10 @@ def test_an_officer_works_the_queue_in_the_browser(
     timeline = page.locator("#detail .timeline li")
     expect(timeline).to_have_count(3)
     expect(page.locator("#detail .timeline li.held-event")).to_have_count(1)
+    # The money's path before anyone decides: the held transfer and where the money went on.
+    edges = page.locator("#money-path g.edge")
+    expect(edges).to_have_count(3)
+    expect(page.locator('#money-path g.edge[data-state="observed"]')).to_have_count(2)
     page.fill("#action-note", "Клиенту звонили из «службы безопасности банка»")
     page.click("#confirm-fraud")
     expect(page.locator("#detail .detail-head .pill")).to_have_text("Мошенничество")
@@ -231,6 +235,36 @@ def test_an_officer_works_the_queue_in_the_browser(
     page.select_option("#lang", "kk")
     expect(page.locator("#detail")).to_contain_text("Ақшаның ізімен")
     shot(page, "07-confirmed-fraud-kk")
+
+    # After the confirmation the graph shows what follow-the-money proposed: B blocked at
+    # once, the onward transfers waiting for a supervisor (four eyes).
+    page.select_option("#lang", "en")
+    expect(page.locator('#money-path g.edge[data-state="proposed"]')).to_have_count(2)
+    account = '#money-path g.account[data-account="{}"]'
+    expect(page.locator(account.format(evening["b"]))).to_have_attribute("data-blocked", "1")
+    expect(page.locator(account.format(evening["c"]))).to_have_attribute("data-blocked", "0")
+    page.locator("#money-path").scroll_into_view_if_needed()
+    page.locator("#money-path").screenshot(path=str(SCREENSHOTS / "07b-money-path-proposed.png"))
+    approved = http(
+        "POST",
+        f"{base}/api/holds/{fraud['event_id']}/follow/approve",
+        token=supervisor,
+        json_body={"note": "мулы, согласовано"},
+    )
+    assert approved.status == 200, approved.text
+    # The page shows the change once reopened: through the followed hold and back.
+    steps.nth(0).locator("a").click()
+    followed = f'#detail article[data-hold="{evening["b_c"]["event_id"]}"]'
+    expect(page.locator(followed)).to_be_visible()
+    page.locator("#detail .banner.bad a").first.click()
+    expect(page.locator(f'#detail article[data-hold="{fraud["event_id"]}"]')).to_be_visible()
+    expect(page.locator('#money-path g.edge[data-state="approved"]')).to_have_count(2)
+    for hop in ("c", "d"):
+        expect(page.locator(account.format(evening[hop]))).to_have_attribute("data-blocked", "1")
+    page.locator("#money-path").scroll_into_view_if_needed()
+    page.locator("#money-path").screenshot(path=str(SCREENSHOTS / "07c-money-path-approved.png"))
+    shot(page, "07d-confirmed-fraud-approved-en", full=True)
+    page.select_option("#lang", "kk")
 
     # A followed transfer: held, and it says where it came from.
     steps.nth(0).locator("a").click()
@@ -255,7 +289,7 @@ def test_an_officer_works_the_queue_in_the_browser(
     expect(page.locator("#bl-result")).to_contain_text("confirmed_fraud")
     page.fill(
         "#bl-import textarea",
-        "account,reason,ttl_seconds\nKZ31601A000000000001,AFC list,86400\nbad account,x\n",
+        "account,reason,ttl_seconds\nKZ31601A000000000001,AFC list,86400\nonly-one-field\n",
     )
     page.click("#bl-import button[type=submit]")
     expect(page.locator("#bl-import-result")).to_contain_text("1")

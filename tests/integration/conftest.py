@@ -177,7 +177,7 @@ def deployment(services: dict[str, str]) -> Iterator[Deployment]:
         "SCREENER_REDIS_PREFIX": f"test-{run}:",
         "SCREENER_RELEASE_INTERVAL_SECONDS": "0.5",
     }
-    for role in ("transfers", "loans", "customer_events", "decisions", "holds", "dlq"):
+    for role in ("transfers", "loans", "customer_events", "decisions", "holds", "dlq", "audit"):
         env[f"SCREENER_TOPIC_{role.upper()}"] = f"test-{run}.{role}"
     settings = Settings.from_env(env)
     ensure_topics(settings)

@@ -24,6 +24,7 @@ USERS = (
     ("officer", "officer"),
     ("supervisor", "supervisor"),
     ("officer2", "officer"),
+    ("supervisor2", "supervisor"),
     ("gone", "officer"),
 )
 

@@ -59,7 +59,7 @@ def isolated_env(services: Mapping[str, str], **overrides: str) -> dict[str, str
         "SCREENER_REDIS_PREFIX": f"test-review-{run}:",
         "SCREENER_CONSUMER_GROUP": f"screener-review-{run}",
     }
-    for role in ("transfers", "loans", "customer_events", "decisions", "holds", "dlq"):
+    for role in ("transfers", "loans", "customer_events", "decisions", "holds", "dlq", "audit"):
         env[f"SCREENER_TOPIC_{role.upper()}"] = f"test-review-{run}.{role}"
     env.update(overrides)
     return env
@@ -211,8 +211,14 @@ def start_review(
 
 
 def delete_prefix(client: redis.Redis, prefix: str) -> None:
+    batch: list[Any] = []
     for key in client.scan_iter(f"{prefix}*", count=1000):
-        client.delete(key)
+        batch.append(key)
+        if len(batch) >= 1000:
+            client.delete(*batch)
+            batch.clear()
+    if batch:
+        client.delete(*batch)
 
 
 # --- writing what the worker writes, through the worker's own adapter -------------------

@@ -84,7 +84,7 @@ def test_a_list_from_the_anti_fraud_center_is_imported_line_by_line(review: Revi
             "KZ31601A000000000001,dropper,3600",
             "4400123412341234,card of a dropper",
             "wallet_77-ab, crypto wallet ,",
-            "bad account,whatever",
+            "a" * 257 + ",longer than any account",
             "KZ31601A000000000002",
             "KZ31601A000000000003,reason,soon",
             "KZ31601A000000000004,reason,1,extra",

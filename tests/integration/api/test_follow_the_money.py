@@ -97,8 +97,19 @@ def test_the_money_is_followed_hop_by_hop_through_transfers_the_worker_screened(
     )
     assert response.status == 200, response.text
     assert response.body["published"] is True
-    follow = response.body["hold"]["follow"]
-    assert follow["receiver_block"] == {"account": b, "result": "blocked"}
+    proposed = response.body["hold"]["follow"]
+    assert proposed["receiver_block"] == {"account": b, "result": "blocked"}
+    # Four eyes: beyond the first receiver, nothing is held or blocked until a supervisor
+    # approves what follow-the-money proposes.
+    assert {s["state"] for s in proposed["steps"]} == {"proposed"}
+    assert all(review.hold(s["event_id"]) == {} for s in proposed["steps"])
+    assert review.block(c) is None
+    approved = review.call(
+        "POST", f"/api/holds/{fraud['event_id']}/follow/approve", "supervisor", json_body={}
+    )
+    assert approved.status == 200, approved.text
+    follow = approved.body["hold"]["follow"]
+    assert {s["state"] for s in follow["steps"]} == {"approved"}
 
     hops = {t["event_id"]: i for i, t in enumerate(transfers)}  # B->C is hop 1, ...
     followed = {step["event_id"]: step for step in follow["steps"]}
@@ -152,9 +163,12 @@ def test_the_money_is_followed_hop_by_hop_through_transfers_the_worker_screened(
 
     trail = review.call("GET", f"/api/holds/{fraud['event_id']}", "viewer").body["audit"]
     actions = [entry["action"] for entry in trail]
-    assert actions[:4] == ["create", "confirm_fraud", "mark_victim", "block"]
+    assert actions[:5] == ["create", "confirm_fraud", "mark_victim", "block", "follow_propose"]
     assert actions.count("follow_hold") + actions.count("follow_hold_exists") == 3
-    assert all(entry["by"] == "officer" for entry in trail if entry["action"] != "create")
+    assert actions.count("follow_approve") == 3
+    by = {entry["action"]: entry["by"] for entry in trail if entry["action"] != "create"}
+    assert by["confirm_fraud"] == by["follow_propose"] == "officer"
+    assert by["follow_hold"] == by["follow_approve"] == "supervisor"
 
 
 def test_depth_window_pooled_accounts_victims_and_cycles(review_factory: ReviewFactory) -> None:
@@ -162,6 +176,8 @@ def test_depth_window_pooled_accounts_victims_and_cycles(review_factory: ReviewF
         SCREENER_FOLLOW_DEPTH="2",
         SCREENER_FOLLOW_BEFORE_MINUTES="30",
         SCREENER_FOLLOW_AFTER_HOURS="2",
+        SCREENER_FOLLOW_APPROVAL="none",
+        SCREENER_FOLLOW_MIN_SHARE="0",
     )
     settings = review.settings
     a, b, c, d, e, exchange, early, late = (factories.new_kz_iban() for _ in range(8))
@@ -241,7 +257,11 @@ def test_a_hub_account_cannot_flood_the_queue(review_factory: ReviewFactory) -> 
     outs = [Hop(hub, factories.new_kz_iban(), t0 + timedelta(minutes=i + 1)) for i in range(4)]
     seed_flows(review.settings, [fraud, *outs])
     root = seed_hold(
-        review.settings, hold_id=fraud.event_id, sender_account=a, receiver_account=hub
+        review.settings,
+        hold_id=fraud.event_id,
+        sender_account=a,
+        receiver_account=hub,
+        amount="15000.00",
     )
     follow = review.call(
         "POST", f"/api/holds/{root.hold_id}/confirm-fraud", "officer", json_body={}
@@ -250,12 +270,19 @@ def test_a_hub_account_cannot_flood_the_queue(review_factory: ReviewFactory) -> 
     assert follow["truncated"] is True
 
 
-def test_asking_again_completes_what_a_crash_left_undone(review: ReviewApi) -> None:
+def test_asking_again_completes_what_a_crash_left_undone(review_factory: ReviewFactory) -> None:
+    review = review_factory(SCREENER_FOLLOW_APPROVAL="none")
     a, b, c = (factories.new_kz_iban() for _ in range(3))
     t0 = datetime.now(UTC) - timedelta(minutes=30)
     fraud, onward = Hop(a, b, t0), Hop(b, c, t0 + timedelta(minutes=5))
     seed_flows(review.settings, [fraud, onward])
-    root = seed_hold(review.settings, hold_id=fraud.event_id, sender_account=a, receiver_account=b)
+    root = seed_hold(
+        review.settings,
+        hold_id=fraud.event_id,
+        sender_account=a,
+        receiver_account=b,
+        amount="15000.00",
+    )
     # The API died right after the status change: confirmed, but nothing blocked or followed.
     transition = review.redis.register_script(lua_source("transition_hold"))
     changed, _ = transition(
@@ -272,3 +299,95 @@ def test_asking_again_completes_what_a_crash_left_undone(review: ReviewApi) -> N
     assert review.hold(onward.event_id)["status"] == "held"
     third = review.call("POST", f"/api/holds/{root.hold_id}/confirm-fraud", "officer", json_body={})
     assert third.status == 409
+
+
+def test_one_confirmation_cannot_block_fifty_innocent_accounts(
+    review_factory: ReviewFactory,
+) -> None:
+    """Finding: a mule that first sends 1 KZT to 50 people made one officer's confirmation
+    hold 50 transfers and block 50 innocent accounts. Now transfers below the floor or
+    below the share of the victim's money are not even proposed, and what is proposed
+    waits for a supervisor other than the confirming officer."""
+    review = review_factory(SCREENER_FOLLOW_MIN_AMOUNT="5000", SCREENER_FOLLOW_MIN_SHARE="0.2")
+    victim, mule, accomplice, small_onward = (factories.new_kz_iban() for _ in range(4))
+    t0 = datetime.now(UTC) - timedelta(hours=1)
+    fraud = Hop(victim, mule, t0, amount_minor=50_000_000)  # 500,000 KZT
+    decoys = [
+        Hop(mule, factories.new_kz_iban(), t0 + timedelta(minutes=1), amount_minor=100)
+        for _ in range(50)
+    ]
+    # 90,000 KZT: above the 5,000 floor but below 20% of the victim's 500,000.
+    below_share = Hop(mule, small_onward, t0 + timedelta(minutes=2), amount_minor=9_000_000)
+    onward = Hop(mule, accomplice, t0 + timedelta(minutes=3), amount_minor=45_000_000)
+    seed_flows(review.settings, [fraud, *decoys, below_share, onward])
+    root = seed_hold(
+        review.settings,
+        hold_id=fraud.event_id,
+        sender_account=victim,
+        receiver_account=mule,
+        amount="500000.00",
+    )
+    confirmed = review.call(
+        "POST", f"/api/holds/{root.hold_id}/confirm-fraud", "supervisor", json_body={}
+    )
+    assert confirmed.status == 200, confirmed.text
+    follow = confirmed.body["hold"]["follow"]
+    states = {s["event_id"]: s["state"] for s in follow["steps"]}
+    assert states[onward.event_id] == "proposed"
+    assert states[below_share.event_id] == "below_floor"
+    assert all(states[d.event_id] == "below_floor" for d in decoys)
+    assert follow["floor"] == "100000.00" and follow["approval"] == "supervisor"
+    assert review.block(mule) is not None, "the first receiver is blocked at once"
+    for hop in (*decoys, below_share, onward):
+        assert review.block(hop.receiver) is None
+        assert review.hold(hop.event_id) == {}
+
+    path = f"/api/holds/{root.hold_id}/follow/approve"
+    assert review.call("POST", path, "officer", json_body={}).status == 403
+    own = review.call("POST", path, "supervisor", json_body={})
+    assert own.status == 403 and "four eyes" in own.body["message"]
+    decoy = review.call("POST", path, "supervisor2", json_body={"steps": [decoys[0].event_id]})
+    assert decoy.status == 409, "a step below the floor cannot be approved"
+
+    approved = review.call("POST", path, "supervisor2", json_body={"note": "agreed"})
+    assert approved.status == 200, approved.text
+    assert review.hold(onward.event_id)["status"] == "held"
+    assert review.block(accomplice)["rule"] == "follow_the_money"  # type: ignore[index]
+    assert all(review.block(d.receiver) is None for d in decoys)
+    again = review.call("POST", path, "supervisor2", json_body={"steps": [onward.event_id]})
+    assert again.status == 409
+
+    trail = review.call("GET", f"/api/holds/{root.hold_id}/audit", "viewer").body["audit"]
+    [proposal] = [e for e in trail if e["action"] == "follow_propose"]
+    assert proposal["by"] == "supervisor"
+    assert sum(s["state"] == "proposed" for s in proposal["after"]["steps"]) == 1
+    [approval] = [e for e in trail if e["action"] == "follow_approve"]
+    assert approval["by"] == "supervisor2" and approval["note"] == "agreed"
+    assert approval["after"]["event_id"] == onward.event_id
+
+
+def test_a_supervisor_may_reject_a_proposal(review: ReviewApi) -> None:
+    a, b, c = (factories.new_kz_iban() for _ in range(3))
+    t0 = datetime.now(UTC) - timedelta(minutes=30)
+    fraud, onward = Hop(a, b, t0), Hop(b, c, t0 + timedelta(minutes=5))
+    seed_flows(review.settings, [fraud, onward])
+    root = seed_hold(
+        review.settings,
+        hold_id=fraud.event_id,
+        sender_account=a,
+        receiver_account=b,
+        amount="15000.00",
+    )
+    review.call("POST", f"/api/holds/{root.hold_id}/confirm-fraud", "officer", json_body={})
+    rejected = review.call(
+        "POST",
+        f"/api/holds/{root.hold_id}/follow/reject",
+        "supervisor",
+        json_body={"steps": [onward.event_id], "note": "a rent payment, known landlord"},
+    )
+    assert rejected.status == 200, rejected.text
+    [step] = rejected.body["hold"]["follow"]["steps"]
+    assert (step["state"], step["decided_by"]) == ("rejected", "supervisor")
+    assert review.hold(onward.event_id) == {} and review.block(c) is None
+    trail = review.call("GET", f"/api/holds/{root.hold_id}/audit", "viewer").body["audit"]
+    assert [e["action"] for e in trail][-1] == "follow_reject"

@@ -328,7 +328,12 @@ def test_release_tells_the_bank_on_kafka_and_clears_the_outbox(review: ReviewApi
     assert again.status == 409 and "released" in again.body["message"]
     audit = review.redis.xrange(review.keys.audit)
     actions = [(f["action"], f["by"]) for _, f in audit if f["hold_id"] == hold.hold_id]
-    assert actions == [("create", "screener"), ("status", "officer"), ("release", "officer")]
+    assert actions == [("create", "screener"), ("status", "officer")]
+    trail = review.call("GET", f"/api/holds/{hold.hold_id}/audit", "viewer").body["audit"]
+    assert [(e["action"], e["by"]) for e in trail] == [
+        ("create", "screener"),
+        ("release", "officer"),
+    ]
     [release] = [e for e in response.body["hold"]["audit"] if e["action"] == "release"]
     assert release["before"]["status"] == "held" and release["after"] == {"status": "released"}
     listed = review.call("GET", "/api/holds?status=released", "viewer").body
@@ -440,7 +445,7 @@ def test_confirmed_fraud_blocks_the_receiver_and_marks_the_victim(review: Review
     }
     assert detail["follow"]["steps"] == []
     actions = [e["action"] for e in detail["audit"]]
-    assert actions == ["create", "confirm_fraud", "mark_victim", "block"]
+    assert actions == ["create", "confirm_fraud", "mark_victim", "block", "follow_propose"]
     again = review.call("POST", f"/api/holds/{hold.hold_id}/confirm-fraud", "officer", json_body={})
     assert again.status == 409
 
@@ -461,16 +466,20 @@ def test_fraud_confirmed_on_a_loan_marks_the_victim_and_blocks_nothing(review: R
     assert not list(review.redis.scan_iter(review.keys.block("*")))
 
 
-def test_a_refused_or_released_payment_can_still_be_confirmed_as_fraud(review: ReviewApi) -> None:
+def test_fraud_is_confirmed_only_on_a_held_hold(review: ReviewApi) -> None:
+    """Finding: confirm-fraud was accepted on holds already released (and on refused
+    payments), blocking receivers of money long gone. Only a held hold may be confirmed."""
     refused = seed_hold(review.settings, verdict="block", score=95)
     released = seed_hold(review.settings)
     review.call("POST", f"/api/holds/{released.hold_id}/release", "officer", json_body={})
-    for hold in (refused, released):
+    for hold, status in ((refused, "blocked"), (released, "released")):
         response = review.call(
             "POST", f"/api/holds/{hold.hold_id}/confirm-fraud", "officer", json_body={}
         )
-        assert response.status == 200, response.text
-        assert review.hold(hold.hold_id)["status"] == "confirmed_fraud"
+        assert response.status == 409, response.text
+        assert review.hold(hold.hold_id)["status"] == status
+        assert review.block(hold.receiver_account) is None
+        assert review.redis.get(review.keys.confirmed_victim(hold.customer_id)) is None
     refused_release = review.call(
         "POST", f"/api/holds/{refused.hold_id}/release", "supervisor", json_body={}
     )

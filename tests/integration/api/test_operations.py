@@ -76,15 +76,22 @@ def test_the_page_is_served_with_its_own_files_only(review: ReviewApi) -> None:
     assert review.call("GET", "/static/../settings.py").status in (403, 404)
 
 
+def origin(review: ReviewApi) -> dict[str, str]:
+    """The Origin a browser sends from the page (the test server's own address)."""
+    return {"Origin": review.base_url}
+
+
 def login(review: ReviewApi, token: str) -> tuple[str, str]:
-    response = review.call("POST", "/login", json_body={"token": token})
+    response = review.call("POST", "/login", json_body={"token": token}, headers=origin(review))
     assert response.status == 200, response.text
     cookie = SimpleCookie(response.headers["Set-Cookie"])["screener_session"]
     return cookie.value, response.body["csrf"]
 
 
 def test_page_login_gives_an_http_only_strict_session_cookie(review: ReviewApi) -> None:
-    response = review.call("POST", "/login", json_body={"token": review.tokens["officer"]})
+    response = review.call(
+        "POST", "/login", json_body={"token": review.tokens["officer"]}, headers=origin(review)
+    )
     assert response.status == 200
     assert response.body["name"] == "officer" and response.body["role"] == "officer"
     raw = response.headers["Set-Cookie"]
@@ -92,7 +99,7 @@ def test_page_login_gives_an_http_only_strict_session_cookie(review: ReviewApi) 
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Strict"
     assert cookie["path"] == "/"
-    assert not cookie["secure"], "plain HTTP on loopback: Secure only when configured or HTTPS"
+    assert cookie["secure"] is True, "Secure by default, even behind a TLS-terminating proxy"
     assert int(cookie["max-age"]) == 480 * 60
     assert review.tokens["officer"] not in raw, "the session id is not the token"
     stored = review.redis.keys(review.keys.session("*"))
@@ -111,7 +118,7 @@ def test_page_login_gives_an_http_only_strict_session_cookie(review: ReviewApi) 
         {"token": ""},
         {},
     ):
-        failed = review.call("POST", "/login", json_body=bad)
+        failed = review.call("POST", "/login", json_body=bad, headers=origin(review))
         assert failed.status in (400, 401) and "Set-Cookie" not in failed.headers
     form = review.call(
         "POST",
@@ -123,10 +130,13 @@ def test_page_login_gives_an_http_only_strict_session_cookie(review: ReviewApi) 
 
 
 def test_session_length_and_secure_flag_are_configurable(review_factory: ReviewFactory) -> None:
-    review = review_factory(SCREENER_SESSION_MINUTES="15", SCREENER_SESSION_COOKIE_SECURE="1")
-    response = review.call("POST", "/login", json_body={"token": review.tokens["viewer"]})
+    """Secure is the default; a page on plain http://localhost in development turns it off."""
+    review = review_factory(SCREENER_SESSION_MINUTES="15", SCREENER_SESSION_COOKIE_SECURE="0")
+    response = review.call(
+        "POST", "/login", json_body={"token": review.tokens["viewer"]}, headers=origin(review)
+    )
     cookie = SimpleCookie(response.headers["Set-Cookie"])["screener_session"]
-    assert int(cookie["max-age"]) == 900 and cookie["secure"] is True
+    assert int(cookie["max-age"]) == 900 and not cookie["secure"]
 
 
 def test_another_site_cannot_log_an_officer_in(review: ReviewApi) -> None:
@@ -143,7 +153,7 @@ def test_cookie_calls_that_change_state_need_the_csrf_header(review: ReviewApi) 
     session, csrf = login(review, review.tokens["officer"])
     hold = seed_hold(review.settings)
     path = f"/api/holds/{hold.hold_id}/notes"
-    cookie = {"Cookie": f"screener_session={session}"}
+    cookie = {"Cookie": f"screener_session={session}", **origin(review)}
 
     missing = review.call("POST", path, json_body={"text": "hi"}, headers=cookie)
     assert missing.status == 403 and "CSRF" in missing.body["message"]
@@ -160,10 +170,14 @@ def test_cookie_calls_that_change_state_need_the_csrf_header(review: ReviewApi) 
     assert foreign.status == 403
     assert review.call("GET", f"/api/holds/{hold.hold_id}", "viewer").body["notes"] == []
 
-    ok = review.call(
-        "POST", path, json_body={"text": "hi"}, headers={**cookie, "X-CSRF-Token": csrf}
+    # Finding: stripping Origin turned the check off. Browsers always send it on POST.
+    no_origin = review.call(
+        "POST",
+        path,
+        json_body={"text": "hi"},
+        headers={"Cookie": cookie["Cookie"], "X-CSRF-Token": csrf},
     )
-    assert ok.status == 201
+    assert no_origin.status == 403 and "Origin" in no_origin.body["message"]
     own_origin = review.call(
         "POST",
         path,
@@ -173,7 +187,7 @@ def test_cookie_calls_that_change_state_need_the_csrf_header(review: ReviewApi) 
     assert own_origin.status == 201
     assert review.call("POST", path, "officer", json_body={"text": "bearer"}).status == 201
 
-    out = review.call("POST", "/logout", headers={**cookie, "X-CSRF-Token": csrf})
+    out = review.call("POST", "/logout", headers={**cookie, "X-CSRF-Token": csrf, **origin(review)})
     assert out.status == 200 and "screener_session=" in out.headers["Set-Cookie"]
     assert review.call("GET", "/api/me", headers=cookie).status == 401
     assert review.call("POST", "/logout", headers=cookie).status == 401
