@@ -14,7 +14,15 @@ REASONS = Counter(
     "screener_reasons_total", "Rule hits in decisions, by rule and mode", ["rule", "mode"]
 )
 DEAD_LETTERS = Counter(
-    "screener_dead_letters_total", "Records sent to the dead-letter topic, by source", ["topic"]
+    "screener_dead_letters_total",
+    "Records sent to the dead-letter topic, by source and reason",
+    ["topic", "reason"],
+)
+EVENT_TIME_REJECTED = Counter(
+    "screener_event_time_rejected_total",
+    "Events refused because their time lies too far from their Kafka record's timestamp "
+    "(why: future or too_old)",
+    ["topic", "why"],
 )
 HOLD_CHANGES = Counter(
     "screener_hold_changes_total", "Hold status changes published, by status", ["status"]
@@ -58,7 +66,8 @@ def record_decision(outcome: Outcome) -> None:
 
 SAFETY_CAP_ACTIVE = Gauge(
     "screener_safety_cap_active",
-    "1 while the hold rate is above its bound and non-regulatory holds are capped (alarm)",
+    "1 while this rule holds far above its own recent rate and its holds are capped (alarm)",
+    ["rule"],
 )
 CONFIG_RELOAD_FAILURES = Counter(
     "screener_config_reload_failures_total",

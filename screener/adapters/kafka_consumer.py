@@ -179,6 +179,7 @@ class BatchConsumer:
                     offset=message.offset,
                     key=message.key,
                     value=message.value,
+                    timestamp_ms=message.timestamp,
                 )
                 for messages in fetched.values()
                 for message in messages

@@ -76,6 +76,11 @@ class RedisKeys:
     def block(self, account: str) -> str:
         return f"{self.prefix}block:account:{account}"
 
+    def safety_cap(self, bucket: str) -> str:
+        """Hash: the safety cap's counts of one minute or hour of event time
+        (domain/safety_cap.py), shared by the workers of the group; expires once read."""
+        return f"{self.prefix}safety-cap:{bucket}"
+
     def lock(self, name: str) -> str:
         return f"{self.prefix}lock:{name}"
 
