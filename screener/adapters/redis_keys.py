@@ -17,6 +17,14 @@ import orjson
 # The audit stream is capped so a busy year cannot fill Redis; MAXLEN ~ trims cheaply.
 AUDIT_MAX_LENGTH = 1_000_000
 
+# How long a hold stays in Redis once it is no longer open (released, confirmed, blocked,
+# cancelled), and with it its per-hold audit trail and follow-the-money record; a user's
+# audit trail lives this long after their last action. The archive is Kafka:
+# `screener.decisions`, `screener.holds` and `screener.audit` carry every decision, status
+# change and officer action, and `screener rebuild` restores from them. An open hold never
+# expires: an officer must decide it (the overdue-holds gauge says when they do not).
+CLOSED_HOLD_KEEP_SECONDS = 90 * 86400
+
 STATUS_HELD = "held"
 STATUS_RELEASED = "released"
 STATUS_CONFIRMED_FRAUD = "confirmed_fraud"
@@ -154,6 +162,7 @@ def create_hold_args(
         orjson.dumps(change_record).decode(),
         created_at.isoformat(),
         str(AUDIT_MAX_LENGTH),
+        str(CLOSED_HOLD_KEEP_SECONDS),
     ]
 
 
@@ -174,4 +183,5 @@ def transition_args(
         changed_by,
         note,
         str(AUDIT_MAX_LENGTH),
+        str(CLOSED_HOLD_KEEP_SECONDS),
     ]

@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 
 from screener.adapters.redis_keys import (
     AUDIT_MAX_LENGTH,
+    CLOSED_HOLD_KEEP_SECONDS,
     RedisKeys,
     create_hold_args,
     lua_source,
@@ -300,13 +301,11 @@ class ReviewStore:
             for entry in entries:
                 fields: Any = entry.fields()
                 pipe.xadd(keys.audit, fields, maxlen=AUDIT_MAX_LENGTH, approximate=True)
-                for hold_id in {entry.hold_id, entry.related_hold} - {""}:
-                    pipe.xadd(
-                        keys.hold_audit(hold_id), fields, maxlen=TRAIL_MAX_LENGTH, approximate=True
-                    )
-                pipe.xadd(
-                    keys.user_audit(entry.by), fields, maxlen=TRAIL_MAX_LENGTH, approximate=True
-                )
+                trails = [keys.hold_audit(h) for h in {entry.hold_id, entry.related_hold} - {""}]
+                for trail in (*trails, keys.user_audit(entry.by)):
+                    pipe.xadd(trail, fields, maxlen=TRAIL_MAX_LENGTH, approximate=True)
+                    # Archived on `screener.audit`; kept here as long as a closed hold.
+                    pipe.expire(trail, CLOSED_HOLD_KEEP_SECONDS)
             await pipe.execute()
 
     async def hold_trail(self, hold_id: str, count: int) -> list[dict[str, Any]]:
@@ -324,7 +323,9 @@ class ReviewStore:
         return [entry_view(entry_id, fields) for entry_id, fields in reversed(rows)]
 
     async def save_follow(self, hold_id: str, trail: dict[str, Any]) -> None:
-        await self._redis.set(self._keys.follow(hold_id), orjson.dumps(trail))
+        await self._redis.set(
+            self._keys.follow(hold_id), orjson.dumps(trail), ex=CLOSED_HOLD_KEEP_SECONDS
+        )
 
     async def follow(self, hold_id: str) -> dict[str, Any] | None:
         raw = await self._redis.get(self._keys.follow(hold_id))

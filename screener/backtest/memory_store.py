@@ -168,11 +168,11 @@ class InMemoryScreeningStore:
             if self._live(self._blocks, block.account) is None:  # SET NX
                 self._blocks[block.account] = _Expiring(block.entry, self.now + block.ttl_seconds)
         for bucket, counts in writes.safety_cap.items():  # HINCRBY, then EXPIRE
-            stored = self._live(self._safety_cap, bucket) or {}
+            totals: dict[str, int] = self._live(self._safety_cap, bucket) or {}
             for name, count in counts.items():
-                stored[name] = stored.get(name, 0) + count
+                totals[name] = totals.get(name, 0) + count
             expires = self.now + writes.safety_cap_ttls[bucket]
-            self._safety_cap[bucket] = _Expiring(stored, expires)
+            self._safety_cap[bucket] = _Expiring(totals, expires)
         return [self._create_hold(hold) for hold in writes.holds]
 
     async def pending_changes(self, fields: list[str]) -> dict[str, dict[str, Any]]:

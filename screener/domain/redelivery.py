@@ -12,25 +12,25 @@ from __future__ import annotations
 import hashlib
 from dataclasses import fields
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 import orjson
 
-from screener.domain.events import InputEvent
+from screener.domain.events import CustomerEvent, InputEvent, LoanApproval, Transfer
 
 __all__ = ["event_digest"]
 
 
-@cache
-def _field_names(event_type: type) -> tuple[str, ...]:
-    return tuple(field.name for field in fields(event_type))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {
+    event_type: tuple(field.name for field in fields(event_type))
+    for event_type in (Transfer, LoanApproval, CustomerEvent)
+}
 
 
 def event_digest(event: InputEvent) -> str:
     """SHA-256 (hex) of the event's type and fields; equal for equal events."""
     values: list[Any] = [event.type]
-    for name in _field_names(type(event)):
+    for name in _FIELD_NAMES[type(event)]:
         value = getattr(event, name)
         # An instant is the same content whatever offset the producer wrote it with.
         values.append(value.timestamp() if isinstance(value, datetime) else value)

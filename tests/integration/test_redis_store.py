@@ -14,12 +14,12 @@ import pytest
 import redis
 
 from screener.adapters.redis_client import redis_from_url
-from screener.adapters.redis_keys import RedisKeys
+from screener.adapters.redis_keys import CLOSED_HOLD_KEEP_SECONDS, RedisKeys
 from screener.adapters.redis_store import RedisScreeningStore
 from screener.domain.accounts import Flow
 from screener.domain.history import CustomerHistory, HistoryEntry
 from screener.domain.safety_cap import SafetyCap, SafetyCapSettings, buckets_needed
-from screener.service import BatchWrites, Loaded, NewBlock
+from screener.service import BatchWrites, Loaded, NewBlock, NewHold
 from tests import factories
 
 T = TypeVar("T")
@@ -189,4 +189,27 @@ def test_the_safety_caps_counts_are_shared_through_redis(
     client = redis.Redis.from_url(services["SCREENER_REDIS_URL"])
     for bucket in first.increments:
         assert 0 < client.ttl(RedisKeys(prefix).safety_cap(bucket)) <= ttls[bucket]
+    client.close()
+
+
+def test_a_hold_expires_once_closed_and_never_while_open(
+    services: dict[str, str], prefix: str
+) -> None:
+    created = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    change = {"hold_id": "h-1", "status": "held", "previous_status": None}
+    fields = {"event_id": "h-1", "status": "held"}
+    hold = NewHold("h-1", fields, "held", created, created, change)
+    keys = RedisKeys(prefix)
+    client = redis.Redis.from_url(services["SCREENER_REDIS_URL"])
+
+    async def create(store: RedisScreeningStore) -> None:
+        assert await store.save(BatchWrites(holds=[hold])) == [True]
+
+    async def release(store: RedisScreeningStore) -> None:
+        assert await store.release_expired("h-1", created + timedelta(hours=1)) is not None
+
+    run(services, prefix, create)
+    assert client.ttl(keys.hold("h-1")) == -1  # open: an officer or its timer decides
+    run(services, prefix, release)
+    assert 0 < client.ttl(keys.hold("h-1")) <= CLOSED_HOLD_KEEP_SECONDS
     client.close()
