@@ -105,11 +105,17 @@ class SafetyCap:
         self._window: BucketCounts = {}
         self._baseline: BucketCounts = {}
         self._window_buckets: frozenset[str] = frozenset()
+        self._capped: frozenset[str] | None = None  # for the sums as they are
 
     def count(self, at: float, holding_rules: Iterable[str]) -> None:
         """One decision at `at`, held by `holding_rules` (empty for an allow or a hold the
         law demanded). A capped rule's hits count too: the cap holds while it runs away."""
         fields = (DECISIONS, *holding_rules)
+        if len(fields) > 1:
+            # Only a hold can cap a rule. An allow lowers every rate, so it could only lift
+            # a cap: that waits for the next hold or the next minute (the hot path screens
+            # hundreds of allows per batch without recounting).
+            self._capped = None
         for bucket in (f"m{_start(at, MINUTE)}", f"h{_start(at, HOUR)}"):
             for counts in (self._counts, self.increments):
                 _add(counts.setdefault(bucket, {}), fields)
@@ -117,7 +123,9 @@ class SafetyCap:
                 _add(self._window, fields)
 
     def capped_rules(self, now: float) -> frozenset[str]:
-        return frozenset(state.rule for state in self.states(now) if self._trips(state))
+        if self._sum_at(now) or self._capped is None:
+            self._capped = frozenset(state.rule for state in self.states(now) if self._trips(state))
+        return self._capped
 
     def states(self, now: float) -> list[CapState]:
         """Every rule that held in the window, with its rates."""
@@ -141,11 +149,12 @@ class SafetyCap:
             settings.max_hold_rate, settings.baseline_factor * state.baseline_rate
         )
 
-    def _sum_at(self, now: float) -> None:
-        """Sum the window and the baseline as seen at `now`, once per minute."""
+    def _sum_at(self, now: float) -> bool:
+        """Sum the window and the baseline as seen at `now`, once per minute; True when the
+        sums were made anew."""
         key = (_start(now, MINUTE), _start(now, HOUR))
         if self._summed_at == key:
-            return
+            return False
         self._summed_at = key
         self._window_buckets = frozenset(_minutes(self.settings, now))
         self._window, self._baseline = {}, {}
@@ -153,6 +162,7 @@ class SafetyCap:
             _merge(self._window, self._counts.get(bucket, {}))
         for bucket in _hours(self.settings, now):
             _merge(self._baseline, self._counts.get(bucket, {}))
+        return True
 
 
 def _add(counts: BucketCounts, fields: Iterable[str]) -> None:
