@@ -27,6 +27,7 @@ import orjson
 
 from screener.domain.config import EventTimeLimits
 from screener.domain.events import CUSTOMER_EVENT_TYPES, CustomerEvent, LoanApproval, Transfer
+from screener.domain.history import OUTLIVING_WINDOW_TYPES
 from screener.domain.identifiers import (
     has_valid_check_digit,
     is_valid_iin_or_bin,
@@ -269,12 +270,14 @@ _FORMAT_PROBLEMS: Final = {
 
 
 def _not_json(raw: bytes, error: orjson.JSONDecodeError) -> InvalidEvent:
+    invalid = InvalidEvent(None, f"not valid JSON ({error})")
     if isinstance(raw, bytes | bytearray | memoryview):
         try:
             bytes(raw).decode("utf-8")
         except UnicodeDecodeError as exc:
-            return InvalidEvent(None, f"not UTF-8 text (bad byte at position {exc.start})")
-    return InvalidEvent(None, f"not valid JSON ({error})")
+            invalid = InvalidEvent(None, f"not UTF-8 text (bad byte at position {exc.start})")
+    invalid.reason = "json"
+    return invalid
 
 
 def _from_schema_error(
@@ -366,7 +369,9 @@ def check_event_time(
     """
     if reference_epoch is None:
         return
-    _check_time("occurred_at", event.occurred_at.timestamp(), reference_epoch, limits)
+    # A Stop-credit registration or a fraud report may be old news and still count.
+    outlives = isinstance(event, CustomerEvent) and event.type in OUTLIVING_WINDOW_TYPES
+    _check_time("occurred_at", event.occurred_at.timestamp(), reference_epoch, limits, not outlives)
     if isinstance(event, LoanApproval) and event.contract_signed_at is not event.occurred_at:
         signed = event.contract_signed_at.timestamp()
         _check_time("contract_signed_at", signed, reference_epoch, limits, past_too=False)

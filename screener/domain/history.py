@@ -145,6 +145,14 @@ class CustomerHistory:
 # expires after at most this long without events (config.LONG_LIVED_STATE_SECONDS).
 FAR_AHEAD_SECONDS = 400 * 86400
 
+# Customer events whose effect outlives the window of entries: a Stop-credit registration,
+# its lifting, a fraud report, an account's opening. The boundary accepts them however old
+# (a registration published late must still refuse loans); recording an old one changes
+# only what outlives the window.
+OUTLIVING_WINDOW_TYPES = frozenset(
+    {"loan_optout_set", "loan_optout_lifted", "fraud_reported", "account_opened"}
+)
+
 # How many fraud reports' event ids are kept to recognise a report read again.
 FRAUD_REPORT_IDS = 50
 

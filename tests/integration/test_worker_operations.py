@@ -58,7 +58,7 @@ def test_the_worker_exposes_throughput_verdicts_rules_latency_and_dead_letters(
     assert metric(page, "screener_decisions_total", verdict="hold") == 1
     assert metric(page, "screener_decisions_total", verdict="allow") == 1
     assert metric(page, "screener_reasons_total", rule="cooling_period", mode="enforce") == 1
-    assert metric(page, "screener_dead_letters_total", topic=topics.transfers) == 1
+    assert metric(page, "screener_dead_letters_total", topic=topics.transfers, reason="json") == 1
     assert metric(page, "screener_batch_processing_seconds_count") >= 1
     assert metric(page, "screener_hold_changes_total", status="held") == 1
     # Lag per input partition the worker read: nothing left behind its committed offset.

@@ -140,3 +140,17 @@ def test_the_limits_are_configurable_and_validated() -> None:
     raw["event_time"] = {"max_ahead_minutes": -1, "max_behind_days": 2}
     with pytest.raises(ConfigError, match="event_time.max_ahead_minutes"):
         parse_config(raw, RULE_PARSERS)
+
+
+def test_a_stop_credit_registration_published_late_still_counts() -> None:
+    customer = factories.customer_id()
+    optout = factories.customer_event(
+        "loan_optout_set", customer_id=customer, occurred_at=at(T0 - timedelta(days=30))
+    )
+    loan = factories.loan(customer_id=customer, occurred_at=at(T0))
+    result = replay(
+        [record("customer_events", optout, 0, written=T0), record("loans", loan, 1)], CONFIG
+    )
+    assert result.dead_letters == []
+    (decision,) = result.decisions
+    assert decision["verdict"] == "block"
