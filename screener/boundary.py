@@ -4,6 +4,8 @@ One record goes through: UTF-8 JSON parse (orjson) -> the topic's JSON Schema (c
 fastjsonschema validator) -> domain checks (IIN/BIN check digits, KZ IBANs, amounts,
 timestamps) -> a frozen dataclass from ``screener.domain.events``.
 
+``check_event_time`` then compares the event's time with its Kafka record's timestamp.
+
 Anything wrong raises ``InvalidEvent``, whose message starts with the field at fault
 (``"amount: more than 2 decimal places"``) or ``<root>`` for the record as a whole; the
 worker puts such records on the dead-letter topic with that message.
@@ -23,7 +25,9 @@ from typing import Any, Final, Literal
 import fastjsonschema
 import orjson
 
+from screener.domain.config import EventTimeLimits
 from screener.domain.events import CUSTOMER_EVENT_TYPES, CustomerEvent, LoanApproval, Transfer
+from screener.domain.history import OUTLIVING_WINDOW_TYPES
 from screener.domain.identifiers import (
     has_valid_check_digit,
     is_valid_iin_or_bin,
@@ -31,7 +35,14 @@ from screener.domain.identifiers import (
 )
 from screener.schemas import compiled_validator
 
-__all__ = ["TOPIC_KINDS", "InvalidEvent", "TopicKind", "decode_event"]
+__all__ = [
+    "TOPIC_KINDS",
+    "EventTimeRejected",
+    "InvalidEvent",
+    "TopicKind",
+    "check_event_time",
+    "decode_event",
+]
 
 TopicKind = Literal["transfers", "loans", "customer_events"]
 TOPIC_KINDS: Final[tuple[TopicKind, ...]] = ("transfers", "loans", "customer_events")
@@ -42,7 +53,11 @@ ROOT: Final = "<root>"
 class InvalidEvent(ValueError):
     """An input record that cannot be screened. ``field`` is None when the record as a whole
     is at fault (not UTF-8, not JSON, not an object); ``str(exc)`` is ``"<field>: <problem>"``.
+    ``reason`` is the dead letter's short code (the `reason` label of
+    ``screener_dead_letters_total``).
     """
+
+    reason: str = "schema"
 
     def __init__(self, field: str | None, problem: str) -> None:
         self.field = field
@@ -51,6 +66,20 @@ class InvalidEvent(ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.field, self.problem))
+
+
+class EventTimeRejected(InvalidEvent):
+    """An event whose time lies too far from its reference time (see `check_event_time`).
+    ``why`` is ``"future"`` or ``"too_old"``."""
+
+    reason = "event_time"
+
+    def __init__(self, field: str | None, problem: str, why: str = "future") -> None:
+        super().__init__(field, problem)
+        self.why = why
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.field, self.problem, self.why))
 
 
 # --- amounts -----------------------------------------------------------------------------
@@ -242,12 +271,14 @@ _FORMAT_PROBLEMS: Final = {
 
 
 def _not_json(raw: bytes, error: orjson.JSONDecodeError) -> InvalidEvent:
+    invalid = InvalidEvent(None, f"not valid JSON ({error})")
     if isinstance(raw, bytes | bytearray | memoryview):
         try:
             bytes(raw).decode("utf-8")
         except UnicodeDecodeError as exc:
-            return InvalidEvent(None, f"not UTF-8 text (bad byte at position {exc.start})")
-    return InvalidEvent(None, f"not valid JSON ({error})")
+            invalid = InvalidEvent(None, f"not UTF-8 text (bad byte at position {exc.start})")
+    invalid.reason = "json"
+    return invalid
 
 
 def _from_schema_error(
@@ -321,6 +352,49 @@ def decode_event(topic_kind: str, raw: bytes) -> Transfer | LoanApproval | Custo
     except fastjsonschema.JsonSchemaValueException as exc:
         raise _from_schema_error(exc, data) from None
     return build(data)
+
+
+def check_event_time(
+    event: Transfer | LoanApproval | CustomerEvent,
+    reference_epoch: float | None,
+    limits: EventTimeLimits,
+) -> None:
+    """Refuse an event whose time lies too far from `reference_epoch` (raises
+    `EventTimeRejected` naming the field). A loan's signing time may not lie in the future
+    either, since cooling periods and the loan's place in the history count from it; it
+    may lie long before (a contract approved days after it was signed).
+
+    The reference is the Kafka record's timestamp, passed in by the adapter: never a clock
+    read here, so a replay of the same records decides the same way. None (a record
+    without a timestamp) checks nothing.
+    """
+    if reference_epoch is None:
+        return
+    # A Stop-credit registration or a fraud report may be old news and still count.
+    outlives = isinstance(event, CustomerEvent) and event.type in OUTLIVING_WINDOW_TYPES
+    _check_time("occurred_at", event.occurred_at.timestamp(), reference_epoch, limits, not outlives)
+    if isinstance(event, LoanApproval) and event.contract_signed_at is not event.occurred_at:
+        signed = event.contract_signed_at.timestamp()
+        _check_time("contract_signed_at", signed, reference_epoch, limits, past_too=False)
+
+
+def _check_time(
+    field: str, at: float, reference: float, limits: EventTimeLimits, past_too: bool = True
+) -> None:
+    if at > reference + limits.max_ahead_seconds:
+        raise EventTimeRejected(
+            field,
+            f"{at - reference:.0f} s in the future of the record's timestamp "
+            f"(at most {limits.max_ahead_seconds:.0f} s allowed)",
+            "future",
+        )
+    if past_too and at < reference - limits.max_behind_seconds:
+        raise EventTimeRejected(
+            field,
+            f"{reference - at:.0f} s older than the record's timestamp, beyond the longest "
+            f"window (at most {limits.max_behind_seconds:.0f} s allowed)",
+            "too_old",
+        )
 
 
 def _json_kind(value: object) -> str:

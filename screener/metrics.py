@@ -48,6 +48,12 @@ KAFKA_PUBLISH_SECONDS = Histogram(
     "Time to publish one batch's output messages until Kafka acknowledged every one",
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
 )
+EVENT_TIME_REJECTED = Counter(
+    "screener_event_time_rejected_total",
+    "Events refused because their time lies too far from their Kafka record's timestamp "
+    "(why: future or too_old)",
+    ["topic", "why"],
+)
 HOLD_CHANGES = Counter(
     "screener_hold_changes_total", "Hold status changes published, by status", ["status"]
 )
@@ -90,7 +96,8 @@ def record_decision(outcome: Outcome) -> None:
 
 SAFETY_CAP_ACTIVE = Gauge(
     "screener_safety_cap_active",
-    "1 while the hold rate is above its bound and non-regulatory holds are capped (alarm)",
+    "1 while this rule holds far above its own recent rate and its holds are capped (alarm)",
+    ["rule"],
 )
 CONFIG_RELOAD_FAILURES = Counter(
     "screener_config_reload_failures_total",

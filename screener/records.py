@@ -32,8 +32,13 @@ def amount_text(amount_minor: int) -> str:
 
 
 def decision_record(
-    event: ScreenedEvent, outcome: Outcome, decided_at: datetime, config_version: str
+    event: ScreenedEvent,
+    outcome: Outcome,
+    decided_at: datetime,
+    config_version: str,
+    event_digest: str,
 ) -> dict[str, Any]:
+    """`event_digest` (domain/redelivery.py) tells a redelivery from a reused event id."""
     held = outcome.verdict is not Verdict.ALLOW
     return {
         "event_id": event.event_id,
@@ -50,6 +55,7 @@ def decision_record(
         "config_version": config_version,
         "amount": amount_text(event.amount_minor),
         "currency": event.currency,
+        "event_digest": event_digest,
     }
 
 

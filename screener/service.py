@@ -33,7 +33,7 @@ import orjson
 
 from screener import dead_letter_reasons, metrics, status
 from screener.adapters.redis_keys import STATUS_BLOCKED, STATUS_HELD, outbox_field
-from screener.boundary import InvalidEvent, decode_event
+from screener.boundary import EventTimeRejected, InvalidEvent, check_event_time, decode_event
 from screener.domain.accounts import (
     AccountActivity,
     Flow,
@@ -54,9 +54,10 @@ from screener.domain.events import (
 from screener.domain.history import CustomerHistory
 from screener.domain.loan_release import hold_fields
 from screener.domain.profile import AccountProfile
+from screener.domain.redelivery import event_digest
 from screener.domain.rules import mule_evidence, receiver_kinds_without_flows
-from screener.domain.safety_cap import HoldRateWindow
-from screener.domain.screening import remember, screen
+from screener.domain.safety_cap import SafetyCap, SafetyCapSettings, buckets_needed
+from screener.domain.screening import holding_rules, remember, screen, uncapped
 from screener.loan_settling import HoldSettlements, answered_holds, settle_answers
 from screener.records import (
     OutMessage,
@@ -79,6 +80,9 @@ class RawRecord:
     offset: int
     key: bytes | None
     value: bytes
+    # The Kafka record's timestamp (ms since the epoch): the reference the boundary checks
+    # event time against. None when the record has none (then event time is not checked).
+    timestamp_ms: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,11 +112,17 @@ class NewHold:
 
 @dataclass(frozen=True, slots=True)
 class NewBlock:
-    """An account a rule found to be a dropper's (CONTRACT §4 block entry)."""
+    """An account a rule found to be a dropper's (CONTRACT §4 block entry).
+
+    `ttl_seconds` is the suspension's length counted from the event that caused it (event
+    time, like `expires_at`): the stores set the key's lifetime from it, so a replay or a
+    backlog suspends for as long as live traffic does and no store reads a clock for it.
+    """
 
     account: str
     entry: dict[str, Any]
     expires_at: datetime
+    ttl_seconds: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +132,7 @@ class NewSuspension:
     account: str
     entry: dict[str, Any]
     expires_at: datetime
+    ttl_seconds: int  # from event time, as NewBlock's
 
 
 @dataclass(slots=True)
@@ -135,6 +146,10 @@ class BatchWrites:
     blocks: list[NewBlock] = field(default_factory=list)
     profiles: dict[str, AccountProfile] = field(default_factory=dict)
     suspensions: list[NewSuspension] = field(default_factory=list)
+    # The safety cap's counts this batch adds (bucket -> field -> count) and how long
+    # each bucket is kept (see domain/safety_cap.py).
+    safety_cap: dict[str, dict[str, int]] = field(default_factory=dict)
+    safety_cap_ttls: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +158,7 @@ class Loaded:
     histories: Mapping[str, CustomerHistory]
     accounts: Mapping[str, AccountActivity] = field(default_factory=dict)
     confirmed_victims: frozenset[str] = frozenset()
+    safety_cap: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
 
 class ScreeningStore(HoldSettlements, Protocol):
@@ -152,8 +168,10 @@ class ScreeningStore(HoldSettlements, Protocol):
         customer_ids: list[str],
         accounts: list[str],
         without_flows: frozenset[str] = frozenset(),
+        safety_cap_buckets: list[str] | None = None,
     ) -> Loaded:
-        """`accounts` in `without_flows` get their block flag and details but no flows."""
+        """`accounts` in `without_flows` get their block flag and details but no flows;
+        `safety_cap_buckets` are the safety cap's buckets to read (see safety_cap.py)."""
         ...
 
     async def save(self, writes: BatchWrites) -> list[bool]:
@@ -187,7 +205,7 @@ class ScreeningService:
         self._config = config
         self._topic_kinds = topic_kinds
         self._clock = clock
-        self._hold_rate = HoldRateWindow(config().safety_cap)
+        self._capped: frozenset[str] = frozenset()  # the rules capped after the last event
 
     async def process(self, records: list[RawRecord]) -> None:
         """Screen a batch and deliver its messages: steps 1 to 6."""
@@ -196,7 +214,7 @@ class ScreeningService:
     def decode(self, record: RawRecord) -> Decoded:
         """Step 1 for one record; never raises for bad input."""
         try:
-            return Decoded(record, self._decode(record))
+            return Decoded(record, self._decode(record, self._config()))
         except InvalidEvent as exc:
             return Decoded(record, None, exc)
 
@@ -205,8 +223,6 @@ class ScreeningService:
         next batch may be screened (it will see this one's state) while these are sent.
         Records the caller decoded already (`decode`) are not decoded again."""
         config = self._config()
-        if self._hold_rate.settings != config.safety_cap:
-            self._hold_rate = HoldRateWindow(config.safety_cap)
         messages: list[OutMessage] = []
         events: list[tuple[RawRecord, InputEvent]] = []
         for item in records:
@@ -229,14 +245,24 @@ class ScreeningService:
             t.receiver_account for t in transfers if t.receiver_kind not in kinds_without_flows
         }
         started = time.perf_counter()
+        screened_times = [e.occurred_at for _, e in events if not isinstance(e, CustomerEvent)]
         loaded = await self._store.load(
             event_ids=[e.event_id for _, e in events if not isinstance(e, CustomerEvent)],
             customer_ids=sorted({e.customer_id for _, e in events}),
             accounts=sorted(accounts),
             without_flows=frozenset(accounts - needing_flows),
+            safety_cap_buckets=(
+                buckets_needed(
+                    config.safety_cap,
+                    min(screened_times).timestamp(),
+                    max(screened_times).timestamp(),
+                )
+                if screened_times
+                else []
+            ),
         )
         metrics.REDIS_SECONDS.labels(operation="load").observe(time.perf_counter() - started)
-        batch = _BatchState(loaded)
+        batch = _BatchState(loaded, config.safety_cap)
         replayed_holds: list[str] = []
         answered: set[tuple[str, str]] = set()  # (customer, loan id) the borrowers answered
         for record, event in events:
@@ -248,18 +274,29 @@ class ScreeningService:
                     continue
                 in_batch = batch.writes.decisions.get(event.event_id)
                 earlier = loaded.decisions.get(event.event_id) or in_batch
+                digest = event_digest(event)
+                if earlier is not None and earlier.get("event_digest", digest) != digest:
+                    # Decisions written before digests were stored match any content.
+                    messages.append(
+                        self._dead_letter(
+                            _reused(earlier), record, dead_letter_reasons.EVENT_ID_REUSED
+                        )
+                    )
+                    continue
                 if earlier is not None:
                     messages.append(OutMessage(DECISIONS, event.customer_id, earlier))
                     # A hold made earlier in this batch is published with the batch already.
                     if earlier.get("hold_id") and in_batch is None:
                         replayed_holds.append(earlier["hold_id"])
                     continue
-                messages.append(self._screen(event, batch, config))
+                messages.append(self._screen(event, digest, batch, config))
                 batch.remember(event, config)
             except Exception as exc:  # a bug on one event must not stop the stream
                 log.exception("internal error screening %s", event.event_id)
                 messages.append(self.poison_letter(record, exc))
 
+        increments = batch.writes.safety_cap = batch.safety_cap.increments
+        batch.writes.safety_cap_ttls = {b: config.safety_cap.keep_seconds(b) for b in increments}
         messages.extend(await self._save_holds(batch.writes, replayed_holds))
         if events:
             messages.extend(await self._settle_loans(batch, answered, config, events[-1][1]))
@@ -332,24 +369,36 @@ class ScreeningService:
             changes.extend(OutMessage(HOLDS, c["hold_id"], c) for c in pending.values())
         return changes
 
-    def _decode(self, record: RawRecord) -> InputEvent:
+    def _decode(self, record: RawRecord, config: RulesConfig) -> InputEvent:
         kind = self._topic_kinds.get(record.topic)
         if kind is None:
             raise InvalidEvent(None, f"topic {record.topic!r} is not an input topic")
-        return decode_event(kind, record.value)
+        event = decode_event(kind, record.value)
+        reference = record.timestamp_ms / 1000 if record.timestamp_ms else None
+        try:
+            check_event_time(event, reference, config.event_time)
+        except EventTimeRejected as exc:
+            metrics.EVENT_TIME_REJECTED.labels(topic=record.topic, why=exc.why).inc()
+            raise
+        return event
 
-    def _screen(self, event: ScreenedEvent, batch: _BatchState, config: RulesConfig) -> OutMessage:
+    def _screen(
+        self, event: ScreenedEvent, digest: str, batch: _BatchState, config: RulesConfig
+    ) -> OutMessage:
         decided_at = self._clock(event)
-        capped = self._hold_rate.tripped(decided_at.timestamp())
-        metrics.SAFETY_CAP_ACTIVE.set(int(capped))
+        # The cap's time is event time, as in a replay: the same records trip it the same way.
+        at = event.occurred_at.timestamp()
+        capped = batch.safety_cap.capped_rules(at)
+        if capped != self._capped:
+            self._alert_cap_change(batch.safety_cap, at, capped)
         context = batch.context_for(event, config)
-        outcome = screen(event, context, config, cap_non_regulatory=capped)
+        outcome = screen(event, context, config, capped_rules=capped)
         if isinstance(event, Transfer):
             batch.sender_signals[event.event_id] = mule_evidence.sender_signals(
                 event, context.history, outcome, config.settings_for(mule_evidence.RULE_ID)
             )
-        self._hold_rate.add(decided_at.timestamp(), outcome.verdict is not Verdict.ALLOW)
-        decision = decision_record(event, outcome, decided_at, config.version)
+        batch.safety_cap.count(at, holding_rules(uncapped(outcome, config)))
+        decision = decision_record(event, outcome, decided_at, config.version, digest)
         batch.writes.decisions[event.event_id] = decision
         metrics.record_decision(outcome)
         if outcome.verdict is not Verdict.ALLOW:
@@ -365,6 +414,26 @@ class ScreeningService:
             record,
             dead_letter_reasons.POISON,
         )
+
+    def _alert_cap_change(self, cap: SafetyCap, at: float, capped: frozenset[str]) -> None:
+        """Tripping or lifting the cap is an alert: a gauge per rule and a log line."""
+        states = {state.rule: state for state in cap.states(at)}
+        for rule in sorted(capped - self._capped):
+            state = states[rule]
+            log.error(
+                "safety cap on for rule %s: it held %.1f%% of %d decisions in the last %.0f s "
+                "(%.1f%% before); its hits are capped shadow reasons until the rate falls",
+                rule,
+                100 * state.rate,
+                state.decisions,
+                cap.settings.window_seconds,
+                100 * state.baseline_rate,
+            )
+            metrics.SAFETY_CAP_ACTIVE.labels(rule=rule).set(1)
+        for rule in sorted(self._capped - capped):
+            log.warning("safety cap off for rule %s: its holds count again", rule)
+            metrics.SAFETY_CAP_ACTIVE.labels(rule=rule).set(0)
+        self._capped = capped
 
     def _dead_letter(self, error: str, record: RawRecord, reason: str) -> OutMessage:
         status.note_dead_letter(record.topic, record.partition, record.offset, record.key, error)
@@ -385,7 +454,8 @@ class ScreeningService:
 class _BatchState:
     """The loaded state of one batch, updated in memory event by event, and its writes."""
 
-    def __init__(self, loaded: Loaded) -> None:
+    def __init__(self, loaded: Loaded, safety_cap: SafetyCapSettings) -> None:
+        self.safety_cap = SafetyCap(safety_cap, loaded.safety_cap)
         self.histories = dict(loaded.histories)
         self.accounts = dict(loaded.accounts)
         self.confirmed_victims = loaded.confirmed_victims
@@ -456,7 +526,8 @@ class _BatchState:
                 self.account(hit.block_account), blocked=True
             )
             entry = _account_entry(hit, event, decided_at, hit.block_until)
-            self.writes.blocks.append(NewBlock(hit.block_account, entry, hit.block_until))
+            ttl = _lifetime(hit.block_until, event)
+            self.writes.blocks.append(NewBlock(hit.block_account, entry, hit.block_until, ttl))
 
     def _suspend_accounts(
         self, event: ScreenedEvent, outcome: Outcome, decided_at: datetime
@@ -469,7 +540,24 @@ class _BatchState:
                 continue
             self.accounts[account.account] = replace(account, suspended=True)
             entry = _account_entry(hit, event, decided_at, hit.suspend_until)
-            self.writes.suspensions.append(NewSuspension(account.account, entry, hit.suspend_until))
+            ttl = _lifetime(hit.suspend_until, event)
+            self.writes.suspensions.append(
+                NewSuspension(account.account, entry, hit.suspend_until, ttl)
+            )
+
+
+def _reused(earlier: dict[str, Any]) -> str:
+    return (
+        f"event_id: reused for other content (first seen as a {earlier.get('event_type')} of "
+        f"customer {earlier.get('customer_id')}, decided {earlier.get('verdict')}); "
+        "a redelivery must carry the same event"
+    )
+
+
+def _lifetime(until: datetime, event: ScreenedEvent) -> int:
+    """A block's or suspension's Redis lifetime, counted from the event that caused it (event
+    time, like `until`), so a replay or a backlog suspends as long as live traffic does."""
+    return max(1, int(until.timestamp() - event.occurred_at.timestamp()))
 
 
 def _account_entry(

@@ -472,6 +472,7 @@ def _raw(message: Any) -> RawRecord:
         offset=message.offset,
         key=message.key,
         value=message.value,
+        timestamp_ms=message.timestamp,
     )
 
 

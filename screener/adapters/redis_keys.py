@@ -27,7 +27,16 @@ from screener.domain.loan_release import Settlement
 # The audit stream is capped so a busy year cannot fill Redis; MAXLEN ~ trims cheaply.
 AUDIT_MAX_LENGTH = 1_000_000
 
+# How long a hold stays in Redis once it is no longer open (released, confirmed, blocked,
+# cancelled), and with it its per-hold audit trail and follow-the-money record; a user's
+# audit trail lives this long after their last action. The archive is Kafka:
+# `screener.decisions`, `screener.holds` and `screener.audit` carry every decision, status
+# change and officer action, and `screener rebuild` restores from them. An open hold never
+# expires: an officer must decide it (the overdue-holds gauge says when they do not).
+CLOSED_HOLD_KEEP_SECONDS = 90 * 86400
+
 __all__ = [
+    "CLOSED_HOLD_KEEP_SECONDS",
     "STATUS_BLOCKED",
     "STATUS_CANCELLED",
     "STATUS_CONFIRMED_FRAUD",
@@ -103,6 +112,11 @@ class RedisKeys:
         """JSON like a block entry: the account is suspended on mule evidence (its payments
         are held, not refused); expires by itself, lifted when an officer releases."""
         return f"{self.prefix}suspended:account:{account}"
+
+    def safety_cap(self, bucket: str) -> str:
+        """Hash: the safety cap's counts of one minute or hour of event time
+        (domain/safety_cap.py), shared by the workers of the group; expires once read."""
+        return f"{self.prefix}safety-cap:{bucket}"
 
     def lock(self, name: str) -> str:
         return f"{self.prefix}lock:{name}"
@@ -197,6 +211,7 @@ def create_hold_args(
         orjson.dumps(change_record).decode(),
         created_at.isoformat(),
         str(AUDIT_MAX_LENGTH),
+        str(CLOSED_HOLD_KEEP_SECONDS),
     ]
 
 
@@ -232,4 +247,5 @@ def transition_args(
         changed_by,
         note,
         str(AUDIT_MAX_LENGTH),
+        str(CLOSED_HOLD_KEEP_SECONDS),
     ]

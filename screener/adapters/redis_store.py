@@ -66,6 +66,14 @@ def _flows(account: str, members: list[bytes]) -> tuple[Flow, ...]:
     return tuple(flows)
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _flat(counts: dict[str, int]) -> list[str | int]:
+    return [item for name, count in counts.items() for item in (name, count)]
+
+
 class RedisScreeningStore:
     """Implements `ScreeningStore`, plus what the worker's timers need."""
 
@@ -79,6 +87,9 @@ class RedisScreeningStore:
         account_max_flows: int,
         profile_ttl_seconds: int = 400 * 86400,
     ) -> None:
+        """Every key written here expires: decisions after `decision_ttl_seconds`, histories
+        and account details after `history_ttl_seconds`, flows after their window and a
+        day, blocks with their suspension, the safety cap's buckets after its baseline."""
         self._redis = redis
         self._profile_ttl = profile_ttl_seconds
         self._keys = keys
@@ -91,6 +102,8 @@ class RedisScreeningStore:
         self._set_with_expiry = lua_source("set_with_expiry")
         self._add_flows = lua_source("add_flows")
         self._load_accounts = lua_source("load_accounts")
+        self._load_safety_cap = lua_source("load_safety_cap")
+        self._add_safety_cap = lua_source("add_safety_cap")
 
     async def load(
         self,
@@ -98,8 +111,10 @@ class RedisScreeningStore:
         customer_ids: list[str],
         accounts: list[str],
         without_flows: frozenset[str] = frozenset(),
+        safety_cap_buckets: list[str] | None = None,
     ) -> Loaded:
         keys = self._keys
+        buckets = safety_cap_buckets or []
         async with self._redis.pipeline(transaction=False) as pipe:
             pipe.mget([keys.decision(e) for e in event_ids] or [keys.decision("")])
             pipe.mget([keys.history(c) for c in customer_ids] or [keys.history("")])
@@ -123,6 +138,13 @@ class RedisScreeningStore:
                         )
                     ),
                     *("0" if account in without_flows else "1" for account in accounts),
+                )
+            if buckets:
+                pipe.execute_command(
+                    "EVAL",
+                    self._load_safety_cap,
+                    len(buckets),
+                    *(keys.safety_cap(bucket) for bucket in buckets),
                 )
             results = await pipe.execute()
         decision_values, history_values, victim_values, profile_values, suspended_values = results[
@@ -157,7 +179,14 @@ class RedisScreeningStore:
                 suspended=suspended is not None,
                 profile=_profile_or_empty(account, profile),
             )
-        return Loaded(decisions, histories, activities, victims)
+        cap_reply = results[-1] if buckets else []
+        safety_cap = {
+            buckets[int(index) - 1]: {
+                _text(name): int(count) for name, count in zip(flat[::2], flat[1::2], strict=True)
+            }
+            for index, flat in zip(cap_reply[::2], cap_reply[1::2], strict=True)
+        }
+        return Loaded(decisions, histories, activities, victims, safety_cap)
 
     async def save(self, writes: BatchWrites) -> list[bool]:
         # One MULTI/EXEC: a crash leaves either all of the batch's writes or none of them.
@@ -205,19 +234,36 @@ class RedisScreeningStore:
                     keys.account_info(account),
                     mapping={"opened_at": opened_at, "holder_id": holder_id},
                 )
+                pipe.expire(keys.account_info(account), self._history_ttl)
             for suspension in writes.suspensions:
-                ttl = max(1, int(suspension.expires_at.timestamp() - datetime.now().timestamp()))
                 # NX: an earlier suspension keeps its reason and expiry.
                 pipe.set(
                     keys.suspension(suspension.account),
                     orjson.dumps(suspension.entry),
-                    ex=ttl,
+                    ex=suspension.ttl_seconds,
                     nx=True,
                 )
             for block in writes.blocks:
-                ttl = max(1, int(block.expires_at.timestamp() - datetime.now().timestamp()))
                 # NX: a block an officer or an earlier rule set keeps its reason and expiry.
-                pipe.set(keys.block(block.account), orjson.dumps(block.entry), ex=ttl, nx=True)
+                # The lifetime is the suspension's length in event time (service.NewBlock).
+                pipe.set(
+                    keys.block(block.account),
+                    orjson.dumps(block.entry),
+                    ex=block.ttl_seconds,
+                    nx=True,
+                )
+            if writes.safety_cap:
+                pipe.execute_command(
+                    "EVAL",
+                    self._add_safety_cap,
+                    len(writes.safety_cap),
+                    *(keys.safety_cap(bucket) for bucket in writes.safety_cap),
+                    *(
+                        item
+                        for bucket, counts in writes.safety_cap.items()
+                        for item in (writes.safety_cap_ttls[bucket], len(counts), *_flat(counts))
+                    ),
+                )
             for hold in writes.holds:
                 await self._create_hold(
                     keys=keys.hold_script_keys(hold.hold_id),
@@ -243,7 +289,8 @@ class RedisScreeningStore:
         ]
         for _, account_flows in flows:
             newest = max(flow.at for flow in account_flows)
-            args += (len(account_flows), f"({newest - self._account_keep}")
+            keep = self._account_keep
+            args += (len(account_flows), f"({newest - keep}", f"({newest + keep}")
             for flow in account_flows:
                 args += (flow.at, flow.encode())
         return args

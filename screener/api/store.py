@@ -20,6 +20,7 @@ from redis.asyncio.client import Pipeline
 
 from screener.adapters.audit_log import AuditLog, Step
 from screener.adapters.redis_keys import (
+    CLOSED_HOLD_KEEP_SECONDS,
     RedisKeys,
     create_hold_args,
     lua_source,
@@ -490,7 +491,10 @@ class ReviewStore:
         key = self._keys.follow(hold_id)
 
         async def decide(_pipe: Pipeline) -> Step[None]:
-            return Step(entries, lambda tx: tx.set(key, orjson.dumps(trail)))
+            return Step(
+                entries,
+                lambda tx: tx.set(key, orjson.dumps(trail), ex=CLOSED_HOLD_KEEP_SECONDS),
+            )
 
         await self.audit_log.commit((), decide)
 
@@ -506,7 +510,11 @@ class ReviewStore:
         async def decide(pipe: Pipeline) -> Step[dict[str, Any]]:
             raw = await pipe.get(key)
             trail, entries = change(cast(dict[str, Any], orjson.loads(raw)) if raw else None)
-            return Step(entries, lambda tx: tx.set(key, orjson.dumps(trail)), trail)
+            return Step(
+                entries,
+                lambda tx: tx.set(key, orjson.dumps(trail), ex=CLOSED_HOLD_KEEP_SECONDS),
+                trail,
+            )
 
         step = await self.audit_log.commit([key], decide)
         return step.result

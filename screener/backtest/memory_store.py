@@ -7,12 +7,15 @@ core path and nothing else:
   account flows as one JSON member per transfer) and come back parsed, so a field that
   would be lost on the way to Redis is lost here too;
 - flows are deduplicated by member and trimmed to the retention window and size measured
-  from the newest flow of the write, as the sorted-set commands do;
+  from the newest flow of the write (and flows more than a window ahead of it dropped), as
+  the sorted-set commands do;
+- the safety cap's counts are kept per minute bucket, as the hashes in Redis;
 - a block is set only if none is present (`SET NX`);
 - a hold is created once: a second save of the same hold id creates nothing and reports
   False, and the status change waits in the outbox until `mark_published`;
 - keys expire after the same TTLs, counted in event time: "now" is the newest event time
-  the store has been written, so a replay of last month forgets what live traffic did.
+  the store has been written, so a replay of last month forgets what live traffic did; a
+  block lives for its `ttl_seconds` from the write, as its Redis key does.
 """
 
 from __future__ import annotations
@@ -58,9 +61,13 @@ class _FlowSet:
         if member not in self.members:
             self.members[member] = (flow.at, Flow.decode(member))
 
-    def trim(self, horizon: float, max_flows: int) -> None:
+    def trim(self, horizon: float, max_flows: int, ceiling: float = math.inf) -> None:
         kept = sorted(
-            ((member, value) for member, value in self.members.items() if value[0] >= horizon),
+            (
+                (member, value)
+                for member, value in self.members.items()
+                if horizon <= value[0] <= ceiling
+            ),
             key=lambda item: (item[1][0], item[0]),
         )[-max_flows:]
         self.members = dict(kept)
@@ -106,6 +113,7 @@ class InMemoryScreeningStore:
         self._outbound: dict[str, _FlowSet] = {}
         self._account_info: dict[str, tuple[float, str]] = {}
         self._blocks: dict[str, _Expiring] = {}
+        self._safety_cap: dict[str, _Expiring] = {}  # bucket -> its counts
         self.holds: dict[str, StoredHold] = {}
         self.open_holds: dict[str, float] = {}  # hold id -> created at (epoch seconds)
         self.timed_holds: dict[str, float] = {}  # hold id -> hold_until
@@ -118,6 +126,7 @@ class InMemoryScreeningStore:
         customer_ids: list[str],
         accounts: list[str],
         without_flows: frozenset[str] = frozenset(),
+        safety_cap_buckets: list[str] | None = None,
     ) -> Loaded:
         decisions = {
             event_id: orjson.loads(raw)
@@ -143,7 +152,12 @@ class InMemoryScreeningStore:
                 suspended=self._live(self._suspensions, account) is not None,
                 profile=self._live(self._profiles, account) or AccountProfile(),
             )
-        return Loaded(decisions, histories, activities, victims)
+        safety_cap = {
+            bucket: dict(counts)
+            for bucket in safety_cap_buckets or ()
+            if (counts := self._live(self._safety_cap, bucket)) is not None
+        }
+        return Loaded(decisions, histories, activities, victims, safety_cap)
 
     async def save(self, writes: BatchWrites) -> list[bool]:
         self.now = max(self.now, _newest_event_time(writes))
@@ -164,12 +178,17 @@ class InMemoryScreeningStore:
             self._profiles[account] = _Expiring(kept, self.now + self._profile_ttl)
         for suspension in writes.suspensions:
             if self._live(self._suspensions, suspension.account) is None:  # SET NX
-                expires = max(self.now + 1, suspension.expires_at.timestamp())
+                expires = self.now + suspension.ttl_seconds
                 self._suspensions[suspension.account] = _Expiring(suspension.entry, expires)
         for block in writes.blocks:
             if self._live(self._blocks, block.account) is None:  # SET NX
-                expires = max(self.now + 1, block.expires_at.timestamp())
-                self._blocks[block.account] = _Expiring(block.entry, expires)
+                self._blocks[block.account] = _Expiring(block.entry, self.now + block.ttl_seconds)
+        for bucket, counts in writes.safety_cap.items():  # HINCRBY, then EXPIRE
+            totals: dict[str, int] = self._live(self._safety_cap, bucket) or {}
+            for name, count in counts.items():
+                totals[name] = totals.get(name, 0) + count
+            expires = self.now + writes.safety_cap_ttls[bucket]
+            self._safety_cap[bucket] = _Expiring(totals, expires)
         return [self._create_hold(hold) for hold in writes.holds]
 
     async def pending_changes(self, fields: list[str]) -> dict[str, dict[str, Any]]:
@@ -250,7 +269,9 @@ class InMemoryScreeningStore:
             current = sets[account] = _FlowSet()
         for flow in flows:
             current.add(flow)
-        current.trim(max(flow.at for flow in flows) - self._account_keep, self._account_max_flows)
+        newest = max(flow.at for flow in flows)
+        keep = self._account_keep
+        current.trim(newest - keep, self._account_max_flows, ceiling=newest + keep)
         current.expires_at = self.now + int(self._account_keep) + 86400
 
     def _flows(self, sets: dict[str, _FlowSet], account: str) -> tuple[Flow, ...]:

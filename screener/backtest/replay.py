@@ -99,7 +99,12 @@ def replay(
 
 
 def raw_records(lines: Iterable[dict[str, Any]]) -> list[RawRecord]:
-    """`{"topic": role, "event": {...}}` lines as the Kafka records the worker would get."""
+    """`{"topic": role, "event": {...}}` lines as the Kafka records the worker would get.
+
+    A line may carry the record's Kafka timestamp as `timestamp_ms` (traffic exported from
+    Kafka): the boundary then checks event time against it as the worker did. Without it
+    the event's own time is all there is, and the check is skipped.
+    """
     return [
         RawRecord(
             topic=line["topic"],
@@ -107,6 +112,7 @@ def raw_records(lines: Iterable[dict[str, Any]]) -> list[RawRecord]:
             offset=offset,
             key=str(line["event"].get("customer_id", "")).encode(),
             value=orjson.dumps(line["event"]),
+            timestamp_ms=line.get("timestamp_ms"),
         )
         for offset, line in enumerate(lines)
     ]

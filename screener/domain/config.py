@@ -7,7 +7,7 @@ setting, never surface later as a wrong decision.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
@@ -43,6 +43,17 @@ class LoanReleaseSettings:
 
     mode: ReleaseMode
     early_reconfirmation: EarlyReconfirmation
+
+
+@dataclass(frozen=True, slots=True)
+class EventTimeLimits:
+    """How far an event's time may lie from its reference time (the Kafka record's
+    timestamp) before the event is refused at the boundary: a clock set to the year 9999
+    must not move a customer's or an account's clock, and an event older than the longest
+    window could not be screened against what came before it."""
+
+    max_ahead_seconds: float = 300.0
+    max_behind_seconds: float = 7 * 86400.0
 
 
 class RuleMode(Enum):
@@ -169,6 +180,7 @@ class RulesConfig:
     # The accounts' long-term profiles (domain/profile.py).
     profile_half_life_days: float = 30.0
     profile_keep_seconds: float = 400 * 86400.0
+    event_time: EventTimeLimits = field(default_factory=EventTimeLimits)
 
     @property
     def history_ttl_seconds(self) -> int:
@@ -224,6 +236,8 @@ def parse_config(
         window_seconds=number(cap_raw, "window_minutes", "policy.safety_cap", minimum=0.1) * 60,
         max_hold_rate=number(cap_raw, "max_hold_rate", "policy.safety_cap"),
         min_decisions=integer(cap_raw, "min_decisions", "policy.safety_cap", low=1, high=10**7),
+        baseline_hours=integer(cap_raw, "baseline_hours", "policy.safety_cap", low=1, high=168),
+        baseline_factor=number(cap_raw, "baseline_factor", "policy.safety_cap", minimum=1),
     )
     accounts_raw = section(raw, "accounts", "config")
     account_keep_seconds = number(accounts_raw, "keep_hours", "accounts", minimum=1) * 3600
@@ -243,6 +257,8 @@ def parse_config(
         raise ConfigError(
             f"history.max_entries: expected a whole number >= 10, got {max_entries!r}"
         )
+
+    event_time = _event_time_limits(raw, float(keep_days) * 86400)
 
     rules_raw = section(raw, "rules", "config")
     unknown = sorted(set(rules_raw) - set(rule_parsers))
@@ -283,4 +299,19 @@ def parse_config(
         history_keep_seconds=float(keep_days) * 86400,
         history_max_entries=max_entries,
         rules=rules,
+        event_time=event_time,
+    )
+
+
+def _event_time_limits(raw: Mapping[str, Any], history_keep_seconds: float) -> EventTimeLimits:
+    """The `event_time` section; by default 5 minutes ahead and the history's window behind."""
+    limits_raw = raw.get("event_time")
+    if limits_raw is None:
+        return EventTimeLimits(max_behind_seconds=history_keep_seconds)
+    if not isinstance(limits_raw, Mapping):
+        raise ConfigError("event_time: expected a mapping")
+    path = "event_time"
+    return EventTimeLimits(
+        max_ahead_seconds=number(limits_raw, "max_ahead_minutes", path, minimum=0) * 60,
+        max_behind_seconds=number(limits_raw, "max_behind_days", path, minimum=0.01) * 86400,
     )

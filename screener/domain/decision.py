@@ -103,6 +103,9 @@ class RuleHit:
     def as_capped(self) -> RuleHit:
         return replace(self, shadow=True, capped=True)
 
+    def as_uncapped(self) -> RuleHit:
+        return replace(self, shadow=False, capped=False)
+
     def as_reason(self) -> dict[str, Any]:
         reason: dict[str, Any] = {
             "rule": self.rule,

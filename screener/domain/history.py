@@ -2,7 +2,8 @@
 
 Rules are pure functions of (event, history, settings), so everything a rule needs to know
 about the past is in this log. The same log is the timeline officers see for a hold.
-Recording is idempotent on `event_id`, so a redelivered event is never counted twice.
+Recording is idempotent on `event_id`, so a redelivered event is never counted twice, even
+after it has left the window.
 """
 
 from __future__ import annotations
@@ -98,6 +99,9 @@ class CustomerHistory:
     last_fraud_report_at: float | None = None
     baseline_amounts: tuple[int, ...] = ()
     loans: Mapping[str, LoanOnFile] = field(default_factory=dict)  # by the lender's loan_id
+    # The event ids of the latest fraud reports, so a report read again is counted once
+    # even after it has left the window of entries.
+    fraud_report_ids: tuple[str, ...] = ()
 
     @property
     def loan_optout_active(self) -> bool:
@@ -117,15 +121,28 @@ class CustomerHistory:
     ) -> CustomerHistory:
         """This history with `entry` added, pruned to the retention window and size.
 
-        The window is measured back from the newest event seen, not the clock, so a replay
-        of old traffic keeps the same history as live traffic did.
+        The window is measured in event time, never the clock, so a replay of old traffic
+        keeps the same history as live traffic did. It ends at the newest entry, except
+        entries more than `FAR_AHEAD_SECONDS` ahead of `entry`: no genuine entry lies that far
+        from another (state expires long before), so such an entry was left by a clock set
+        to the year 9999 before the boundary checked event time; letting it end the window
+        would push every genuine entry out, so it is dropped. An entry older than the window
+        (a replay, a late event) changes no entry and no baseline; it only brings what must
+        outlive the window (Stop-credit, a fraud report not yet counted). Each kind of entry
+        (loans, transfers, customer events) is capped at `max_entries` on its own, so a
+        flood of logins cannot push a loan out of the cooling period's aggregation.
         """
-        if self.contains(entry.event_id):
+        if self.contains(entry.event_id) or entry.event_id in self.fraud_report_ids:
             return self
-        merged = sorted((*self.entries, entry), key=lambda e: e.at)
-        horizon = merged[-1].at - keep_seconds
-        kept = [e for e in merged if e.at >= horizon]
-        return replace(self, entries=tuple(kept[-max_entries:]), **_profile_change(self, entry))
+        ceiling = entry.at + FAR_AHEAD_SECONDS
+        plausible = [e for e in self.entries if e.at <= ceiling]
+        newest = max([entry.at, *(e.at for e in plausible[-1:])])
+        horizon = newest - keep_seconds
+        if entry.at < horizon:
+            return replace(self, **_profile_change(self, entry, in_window=False))
+        merged = sorted((*plausible, entry), key=lambda e: e.at)
+        kept = _capped_per_kind([e for e in merged if e.at >= horizon], max_entries)
+        return replace(self, entries=kept, **_profile_change(self, entry, in_window=True))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -136,6 +153,7 @@ class CustomerHistory:
             "last_fraud_report_at": self.last_fraud_report_at,
             "baseline_amounts": list(self.baseline_amounts),
             "loans": {loan_id: list(loan) for loan_id, loan in self.loans.items()},
+            "fraud_report_ids": list(self.fraud_report_ids),
         }
 
     @classmethod
@@ -150,11 +168,50 @@ class CustomerHistory:
             loans={
                 str(loan_id): LoanOnFile(*loan) for loan_id, loan in data.get("loans", {}).items()
             },
+            fraud_report_ids=tuple(data.get("fraud_report_ids", ())),
         )
 
 
-def _profile_change(history: CustomerHistory, entry: HistoryEntry) -> dict[str, Any]:
-    """What a new entry changes in the long-lived part of the state."""
+# An entry this far ahead of the event being recorded cannot be genuine: customer state
+# expires after at most this long without events (config.LONG_LIVED_STATE_SECONDS).
+FAR_AHEAD_SECONDS = 400 * 86400
+
+# Customer events whose effect outlives the window of entries: a Stop-credit registration,
+# its lifting, a fraud report, an account's opening. The boundary accepts them however old
+# (a registration published late must still refuse loans); recording an old one changes
+# only what outlives the window.
+OUTLIVING_WINDOW_TYPES = frozenset(
+    {"loan_optout_set", "loan_optout_lifted", "fraud_reported", "account_opened"}
+)
+
+# How many fraud reports' event ids are kept to recognise a report read again.
+FRAUD_REPORT_IDS = 50
+
+# Entry types capped separately: loans and transfers each have their own cap, all customer
+# events share one.
+_KIND_OF_TYPE = {"loan_approval": "loan_approval", "transfer": "transfer"}
+
+
+def _capped_per_kind(entries: list[HistoryEntry], max_entries: int) -> tuple[HistoryEntry, ...]:
+    """The newest `max_entries` of each kind, in time order."""
+    if len(entries) <= max_entries:  # the usual case: no kind can be over its cap
+        return tuple(entries)
+    counts: dict[str, int] = {}
+    kept: list[HistoryEntry] = []
+    for entry in reversed(entries):
+        kind = _KIND_OF_TYPE.get(entry.type, "customer_event")
+        if counts.get(kind, 0) < max_entries:
+            counts[kind] = counts.get(kind, 0) + 1
+            kept.append(entry)
+    kept.reverse()
+    return tuple(kept)
+
+
+def _profile_change(
+    history: CustomerHistory, entry: HistoryEntry, in_window: bool
+) -> dict[str, Any]:
+    """What a new entry changes in the long-lived part of the state. An entry older than
+    the window changes what must outlive it, and no baseline."""
     if entry.type == "loan_optout_set" and (history.optout_set_at or 0) <= entry.at:
         return {"optout_set_at": entry.at}
     if entry.type == "loan_optout_lifted" and (history.optout_lifted_at or 0) <= entry.at:
@@ -163,8 +220,9 @@ def _profile_change(history: CustomerHistory, entry: HistoryEntry) -> dict[str, 
         return {
             "fraud_reports": history.fraud_reports + 1,
             "last_fraud_report_at": max(entry.at, history.last_fraud_report_at or 0),
+            "fraud_report_ids": (*history.fraud_report_ids, entry.event_id)[-FRAUD_REPORT_IDS:],
         }
-    if entry.type == "transfer" and entry.attrs.get("to_self") is not True:
+    if entry.type == "transfer" and in_window and entry.attrs.get("to_self") is not True:
         # Moves between one's own accounts are not spending: a deposit closed is not a usual
         # payment that would make the next large one look ordinary.
         amounts = (*history.baseline_amounts, entry.amount_minor)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from screener.domain.config import RuleMode, RulesConfig
 from screener.domain.context import ScreeningContext
-from screener.domain.decision import Outcome, RuleHit, decide
+from screener.domain.decision import Outcome, RuleHit, Verdict, decide
 from screener.domain.events import InputEvent, ScreenedEvent
 from screener.domain.history import CustomerHistory, entry_for
 from screener.domain.rules import RULES
+
+# Rules whose holds the law demands: never capped, and their holds count for no rule's rate.
+REGULATORY_RULES = frozenset(spec.rule_id for spec in RULES if spec.regulatory)
 
 
 def screen(
@@ -15,12 +18,13 @@ def screen(
     context: ScreeningContext,
     config: RulesConfig,
     *,
-    cap_non_regulatory: bool = False,
+    capped_rules: frozenset[str] = frozenset(),
 ) -> Outcome:
     """Run every applicable rule on `event` against what came before it, and decide.
 
-    With `cap_non_regulatory` (the hold-rate safety cap is on), hits of rules that are not
-    regulatory become shadow hits: recorded, but unable to hold a payment.
+    Hits of the rules in `capped_rules` (the safety cap caught them running away) become
+    capped shadow hits: recorded, but unable to hold a payment. Regulatory rules are never
+    capped.
     """
     hits: list[RuleHit] = []
     for spec in RULES:
@@ -32,7 +36,7 @@ def screen(
         hit = spec.evaluate(event, context, settings)
         if hit is None:
             continue
-        if cap_non_regulatory and not spec.regulatory and not hit.shadow:
+        if spec.rule_id in capped_rules and not spec.regulatory and not hit.shadow:
             hit = hit.as_capped()
         hits.append(hit)
     return decide(hits, config.policy, config.loan_release.mode)
@@ -43,3 +47,22 @@ def remember(event: InputEvent, history: CustomerHistory, config: RulesConfig) -
     return history.recorded(
         entry_for(event), config.history_keep_seconds, config.history_max_entries
     )
+
+
+def uncapped(outcome: Outcome, config: RulesConfig) -> Outcome:
+    """The decision the rules would have reached without the safety cap."""
+    if not any(hit.capped for hit in outcome.shadow_reasons):
+        return outcome
+    hits = [*outcome.reasons, *outcome.shadow_reasons]
+    return decide([hit.as_uncapped() if hit.capped else hit for hit in hits], config.policy)
+
+
+def holding_rules(outcome: Outcome) -> tuple[str, ...]:
+    """The rules a decision counts for in the safety cap's rates: the enforced reasons of a
+    hold or a block, unless the law demanded it (then none: see safety_cap.py)."""
+    if outcome.verdict is Verdict.ALLOW:
+        return ()
+    rules = tuple(hit.rule for hit in outcome.reasons)
+    if REGULATORY_RULES.intersection(rules):
+        return ()
+    return rules

@@ -4,7 +4,8 @@
 --       6 audit stream
 -- ARGV: 1 hold_id, 2 hash fields as a JSON object, 3 status (held|blocked),
 --       4 created_at epoch seconds, 5 hold_until epoch seconds or "", 6 status-change record
---       JSON, 7 changed_at RFC 3339, 8 audit stream max length
+--       JSON, 7 changed_at RFC 3339, 8 audit stream max length, 9 seconds a hold that is not
+--       open (blocked) is kept
 -- Returns 1 when created, 0 when the hold already existed.
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return 0
@@ -21,6 +22,8 @@ if ARGV[3] == 'held' then
   if ARGV[5] ~= '' then
     redis.call('ZADD', KEYS[3], ARGV[5], ARGV[1])
   end
+else
+  redis.call('EXPIRE', KEYS[1], ARGV[9])
 end
 -- The change waits in the outbox until it is on Kafka: a crash before that republishes it.
 local outbox_field = ARGV[1] .. '|' .. ARGV[3]

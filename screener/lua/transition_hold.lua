@@ -5,7 +5,7 @@
 --       6 audit stream
 -- ARGV: 1 hold_id, 2 allowed current statuses separated by commas, 3 new status,
 --       4 changed_at RFC 3339, 5 changed_at epoch seconds, 6 changed_by, 7 note,
---       8 audit stream max length
+--       8 audit stream max length, 9 seconds a hold that is no longer open is kept
 -- Returns {1, record JSON} when changed; {0, current status or ""} when not.
 local current = redis.call('HGET', KEYS[1], 'status')
 if not current then
@@ -23,6 +23,9 @@ redis.call('HSET', KEYS[1], 'status', ARGV[3], 'resolved_at', ARGV[4],
 if ARGV[3] ~= 'held' then
   redis.call('ZREM', KEYS[2], ARGV[1])
   redis.call('ZREM', KEYS[3], ARGV[1])
+  redis.call('EXPIRE', KEYS[1], ARGV[9])
+else
+  redis.call('PERSIST', KEYS[1])
 end
 local record = cjson.encode({
   hold_id = ARGV[1], status = ARGV[3], previous_status = current,

@@ -115,8 +115,8 @@ def test_a_block_is_set_once_and_lifts_at_its_expiry_in_event_time() -> None:
     memory = store()
     account = "KZ18722S000012345678"
     until = T0 + timedelta(days=3)
-    first = NewBlock(account, {"rule": "first"}, until)
-    second = NewBlock(account, {"rule": "second"}, until + timedelta(days=9))
+    first = NewBlock(account, {"rule": "first"}, until, 3 * 86400)
+    second = NewBlock(account, {"rule": "second"}, until + timedelta(days=9), 12 * 86400)
     run(memory.save(BatchWrites(histories={"c": history_at(T0)}, blocks=[first])))
     run(memory.save(BatchWrites(histories={"c": history_at(T0, "e-2")}, blocks=[second])))
     assert memory.block_entry(account) == {"rule": "first"}

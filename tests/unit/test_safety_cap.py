@@ -8,31 +8,69 @@ from screener.domain.context import ScreeningContext
 from screener.domain.decision import Verdict
 from screener.domain.events import LoanApproval
 from screener.domain.history import CustomerHistory
-from screener.domain.safety_cap import HoldRateWindow, SafetyCapSettings
-from screener.domain.screening import remember, screen
+from screener.domain.rules import RULES
+from screener.domain.safety_cap import HOUR, SafetyCap, SafetyCapSettings, buckets_needed
+from screener.domain.screening import holding_rules, remember, screen
 from screener.settings import load_rules
 
 SETTINGS = SafetyCapSettings(window_seconds=300, max_hold_rate=0.05, min_decisions=100)
 ALMATY = timezone(timedelta(hours=5))
+NOW = 1_772_460_000.0  # the start of an hour
+
+
+def cap_with(decisions: int, held: int, rule: str = "velocity", at: float = NOW) -> SafetyCap:
+    cap = SafetyCap(SETTINGS, {})
+    for n in range(decisions):
+        cap.count(at + n * 0.1, (rule,) if n < held else ())
+    return cap
 
 
 def test_the_cap_needs_enough_decisions_before_it_can_trip() -> None:
-    window = HoldRateWindow(SETTINGS)
-    for second in range(99):
-        window.add(second, held=True)
-    assert not window.tripped(99)
-    window.add(99, held=True)
-    assert window.tripped(99)
+    assert cap_with(99, 99).capped_rules(NOW + 10) == frozenset()
+    assert cap_with(100, 100).capped_rules(NOW + 10) == {"velocity"}
 
 
-def test_the_cap_trips_just_above_the_bound_and_resets_when_the_window_passes() -> None:
-    window = HoldRateWindow(SETTINGS)
-    for i in range(100):
-        window.add(i, held=i < 5)  # exactly 5 % held
-    assert window.rate() == 0.05 and not window.tripped(100)
-    window.add(100, held=True)  # 6/101 > 5 %
-    assert window.tripped(100)
-    assert not window.tripped(100 + 301)  # everything has left the window
+def test_the_cap_trips_just_above_the_bound_and_lifts_when_the_window_passes() -> None:
+    assert cap_with(100, 5).capped_rules(NOW + 10) == frozenset()  # exactly 5 %
+    cap = cap_with(101, 6)
+    assert cap.capped_rules(NOW + 10) == {"velocity"}
+    assert cap.capped_rules(NOW + 301 + 60) == frozenset()  # all of it left the window
+
+
+def test_a_rule_is_capped_only_far_above_its_own_usual_rate() -> None:
+    # Yesterday evening the rule held 10 % of decisions: 12 % now is its usual, 60 % is not.
+    cap = SafetyCap(SETTINGS, {})
+    for n in range(1000):
+        cap.count(NOW - 2 * HOUR + n, ("velocity",) if n % 10 == 0 else ())
+    later = NOW + 600
+    for n in range(200):
+        cap.count(later + n * 0.1, ("velocity",) if n % 8 == 0 else ())
+    assert cap.capped_rules(later + 30) == frozenset()
+    for n in range(200):
+        cap.count(later + 30 + n * 0.1, ("velocity",))
+    assert cap.capped_rules(later + 60) == {"velocity"}
+
+
+def test_one_runaway_rule_caps_that_rule_alone() -> None:
+    cap = cap_with(200, 150, rule="dropper_fan_in")
+    for n in range(200):
+        cap.count(NOW + 25 + n * 0.01, ("velocity",) if n < 4 else ())
+    assert cap.capped_rules(NOW + 30) == {"dropper_fan_in"}
+
+
+def test_the_counts_survive_a_round_trip_through_the_store() -> None:
+    cap = cap_with(150, 150)
+    needed = buckets_needed(SETTINGS, NOW, NOW + 20)
+    stored = {b: dict(counts) for b, counts in cap.increments.items() if b in needed}
+    assert SafetyCap(SETTINGS, stored).capped_rules(NOW + 20) == {"velocity"}
+
+
+def test_holds_the_law_demands_count_for_no_rule() -> None:
+    config = load_rules()
+    large = loan("big", 900_000_000)  # 9,000,000 KZT online: the cooling period is the law
+    outcome = screen(large, ScreeningContext(CustomerHistory(), config.mrp), config)
+    assert outcome.verdict is Verdict.HOLD
+    assert holding_rules(outcome) == ()
 
 
 def loan(event_id: str, amount_minor: int, **fields: object) -> LoanApproval:
@@ -63,7 +101,7 @@ def test_capping_turns_non_regulatory_holds_into_shadow_reasons_but_never_the_la
     context = ScreeningContext(history, config.mrp)
 
     normal = screen(third, context, config)
-    capped = screen(third, context, config, cap_non_regulatory=True)
+    capped = screen(third, context, config, capped_rules=frozenset({"multi_lender_burst"}))
     assert "multi_lender_burst" in {hit.rule for hit in normal.reasons}
     assert normal.verdict is Verdict.HOLD
     assert "multi_lender_burst" in {hit.rule for hit in capped.shadow_reasons}
@@ -73,7 +111,10 @@ def test_capping_turns_non_regulatory_holds_into_shadow_reasons_but_never_the_la
     large = loan("big", 900_000_000)  # 9,000,000 KZT online: the cooling period is the law
     assert (
         screen(
-            large, ScreeningContext(CustomerHistory(), config.mrp), config, cap_non_regulatory=True
+            large,
+            ScreeningContext(CustomerHistory(), config.mrp),
+            config,
+            capped_rules=frozenset(spec.rule_id for spec in RULES),
         ).verdict
         is Verdict.HOLD
     )

@@ -1,0 +1,153 @@
+"""Redelivery means the same event (issue #10, findings 4 and 5): an event id reused for
+other content is a dead letter, never someone else's decision; replays change no counter or
+profile; loans stay in the history for their windows whatever else the customer does."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+from prometheus_client import REGISTRY
+
+from screener.backtest.replay import replay
+from screener.boundary import decode_event
+from screener.domain.history import CustomerHistory
+from screener.domain.screening import remember
+from screener.settings import load_rules
+from tests import factories
+from tests.streams import at, record
+
+CONFIG = load_rules()
+T0 = datetime(2026, 3, 2, 19, 0, tzinfo=factories.ALMATY)
+
+
+def reused() -> float:
+    value = REGISTRY.get_sample_value(
+        "screener_dead_letters_total", {"topic": "loans", "reason": "event_id_reused"}
+    )
+    return value or 0.0
+
+
+def test_a_loan_reusing_a_transfers_event_id_is_a_dead_letter_not_its_decision() -> None:
+    customer = factories.customer_id()
+    transfer = factories.transfer(customer_id=customer, occurred_at=at(T0))
+    loan = factories.loan(
+        customer_id=customer,
+        event_id=transfer["event_id"],
+        occurred_at=at(T0 + timedelta(minutes=1)),
+        amount="3000000.00",
+    )
+    before = reused()
+    for batch_size in (1, 10):  # in a later batch, and in the same batch
+        result = replay(
+            [record("transfers", transfer, 0), record("loans", loan, 1)],
+            CONFIG,
+            batch_size=batch_size,
+        )
+        (decision,) = result.decisions
+        assert decision["event_type"] == "transfer"
+        (letter,) = result.dead_letters
+        assert letter["error"].startswith("event_id: ")
+        assert "reused" in letter["error"]
+    assert reused() == before + 2
+
+
+def test_an_identical_redelivery_gets_the_identical_first_decision() -> None:
+    customer = factories.customer_id()
+    loan = factories.loan(customer_id=customer, occurred_at=at(T0), amount="3000000.00")
+    # The bank's producer sent it again, serialised differently (the default currency
+    # left out, the keys in another order): the same event.
+    again = {key: loan[key] for key in reversed(list(loan)) if key != "currency"}
+    result = replay(
+        [record("loans", loan, 0), record("loans", loan, 1), record("loans", again, 2)],
+        CONFIG,
+        batch_size=1,
+    )
+    assert result.dead_letters == []
+    first, *later = result.decisions
+    assert first["verdict"] == "hold"
+    assert later == [first, first]
+    assert len(result.store.holds) == 1
+
+
+def test_rereading_an_old_fraud_report_counts_it_once() -> None:
+    customer = factories.customer_id()
+    report = factories.customer_event(
+        "fraud_reported", customer_id=customer, occurred_at=at(T0 - timedelta(days=6))
+    )
+    later = factories.customer_event("login", customer_id=customer, occurred_at=at(T0))
+    # The login moves the customer's window past the report; then the report is read again.
+    result = replay(
+        [
+            record("customer_events", report, 0),
+            record("customer_events", later, 1),
+            *[record("customer_events", report, 2 + n) for n in range(3)],
+            record(
+                "customer_events",
+                factories.customer_event(
+                    "login", customer_id=customer, occurred_at=at(T0 + timedelta(days=2))
+                ),
+                5,
+            ),
+            *[record("customer_events", report, 6 + n) for n in range(3)],
+        ],
+        CONFIG,
+        batch_size=1,
+    )
+    assert result.dead_letters == []
+    loaded = asyncio.run(result.store.load([], [customer], []))
+    assert loaded.histories[customer].fraud_reports == 1
+
+
+def test_rereading_an_old_transfer_leaves_the_baseline_as_it_was() -> None:
+    history = CustomerHistory()
+    old = factories.transfer(occurred_at=at(T0 - timedelta(days=8)), amount="777.00")
+    new = factories.transfer(occurred_at=at(T0), amount="15000.00")
+    history = remember(decode_event("transfers", factories.encode(new)), history, CONFIG)
+    for _ in range(3):
+        history = remember(decode_event("transfers", factories.encode(old)), history, CONFIG)
+    assert history.baseline_amounts == (1_500_000,)
+
+
+def test_logins_and_codes_do_not_push_a_loan_out_of_the_history() -> None:
+    customer = factories.customer_id()
+    loan = factories.loan(customer_id=customer, occurred_at=at(T0), amount="700000.00")
+    history = remember(decode_event("loans", factories.encode(loan)), CustomerHistory(), CONFIG)
+    for n in range(3 * CONFIG.history_max_entries):
+        kind = "login" if n % 2 else "sms_code_sent"
+        event = factories.customer_event(
+            kind, customer_id=customer, occurred_at=at(T0 + timedelta(seconds=n + 1))
+        )
+        history = remember(
+            decode_event("customer_events", factories.encode(event)), history, CONFIG
+        )
+    assert loan["event_id"] in {entry.event_id for entry in history.entries}
+    assert len(history.entries) <= 3 * CONFIG.history_max_entries  # still bounded
+
+
+def test_a_second_loan_counts_the_first_despite_a_flood_of_logins() -> None:
+    # Cooling-period aggregation: two 400,000 KZT online loans within a day pass 150 MRP
+    # together. 300 logins between them must not hide the first.
+    customer = factories.customer_id()
+    first = factories.loan(customer_id=customer, occurred_at=at(T0), amount="400000.00")
+    logins = [
+        factories.customer_event(
+            "login", customer_id=customer, occurred_at=at(T0 + timedelta(seconds=n + 1))
+        )
+        for n in range(300)
+    ]
+    second = factories.loan(
+        customer_id=customer, occurred_at=at(T0 + timedelta(hours=1)), amount="400000.00"
+    )
+    result = replay(
+        [
+            record("loans", first, 0),
+            *[record("customer_events", e, 1 + n) for n, e in enumerate(logins)],
+            record("loans", second, 301),
+        ],
+        CONFIG,
+        batch_size=50,
+    )
+    first_decision, second_decision = result.decisions
+    assert first_decision["verdict"] == "allow"
+    assert "cooling_period" in {reason["rule"] for reason in second_decision["reasons"]}
