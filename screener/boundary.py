@@ -54,10 +54,11 @@ class InvalidEvent(ValueError):
     """An input record that cannot be screened. ``field`` is None when the record as a whole
     is at fault (not UTF-8, not JSON, not an object); ``str(exc)`` is ``"<field>: <problem>"``.
     ``reason`` is the dead letter's short code (the `reason` label of
-    ``screener_dead_letters_total``).
+    ``screener_dead_letters_total``) where the boundary knows it; empty, the code is
+    inferred from the problem (`dead_letter_reasons.reason_for`).
     """
 
-    reason: str = "schema"
+    reason: str = ""
 
     def __init__(self, field: str | None, problem: str) -> None:
         self.field = field
