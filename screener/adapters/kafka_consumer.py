@@ -84,10 +84,18 @@ class BatchConsumer:
     interval's events, which get their remembered decisions.
     """
 
-    def __init__(self, settings: Settings, topics: Iterable[str], screener: BatchScreener) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        topics: Iterable[str],
+        screener: BatchScreener,
+        saved_durably: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self._settings = settings
         self._topics = tuple(topics)
         self._screener = screener
+        # Awaited after each batch is saved, before its outputs and offsets (Redis WAIT).
+        self._saved_durably = saved_durably
         # Held while a batch is screened and while the previous one finishes; a rebalance
         # takes it, then waits for the last delivery, so partitions are handed over only
         # with every screened batch delivered and committed.
@@ -187,13 +195,19 @@ class BatchConsumer:
                 return
             metrics.BATCH_SIZE.observe(len(records))
             started = time.perf_counter()
-            outputs = await until_done(
-                partial(self._screener.screen_and_save, records), "screening a batch"
-            )
+            outputs = await until_done(partial(self._save, records), "screening a batch")
             next_offsets = {tp: batch[-1].offset + 1 for tp, batch in fetched.items()}
             if self._delivering is not None:
                 await self._delivering
             self._delivering = asyncio.create_task(self._deliver(outputs, next_offsets, started))
+
+    async def _save(self, records: list[RawRecord]) -> list[OutMessage]:
+        outputs = await self._screener.screen_and_save(records)
+        if self._saved_durably is not None:
+            # Retried with the screening: after a failover the writes the wait was for may
+            # be gone, and screening again (idempotent) writes them to the new primary.
+            await self._saved_durably()
+        return outputs
 
     async def _deliver(
         self, outputs: list[OutMessage], next_offsets: dict[TopicPartition, int], started: float
