@@ -166,13 +166,20 @@ def stop_all(services: Sequence[Service], layout: DevLayout) -> list[str]:
     return stopped
 
 
-def kill(service: Service, layout: DevLayout) -> int:
-    """SIGKILL a service this module started, as a crash would end it (for the fault
-    tests); return its pid. `ensure_all_running` starts it again."""
+def send_signal(service: Service, layout: DevLayout, sig: signal.Signals) -> int:
+    """Signal a service this module started (the fault tests stop, continue or kill
+    one); return its pid."""
     pid = _live_pid(service, layout)
     if pid is None:
         raise DevInfraError(f"{service.name} is not running as started by up()")
-    os.kill(pid, signal.SIGKILL)
+    os.kill(pid, sig)
+    return pid
+
+
+def kill(service: Service, layout: DevLayout) -> int:
+    """SIGKILL a service this module started, as a crash would end it; return its pid.
+    `ensure_all_running` starts it again."""
+    pid = send_signal(service, layout, signal.SIGKILL)
     deadline = time.monotonic() + STOP_TIMEOUT_S
     while _is_alive(pid, service.cmdline_marker):
         if time.monotonic() > deadline:

@@ -23,6 +23,7 @@ from screener import devinfra, devinfra_cluster, devinfra_sentinel
 from screener.adapters.kafka_admin import delete_topics, ensure_topics
 from screener.adapters.kafka_producers import kafka_python_producer
 from screener.adapters.redis_client import redis_from_url
+from screener.adapters.redis_replication import ReplicasBehind, wait_for_replicas
 from screener.settings import Settings
 from tests import factories
 from tests.integration.conftest import Deployment
@@ -187,3 +188,19 @@ def test_the_cluster_client_reads_and_writes_across_slots(cluster: dict[str, str
     values, primaries = asyncio.run(round_trip())
     assert values == [str(n).encode() for n in range(30)]
     assert primaries == 3
+
+
+def test_waiting_for_replicas_returns_with_the_replica_and_raises_without_enough(
+    cluster: dict[str, str],
+) -> None:
+    async def wait(replicas: int) -> None:
+        client = redis_from_url(cluster["SCREENER_REDIS_URL"], socket_timeout=10)
+        try:
+            await client.set(f"cluster-test:{uuid.uuid4().hex}", "1", ex=60)
+            await wait_for_replicas(client, replicas)
+        finally:
+            await client.aclose()
+
+    asyncio.run(wait(1))  # the one replica has every write so far
+    with pytest.raises(ReplicasBehind, match="1 of 2"):
+        asyncio.run(wait(2))

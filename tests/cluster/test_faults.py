@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import re
+import signal
 import time
 from typing import Any
 
@@ -36,6 +37,7 @@ EVENTS = 3000
 # workers share two cores with other engineers' runs.
 FINISH_TIMEOUT_S = 420.0
 FAILOVER_TIMEOUT_S = 90.0
+REPLICA_LAG_S = 3.0
 
 
 def a_stream(seed: int) -> tuple[list[tuple[str, dict[str, Any]]], dict[str, tuple[str, Any]]]:
@@ -104,13 +106,18 @@ def test_a_broker_killed_and_restarted_mid_stream_loses_and_doubles_nothing(
     )
 
 
+@pytest.mark.parametrize("replica_lagging", [False, True], ids=["in-sync", "replica-lagging"])
 def test_the_redis_primary_killed_mid_stream_a_sentinel_promotes_the_replica_and_nothing_is_lost(
-    cluster_deployment: Deployment,
+    cluster_deployment: Deployment, replica_lagging: bool
 ) -> None:
+    """`replica-lagging`: the replica is stopped (SIGSTOP) for a few seconds before the
+    primary dies, as a slow link or a long pause would hold it back, and continued when
+    the primary is gone: whatever the primary acknowledged meanwhile never reaches it."""
     deployment = cluster_deployment
     stream, expected = a_stream(20251203)
     layout = devinfra_cluster.ClusterLayout.from_env()
     sentinel = layout.sentinel
+    services = {service.name: service for service in devinfra_cluster.sentinel_services(layout)}
 
     # Each batch's writes reach the replica before its outputs and offsets go out: the
     # replica promoted below has everything the worker committed.
@@ -123,11 +130,15 @@ def test_the_redis_primary_killed_mid_stream_a_sentinel_promotes_the_replica_and
     )
     primary = devinfra_sentinel.primary_address(sentinel)
     assert primary is not None
-    [node] = [
-        s for s in devinfra_cluster.sentinel_services(layout) if s.name == f"ha-redis-{primary[1]}"
-    ]
+    node = services[f"ha-redis-{primary[1]}"]
+    [replica] = [services[f"ha-redis-{port}"] for port in layout.data_ports if port != primary[1]]
+    if replica_lagging:
+        devinfra.send_signal(replica, layout, signal.SIGSTOP)
+        time.sleep(REPLICA_LAG_S)  # the fault's length, not a wait for something
     devinfra.kill(node, layout)
     decided_at_kill = decided(deployment)
+    if replica_lagging:
+        devinfra.send_signal(replica, layout, signal.SIGCONT)
     failover_s = wait_until(
         "a Sentinel to promote the replica",
         lambda: devinfra_sentinel.primary_address(sentinel) not in (None, primary),
@@ -147,8 +158,9 @@ def test_the_redis_primary_killed_mid_stream_a_sentinel_promotes_the_replica_and
     errors = batch_errors(deployment, worker)
     assert errors > 0, "the worker should have met the failover (batch errors, then retry)"
     print(
-        f"\nRedis primary :{primary[1]} killed after {decided_at_kill}/{len(expected)} "
-        f"decisions; new primary {devinfra_sentinel.primary_address(sentinel)} after "
+        f"\nRedis primary :{primary[1]} killed (replica lagging: {replica_lagging}) after "
+        f"{decided_at_kill}/{len(expected)} decisions; new primary "
+        f"{devinfra_sentinel.primary_address(sentinel)} after "
         f"{failover_s:.1f} s; old primary a replica in sync {resync_s:.1f} s after its "
         f"restart; {redelivered} decisions re-sent, {duplicate_held} duplicate held "
         f"records; worker batch errors (retried): {errors:.0f}"
