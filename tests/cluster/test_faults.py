@@ -131,7 +131,7 @@ def test_the_redis_primary_killed_mid_stream_a_sentinel_promotes_the_replica_and
     primary = devinfra_sentinel.primary_address(sentinel)
     assert primary is not None
     node = services[f"ha-redis-{primary[1]}"]
-    [replica] = [services[f"ha-redis-{port}"] for port in layout.data_ports if port != primary[1]]
+    [replica] = [services[f"ha-redis-{port}"] for port in sentinel.data_ports if port != primary[1]]
     if replica_lagging:
         devinfra.send_signal(replica, layout, signal.SIGSTOP)
         time.sleep(REPLICA_LAG_S)  # the fault's length, not a wait for something
