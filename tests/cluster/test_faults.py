@@ -17,6 +17,7 @@ import time
 from typing import Any
 
 import pytest
+import redis
 from kafka import KafkaAdminClient
 
 from screener import devinfra, devinfra_cluster, devinfra_sentinel
@@ -110,8 +111,9 @@ def test_a_broker_killed_and_restarted_mid_stream_loses_and_doubles_nothing(
 def test_the_redis_primary_killed_mid_stream_a_sentinel_promotes_the_replica_and_nothing_is_lost(
     cluster_deployment: Deployment, replica_lagging: bool
 ) -> None:
-    """`replica-lagging`: the replica is stopped (SIGSTOP) for a few seconds before the
-    primary dies, as a slow link or a long pause would hold it back, and continued when
+    """`replica-lagging`: the replica is cut off for a few seconds before the primary dies,
+    as a broken link or a long pause would hold it back (stopped with SIGSTOP, its link
+    closed by the primary, so nothing sits in a socket buffer for it), and continued when
     the primary is gone: whatever the primary acknowledged meanwhile never reaches it."""
     deployment = cluster_deployment
     stream, expected = a_stream(20251203)
@@ -134,6 +136,8 @@ def test_the_redis_primary_killed_mid_stream_a_sentinel_promotes_the_replica_and
     [replica] = [services[f"ha-redis-{port}"] for port in sentinel.data_ports if port != primary[1]]
     if replica_lagging:
         devinfra.send_signal(replica, layout, signal.SIGSTOP)
+        with redis.Redis(host=primary[0], port=primary[1]) as node_client:
+            node_client.client_kill_filter(_type="replica")
         time.sleep(REPLICA_LAG_S)  # the fault's length, not a wait for something
     devinfra.kill(node, layout)
     decided_at_kill = decided(deployment)
