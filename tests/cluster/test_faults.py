@@ -137,7 +137,7 @@ def test_the_redis_primary_killed_mid_stream_a_sentinel_promotes_the_replica_and
     if replica_lagging:
         devinfra.send_signal(replica, layout, signal.SIGSTOP)
         with redis.Redis(host=primary[0], port=primary[1]) as node_client:
-            node_client.client_kill_filter(_type="replica")
+            node_client.client_kill_filter(_type="slave")
         time.sleep(REPLICA_LAG_S)  # the fault's length, not a wait for something
     devinfra.kill(node, layout)
     decided_at_kill = decided(deployment)
