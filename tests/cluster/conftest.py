@@ -9,8 +9,6 @@ start, every test errors.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -22,7 +20,7 @@ from screener.adapters.kafka_admin import delete_topics, ensure_topics
 from screener.adapters.kafka_producers import kafka_python_producer
 from screener.adapters.redis_client import parse_redis_url
 from screener.settings import Settings
-from tests.integration.conftest import Deployment
+from tests.integration.conftest import Deployment, isolated_env
 
 
 @pytest.fixture(scope="session")
@@ -47,16 +45,7 @@ def sentinel_primary(url: str) -> redis.Redis:
 def cluster_deployment(cluster: dict[str, str]) -> Iterator[Deployment]:
     """A `Deployment` (tests/integration) on the 3 brokers and the Sentinel-managed Redis:
     its own topics, consumer group and Redis prefix."""
-    run = uuid.uuid4().hex[:8]
-    env = {
-        **os.environ,
-        **cluster,
-        "SCREENER_CONSUMER_GROUP": f"screener-cluster-{run}",
-        "SCREENER_REDIS_PREFIX": f"cluster-{run}:",
-        "SCREENER_RELEASE_INTERVAL_SECONDS": "0.5",
-    }
-    for role in ("transfers", "loans", "customer_events", "decisions", "holds", "dlq"):
-        env[f"SCREENER_TOPIC_{role.upper()}"] = f"cluster-{run}.{role}"
+    env = isolated_env(cluster, "cluster")
     settings = Settings.from_env(env)
     ensure_topics(settings)
     client = sentinel_primary(settings.redis_url)
