@@ -166,6 +166,29 @@ def stop_all(services: Sequence[Service], layout: DevLayout) -> list[str]:
     return stopped
 
 
+def send_signal(service: Service, layout: DevLayout, sig: signal.Signals) -> int:
+    """Signal a service this module started (the fault tests stop, continue or kill
+    one); return its pid."""
+    pid = _live_pid(service, layout)
+    if pid is None:
+        raise DevInfraError(f"{service.name} is not running as started by up()")
+    os.kill(pid, sig)
+    return pid
+
+
+def kill(service: Service, layout: DevLayout) -> int:
+    """SIGKILL a service this module started, as a crash would end it; return its pid.
+    `ensure_all_running` starts it again."""
+    pid = send_signal(service, layout, signal.SIGKILL)
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    while _is_alive(pid, service.cmdline_marker):
+        if time.monotonic() > deadline:
+            raise DevInfraError(f"{service.name} (pid {pid}) survived SIGKILL")
+        time.sleep(0.05)
+    _pid_file(service, layout).unlink(missing_ok=True)
+    return pid
+
+
 def _services(layout: _Layout) -> tuple[Service, Service]:
     # Redis first: it is ready within moments, so a broken setup fails fast.
     redis_service = Service(
@@ -553,12 +576,17 @@ def kafka_broker_count(bootstrap: str) -> int:
 # --- Redis ----------------------------------------------------------------------------------
 
 
-def redis_command(port: int, data: Path, log_file: Path, *extra: str) -> list[str]:
-    """A Redis on loopback with the development persistence; `extra` adds options."""
+def redis_command(
+    port: int, data: Path, log_file: Path, *extra: str, config_file: Path | None = None
+) -> list[str]:
+    """A Redis on loopback with the development persistence; `extra` adds options.
+    `config_file` is read first, and is where CONFIG REWRITE (as Sentinel uses it) keeps
+    what changes at run time."""
     require(["redis-server"], _REDIS_PACKAGES)
     data.mkdir(parents=True, exist_ok=True)
     return [
         "redis-server",
+        *([str(config_file)] if config_file is not None else []),
         "--port", str(port),
         "--bind", HOST,
         *REDIS_PERSISTENCE,

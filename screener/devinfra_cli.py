@@ -14,7 +14,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cluster",
         action="store_true",
-        help="a 3-broker KRaft Kafka and a Redis Cluster of 3 primaries with a replica each "
+        help="a 3-broker KRaft Kafka, a Redis Cluster of 3 primaries with a replica each, "
+        "and a Redis primary with a replica and 3 Sentinels, the one the worker uses "
         "(down: stop only those; without it, down stops both setups)",
     )
 

@@ -1,4 +1,5 @@
-"""`screener dev up --cluster`: a 3-broker Kafka and a 6-node Redis Cluster on loopback.
+"""`screener dev up --cluster`: a 3-broker Kafka, a 6-node Redis Cluster and a
+Sentinel-managed Redis (primary, replica, three Sentinels) on loopback.
 
 The production topology in miniature (deploy/README.md), for the tests that kill a broker
 or a Redis primary: three KRaft processes, each a broker and a controller (a quorum of
@@ -14,6 +15,11 @@ Ports, each the first of a consecutive run:
 | `SCREENER_DEV_CLUSTER_KAFKA_PORT` | 9094 | 3 brokers |
 | `SCREENER_DEV_CLUSTER_CONTROLLER_PORT` | 9097 | 3 controllers |
 | `SCREENER_DEV_CLUSTER_REDIS_PORT` | 7000 | 6 Redis nodes (their cluster bus: each port + 10000) |
+| `SCREENER_DEV_CLUSTER_HA_REDIS_PORT` | 7010 | Redis primary, its replica, 3 Sentinels |
+
+The worker runs on the Sentinel-managed Redis (`SCREENER_REDIS_URL`, printed by `up`); the
+Redis Cluster (`SCREENER_REDIS_CLUSTER_URL`) serves it only once the hash-tagged key layout
+lands (#10/#12), since the store's scripts and transactions span slots today.
 
 State lives in `$SCREENER_DEV_HOME/cluster` (logs in `logs/`, pid files in `run/`).
 """
@@ -29,7 +35,7 @@ from dataclasses import dataclass
 
 import redis
 
-from screener import devinfra
+from screener import devinfra, devinfra_sentinel
 from screener.devinfra import HOST, DevInfraError, KafkaNode, Service
 
 log = logging.getLogger("screener.devinfra")
@@ -82,13 +88,24 @@ class ClusterLayout(devinfra.DevLayout):
         # the cluster after a failover.
         return "redis+cluster://" + ",".join(f"{HOST}:{port}" for port in self.redis_ports)
 
+    @property
+    def sentinel(self) -> devinfra_sentinel.SentinelLayout:
+        return devinfra_sentinel.SentinelLayout.from_state(self.state)
+
 
 def up() -> dict[str, str]:
-    """Ensure the Kafka cluster and the Redis Cluster run; return the settings for them."""
+    """Ensure the Kafka cluster, the Redis Cluster and the Sentinel-managed Redis run;
+    return the settings for them."""
     layout = ClusterLayout.from_env()
     redis_services, kafka_services = _services(layout)
     devinfra.ensure_all_running(redis_services, layout)
     _form_redis_cluster(layout)
+    devinfra.ensure_all_running(sentinel_services(layout), layout)
+    _wait_for(
+        f"{devinfra_sentinel.SENTINELS} Sentinels watching a primary with a replica in sync",
+        functools.partial(devinfra_sentinel.formed, layout.sentinel),
+        layout,
+    )
     devinfra.ensure_all_running(kafka_services, layout)
     _wait_for(
         f"{BROKERS} Kafka brokers",
@@ -97,7 +114,9 @@ def up() -> dict[str, str]:
     )
     return {
         "SCREENER_KAFKA_BOOTSTRAP": layout.kafka_bootstrap,
-        "SCREENER_REDIS_URL": layout.redis_url,
+        # What the worker runs on today; the Redis Cluster awaits the hash-tagged layout.
+        "SCREENER_REDIS_URL": layout.sentinel.url,
+        "SCREENER_REDIS_CLUSTER_URL": layout.redis_url,
     }
 
 
@@ -105,7 +124,17 @@ def down() -> list[str]:
     """Stop what `up()` started; return the names of the stopped processes."""
     layout = ClusterLayout.from_env()
     redis_services, kafka_services = _services(layout)
-    return devinfra.stop_all((*redis_services, *kafka_services), layout)
+    return devinfra.stop_all((*redis_services, *sentinel_services(layout), *kafka_services), layout)
+
+
+def kafka_services(layout: ClusterLayout) -> list[Service]:
+    """The three brokers (for tests that kill one)."""
+    return _services(layout)[1]
+
+
+def sentinel_services(layout: ClusterLayout) -> list[Service]:
+    """The Sentinel-managed Redis's data nodes and Sentinels (for tests that kill one)."""
+    return devinfra_sentinel.services(layout.sentinel, layout.logs)
 
 
 def redis_cluster_view(port: int) -> tuple[str, list[str]]:

@@ -203,6 +203,9 @@ class Settings:
     # to 0.50 CPU and the median decision from 15 to 30 ms (BENCHMARKS.md). Off by default.
     batch_max: int = 500
     batch_wait_seconds: float = 0.0
+    # Replicas that must have a batch's Redis writes before its outputs go out and its
+    # offsets are committed (Redis WAIT; screener/adapters/redis_replication.py). 0: none.
+    redis_wait_replicas: int = 0
     # A killed worker's partitions move to a live one after this long without heartbeats.
     kafka_session_timeout_seconds: float = 10.0
     # How often timed holds are checked for release.
@@ -259,6 +262,9 @@ class Settings:
                 batch_max=int(get("BATCH_MAX", str(defaults.batch_max))),
                 batch_wait_seconds=float(
                     get("BATCH_WAIT_SECONDS", str(defaults.batch_wait_seconds))
+                ),
+                redis_wait_replicas=int(
+                    get("REDIS_WAIT_REPLICAS", str(defaults.redis_wait_replicas))
                 ),
                 kafka_session_timeout_seconds=float(
                     get(

@@ -118,10 +118,18 @@ class BatchConsumer:
     interval's events, which get their remembered decisions.
     """
 
-    def __init__(self, settings: Settings, topics: Iterable[str], screener: BatchScreener) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        topics: Iterable[str],
+        screener: BatchScreener,
+        saved_durably: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
         self._settings = settings
         self._topics = tuple(topics)
         self._screener = screener
+        # Awaited after each batch is saved, before its outputs and offsets (Redis WAIT).
+        self._saved_durably = saved_durably
         # Held while a batch is screened and while the previous one finishes; a rebalance
         # takes it, then waits for the last delivery, so partitions are handed over only
         # with every screened batch delivered and committed.
@@ -310,7 +318,7 @@ class BatchConsumer:
             self._in_screening += len(batch)
             try:
                 outputs = await self._until_done(
-                    partial(self._screener.screen_and_save, batch),
+                    partial(self._save, batch),
                     "screening a batch",
                     DETERMINISTIC_AFTER,
                 )
@@ -321,6 +329,14 @@ class BatchConsumer:
                 return
             await self._finish_delivery()
             self._delivering = asyncio.create_task(self._deliver(batch, outputs, started))
+
+    async def _save(self, batch: list[Decoded]) -> list[OutMessage]:
+        outputs = await self._screener.screen_and_save(batch)
+        if self._saved_durably is not None:
+            # Retried with the screening: after a failover the writes the wait was for may
+            # be gone, and screening again (idempotent) writes them to the new primary.
+            await self._saved_durably()
+        return outputs
 
     async def _deliver(
         self, batch: list[Decoded], outputs: list[OutMessage], started: float
@@ -374,9 +390,7 @@ class BatchConsumer:
         middle = len(batch) // 2
         for half in (batch[:middle], batch[middle:]):
             try:
-                outputs = await self._until_done(
-                    partial(self._screener.screen_and_save, half), "screening a part", 1
-                )
+                outputs = await self._until_done(partial(self._save, half), "screening a part", 1)
                 await self._until_done(
                     partial(self._screener.deliver, outputs), "publishing a part", 1
                 )

@@ -30,6 +30,7 @@ from screener.adapters.kafka_producers import IdempotentFaustProducer
 from screener.adapters.kafka_publisher import FaustPublisher
 from screener.adapters.redis_client import redis_from_url
 from screener.adapters.redis_keys import RedisKeys
+from screener.adapters.redis_replication import wait_for_replicas
 from screener.adapters.redis_status import RedisStatusStore
 from screener.adapters.redis_store import RedisScreeningStore
 from screener.loan_settling import settle_due
@@ -115,7 +116,14 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
 
     # Customer events first: of records with equal event times, they are screened first.
     consumer = BatchConsumer(
-        settings, (topics.customer_events, topics.loans, topics.transfers), service
+        settings,
+        (topics.customer_events, topics.loans, topics.transfers),
+        service,
+        saved_durably=(
+            functools.partial(wait_for_replicas, redis, settings.redis_wait_replicas)
+            if settings.redis_wait_replicas > 0
+            else None
+        ),
     )
 
     @app.task  # type: ignore[misc]

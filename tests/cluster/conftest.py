@@ -1,10 +1,10 @@
-"""The cluster suite (`make test-cluster`): a 3-broker KRaft Kafka and a Redis Cluster of
-three primaries with a replica each, from `screener dev up --cluster`, started for the
-session and stopped after it.
+"""The cluster suite (`make test-cluster`): a 3-broker KRaft Kafka, a Redis Cluster of
+three primaries with a replica each, and a Sentinel-managed Redis (primary, replica, three
+Sentinels), from `screener dev up --cluster`, started for the session and stopped after it.
 
-Ports come from `SCREENER_DEV_CLUSTER_KAFKA_PORT`, `_CONTROLLER_PORT` and `_REDIS_PORT`
-(screener/devinfra_cluster.py). Nothing skips: when the cluster cannot start, every test
-errors.
+Ports come from `SCREENER_DEV_CLUSTER_KAFKA_PORT`, `_CONTROLLER_PORT`, `_REDIS_PORT` and
+`_HA_REDIS_PORT` (screener/devinfra_cluster.py). Nothing skips: when the cluster cannot
+start, every test errors.
 """
 
 from __future__ import annotations
@@ -12,11 +12,51 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import redis
+from redis.sentinel import Sentinel
 
 from screener import devinfra_cluster
+from screener.adapters.kafka_admin import delete_topics, ensure_topics
+from screener.adapters.kafka_producers import kafka_python_producer
+from screener.adapters.redis_client import parse_redis_url
+from screener.settings import Settings
+from tests.integration.conftest import Deployment, isolated_env
 
 
 @pytest.fixture(scope="session")
 def cluster() -> Iterator[dict[str, str]]:
     yield devinfra_cluster.up()
     devinfra_cluster.down()
+
+
+def sentinel_primary(url: str) -> redis.Redis:
+    """A blocking client for the primary a `redis+sentinel://` URL names, following it
+    across failovers as the worker's client does."""
+    target = parse_redis_url(url)
+    assert target.service_name is not None
+    sentinels = Sentinel(list(target.nodes), socket_timeout=5.0)  # type: ignore[no-untyped-call]
+    primary: redis.Redis = sentinels.master_for(
+        target.service_name, db=target.db, socket_timeout=10.0, retry_on_timeout=True
+    )
+    return primary
+
+
+@pytest.fixture
+def cluster_deployment(cluster: dict[str, str]) -> Iterator[Deployment]:
+    """A `Deployment` (tests/integration) on the 3 brokers and the Sentinel-managed Redis:
+    its own topics, consumer group and Redis prefix."""
+    env = isolated_env(cluster, "cluster")
+    settings = Settings.from_env(env)
+    ensure_topics(settings)
+    client = sentinel_primary(settings.redis_url)
+    deployment = Deployment(
+        env=env,
+        settings=settings,
+        redis=client,
+        producer=kafka_python_producer(settings, client_id="cluster-test"),
+    )
+    yield deployment
+    deployment.stop()
+    for key in client.scan_iter(f"{settings.redis_prefix}*", count=1000):
+        client.delete(key)
+    delete_topics(settings)

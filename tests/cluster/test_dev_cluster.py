@@ -2,14 +2,13 @@
 screener's topics get three replicas there, its producers write durably, a worker screens
 on the three brokers, the cluster Redis client works across slots, and `down` stops it all.
 
-The last test stops the cluster: keep it last.
+Stopping the cluster is tested last, in test_stopping.py.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -20,10 +19,11 @@ import redis
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.admin import ConfigResource, ConfigResourceType
 
-from screener import devinfra, devinfra_cluster
+from screener import devinfra, devinfra_cluster, devinfra_sentinel
 from screener.adapters.kafka_admin import delete_topics, ensure_topics
 from screener.adapters.kafka_producers import kafka_python_producer
 from screener.adapters.redis_client import redis_from_url
+from screener.adapters.redis_replication import ReplicasBehind, wait_for_replicas
 from screener.settings import Settings
 from tests import factories
 from tests.integration.conftest import Deployment
@@ -57,7 +57,7 @@ def test_three_brokers_answer(cluster: dict[str, str]) -> None:
 def test_the_redis_cluster_is_ok_with_three_primaries_and_three_replicas(
     cluster: dict[str, str],
 ) -> None:
-    url = cluster["SCREENER_REDIS_URL"]
+    url = cluster["SCREENER_REDIS_CLUSTER_URL"]
     assert url.startswith("redis+cluster://")
     ports = [
         int(node.rsplit(":", 1)[1]) for node in url.removeprefix("redis+cluster://").split(",")
@@ -119,64 +119,61 @@ def test_the_durable_producer_writes_to_three_replicas(topics: Settings) -> None
     assert (record.key, record.value) == (b"k", b"durable")
 
 
-def test_a_worker_screens_on_the_three_brokers(cluster: dict[str, str]) -> None:
-    # Kafka from the cluster, Redis from the single-node setup: the store's scripts need
-    # the hash-tagged key layout of phase 2 before the worker can run on a Redis Cluster.
-    single_redis = devinfra.up()["SCREENER_REDIS_URL"]
-    run = uuid.uuid4().hex[:8]
-    env = {
-        **os.environ,
-        **cluster,
-        "SCREENER_REDIS_URL": single_redis,
-        "SCREENER_CONSUMER_GROUP": f"screener-cluster-{run}",
-        "SCREENER_REDIS_PREFIX": f"cluster-{run}:",
-    }
-    for role in ("transfers", "loans", "customer_events", "decisions", "holds", "dlq"):
-        env[f"SCREENER_TOPIC_{role.upper()}"] = f"cluster-{run}.{role}"
-    settings = Settings.from_env(env)
-    ensure_topics(settings)
-    client = redis.Redis.from_url(settings.redis_url)
-    deployment = Deployment(
-        env=env,
-        settings=settings,
-        redis=client,
-        producer=kafka_python_producer(settings, client_id="cluster-test"),
+def test_a_worker_screens_on_the_three_brokers_and_the_sentinel_redis(
+    cluster_deployment: Deployment,
+) -> None:
+    # The Sentinel-managed Redis: the store's scripts need the hash-tagged key layout
+    # before the worker can run on the Redis Cluster.
+    deployment = cluster_deployment
+    settings = deployment.settings
+    assert settings.redis_url.startswith("redis+sentinel://")
+    deployment.start_worker()
+    transfers = [factories.transfer() for _ in range(5)]
+    for transfer in transfers:
+        deployment.send("transfers", transfer)
+    deployment.wait_for(
+        "a decision for each of 5 transfers",
+        lambda: all(deployment.decisions_for(t["event_id"]) for t in transfers),
+        timeout=180,
     )
+    for transfer in transfers:
+        [decision] = deployment.decisions_for(transfer["event_id"])
+        assert decision["verdict"] == "allow"
+    # Nothing the worker made, nor Faust under it, nor the consumer group's offsets,
+    # fell back to a single copy.
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
     try:
-        deployment.start_worker()
-        transfers = [factories.transfer() for _ in range(5)]
-        for transfer in transfers:
-            deployment.send("transfers", transfer)
-        deployment.wait_for(
-            "a decision for each of 5 transfers",
-            lambda: all(deployment.decisions_for(t["event_id"]) for t in transfers),
-            timeout=180,
-        )
-        for transfer in transfers:
-            [decision] = deployment.decisions_for(transfer["event_id"])
-            assert decision["verdict"] == "allow"
-        # Nothing the worker made, nor Faust under it, nor the consumer group's offsets,
-        # fell back to a single copy.
-        admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
-        try:
-            replicas = {
-                topic["topic"]: {len(p["replicas"]) for p in topic["partitions"]}
-                for topic in admin.describe_topics()
-            }
-        finally:
-            admin.close()
-        assert "__consumer_offsets" in replicas
-        assert {name: counts for name, counts in replicas.items() if counts != {3}} == {}
+        replicas = {
+            topic["topic"]: {len(p["replicas"]) for p in topic["partitions"]}
+            for topic in admin.describe_topics()
+        }
     finally:
-        deployment.stop()
-        for key in client.scan_iter(f"{settings.redis_prefix}*"):
-            client.delete(key)
-        delete_topics(settings)
+        admin.close()
+    assert "__consumer_offsets" in replicas
+    assert {name: counts for name, counts in replicas.items() if counts != {3}} == {}
+
+
+def test_the_sentinel_redis_has_a_primary_a_replica_and_three_sentinels(
+    cluster: dict[str, str],
+) -> None:
+    layout = devinfra_cluster.ClusterLayout.from_env().sentinel
+    assert cluster["SCREENER_REDIS_URL"] == layout.url
+    assert devinfra_sentinel.formed(layout)
+    primary = devinfra_sentinel.primary_address(layout)
+    assert primary is not None and primary[1] in layout.data_ports
+    roles = {}
+    for port in layout.data_ports:
+        with redis.Redis(host="127.0.0.1", port=port) as node:
+            roles[port] = node.info("replication")["role"]
+            assert node.config_get("appendonly") == {"appendonly": "yes"}
+            assert node.config_get("appendfsync") == {"appendfsync": "everysec"}
+    assert sorted(roles.values()) == ["master", "slave"]
+    assert roles[primary[1]] == "master"
 
 
 def test_the_cluster_client_reads_and_writes_across_slots(cluster: dict[str, str]) -> None:
     async def round_trip() -> tuple[list[bytes | None], int]:
-        client = redis_from_url(cluster["SCREENER_REDIS_URL"], socket_timeout=10)
+        client = redis_from_url(cluster["SCREENER_REDIS_CLUSTER_URL"], socket_timeout=10)
         keys = [f"cluster-test:{uuid.uuid4().hex}:{n}" for n in range(30)]
         try:
             for n, key in enumerate(keys):
@@ -193,13 +190,17 @@ def test_the_cluster_client_reads_and_writes_across_slots(cluster: dict[str, str
     assert primaries == 3
 
 
-def test_down_stops_every_process_of_the_cluster(cluster: dict[str, str]) -> None:
-    stopped = devinfra_cluster.down()
-    assert sorted(stopped) == sorted(
-        [f"kafka-{n}" for n in (1, 2, 3)]
-        + [f"redis-{port}" for port in devinfra_cluster.ClusterLayout.from_env().redis_ports]
-    )
-    for address in cluster["SCREENER_KAFKA_BOOTSTRAP"].split(","):
-        host, port = address.rsplit(":", 1)
-        with pytest.raises(OSError), socket.create_connection((host, int(port)), timeout=1):
-            pass
+def test_waiting_for_replicas_returns_with_the_replica_and_raises_without_enough(
+    cluster: dict[str, str],
+) -> None:
+    async def wait(replicas: int) -> None:
+        client = redis_from_url(cluster["SCREENER_REDIS_URL"], socket_timeout=10)
+        try:
+            await client.set(f"cluster-test:{uuid.uuid4().hex}", "1", ex=60)
+            await wait_for_replicas(client, replicas)
+        finally:
+            await client.aclose()
+
+    asyncio.run(wait(1))  # the one replica has every write so far
+    with pytest.raises(ReplicasBehind, match="1 of 2"):
+        asyncio.run(wait(2))

@@ -167,18 +167,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def deployment(services: dict[str, str]) -> Iterator[Deployment]:
+def isolated_env(services: dict[str, str], name: str) -> dict[str, str]:
+    """The environment of one deployment on `services`: its own consumer group, Redis
+    prefix and topics, all named `name-<run>`."""
     run = uuid.uuid4().hex[:8]
     env = {
         **os.environ,
         **services,
-        "SCREENER_CONSUMER_GROUP": f"screener-test-{run}",
-        "SCREENER_REDIS_PREFIX": f"test-{run}:",
+        "SCREENER_CONSUMER_GROUP": f"screener-{name}-{run}",
+        "SCREENER_REDIS_PREFIX": f"{name}-{run}:",
         "SCREENER_RELEASE_INTERVAL_SECONDS": "0.5",
     }
     for role in ("transfers", "loans", "customer_events", "decisions", "holds", "dlq", "audit"):
-        env[f"SCREENER_TOPIC_{role.upper()}"] = f"test-{run}.{role}"
+        env[f"SCREENER_TOPIC_{role.upper()}"] = f"{name}-{run}.{role}"
+    return env
+
+
+@pytest.fixture
+def deployment(services: dict[str, str]) -> Iterator[Deployment]:
+    env = isolated_env(services, "test")
     settings = Settings.from_env(env)
     ensure_topics(settings)
     client = redis.Redis.from_url(settings.redis_url)

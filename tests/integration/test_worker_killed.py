@@ -83,7 +83,9 @@ def decided(deployment: Deployment) -> int:
     return len({d["event_id"] for d in deployment.outputs.get("decisions", [])})
 
 
-def wait_for_every_decision(deployment: Deployment, expected: dict[str, Any]) -> None:
+def wait_for_every_decision(
+    deployment: Deployment, expected: dict[str, Any], timeout: float = 120
+) -> None:
     holds = {eid for eid, (verdict, _) in expected.items() if verdict != "allow"}
 
     def missing() -> tuple[set[str], set[str]]:
@@ -93,7 +95,7 @@ def wait_for_every_decision(deployment: Deployment, expected: dict[str, Any]) ->
 
     try:
         deployment.wait_for(
-            "a decision for every event", lambda: missing() == (set(), set()), timeout=120
+            "a decision for every event", lambda: missing() == (set(), set()), timeout=timeout
         )
     except AssertionError:
         decisions, held = missing()

@@ -1,0 +1,42 @@
+"""Waiting until a Redis replica has the batch's writes (`SCREENER_REDIS_WAIT_REPLICAS`).
+
+Redis replicates asynchronously: a batch the primary acknowledged can be missing from the
+replica that Sentinel promotes when the primary dies. The batch consumer commits offsets
+only after the batch's writes, so a write lost that way is screened again on redelivery
+only while its offsets are uncommitted; waiting for a replica's acknowledgement before the
+batch's outputs go out (and its offsets are committed) closes that window. Measured in
+deploy/README.md §6; off (0) for a single Redis, which has no replica to wait for.
+"""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+# Longer than a replica's usual lag, short enough that a replica gone for good shows in
+# the worker's batch errors within seconds (the batch is then retried, not skipped).
+WAIT_TIMEOUT_MS = 2000
+# A channel nobody subscribes to: PUBLISH is replicated, so it is a write without a key.
+_BARRIER_CHANNEL = "screener:replication-barrier"
+
+
+class ReplicasBehind(RuntimeError):
+    """Fewer replicas than required acknowledged the batch's writes in time."""
+
+
+async def wait_for_replicas(client: Redis, replicas: int) -> None:
+    """Return once `replicas` replicas have every write made so far by any connection.
+
+    WAIT counts the replicas that acknowledged the *calling connection's* last write,
+    and the batch's transaction ran on some other connection of the pool. So a write is
+    sent first, on the connection that then waits: replication is one ordered stream,
+    and a replica that has this write has every earlier one.
+    """
+    async with client.pipeline(transaction=False) as pipe:
+        pipe.publish(_BARRIER_CHANNEL, b"")
+        pipe.execute_command("WAIT", replicas, WAIT_TIMEOUT_MS)
+        _, acknowledged = await pipe.execute()
+    if int(acknowledged) < replicas:
+        raise ReplicasBehind(
+            f"{acknowledged} of {replicas} Redis replica(s) acknowledged the batch's writes "
+            f"within {WAIT_TIMEOUT_MS} ms"
+        )
