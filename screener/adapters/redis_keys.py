@@ -227,6 +227,7 @@ def settle_args(settlement: Settlement, changed_at: datetime) -> list[str]:
         settlement.note,
         "1" if settlement.stops_timer else "",
         str(AUDIT_MAX_LENGTH),
+        str(CLOSED_HOLD_KEEP_SECONDS),
     ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from screener.api.handlers import ROUTES, Route
+from screener.api.operators import OPERATOR_ROUTES
 
 VERSION = "1.1.0"
 
@@ -35,7 +36,10 @@ HOLD = {
         "amount": {"type": "string"},
         "currency": {"type": "string"},
         "verdict": {"type": "string"},
-        "status": {"type": "string", "enum": ["held", "released", "confirmed_fraud", "blocked"]},
+        "status": {
+            "type": "string",
+            "enum": ["held", "released", "confirmed_fraud", "blocked", "cancelled"],
+        },
         "score": {"type": "integer"},
         "reasons": {"type": "array", "items": OBJECT},
         "created_at": {"type": "string"},
@@ -100,7 +104,9 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             },
         },
         "query": {
-            "status": {"enum": ["held", "released", "confirmed_fraud", "blocked", "all"]},
+            "status": {
+                "enum": ["held", "released", "confirmed_fraud", "blocked", "cancelled", "all"]
+            },
             "limit": {"type": "integer", "minimum": 1, "maximum": 500},
             "offset": {"type": "integer", "minimum": 0},
             "sort": {"enum": ["newest", "urgent"]},
@@ -195,6 +201,23 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "ok": {"type": "object", "required": ["user", "audit"], "properties": {"audit": AUDIT}},
     },
     ("GET", "/api/openapi.json"): {"summary": "This description", "ok": OBJECT},
+    ("GET", "/api/rules/precision"): {
+        "summary": "Each rule's precision from officers' verdicts over the last days",
+        "ok": {
+            "type": "object",
+            "required": ["days", "since", "rules"],
+            "properties": {
+                "days": {"type": "integer"},
+                "since": {"type": "string"},
+                "rules": {"type": ["object", "array"]},
+            },
+        },
+        "query": {"days": {"type": "integer", "minimum": 1, "maximum": 400}},
+    },
+    ("GET", "/api/operations/status"): {
+        "summary": "What the workers report for the operators' page (lag, progress, rules, cap)",
+        "ok": OBJECT,
+    },
 }
 
 PATH_PARAMETERS = {
@@ -207,7 +230,7 @@ PATH_PARAMETERS = {
 def describe() -> dict[str, Any]:
     """The OpenAPI document of every `/api/` route."""
     paths: dict[str, dict[str, Any]] = {}
-    for route in ROUTES:
+    for route in (*ROUTES, *OPERATOR_ROUTES):
         if not route.path.startswith("/api/"):
             continue
         key = (route.method, route.path)

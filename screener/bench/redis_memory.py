@@ -39,7 +39,9 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("account flows in", r"account:.*:in$"),
     ("account flows out", r"account:.*:out$"),
     ("account details", r"account:.*:info$"),
+    ("account profile", r"account:.*:profile$"),
     ("block", r"block:account:"),
+    ("suspension", r"suspended:account:"),
     ("hold", r"hold:"),
     ("safety cap bucket", r"safety-cap:"),
     ("open/timed hold indexes", r"holds:(open|timed)$"),
@@ -76,7 +78,14 @@ class MemoryReport:
 
 
 CUSTOMER_KINDS = ("customer history",)
-ACCOUNT_KINDS = ("account flows in", "account flows out", "account details", "block")
+ACCOUNT_KINDS = (
+    "account flows in",
+    "account flows out",
+    "account details",
+    "account profile",
+    "block",
+    "suspension",
+)
 
 
 def kind_of(name: str) -> str | None:

@@ -6,7 +6,8 @@
 --       6 audit stream
 -- ARGV: 1 hold_id, 2 expected release_version, 3 fields to set as a JSON object,
 --       4 new status or "" to stay held, 5 changed_at RFC 3339, 6 changed_at epoch seconds,
---       7 note, 8 "1" to take the hold off the timed set, 9 audit stream max length
+--       7 note, 8 "1" to take the hold off the timed set, 9 audit stream max length,
+--       10 seconds a closed hold is kept (redis_keys.CLOSED_HOLD_KEEP_SECONDS)
 -- Returns {1, record JSON} when the status changed; {2, ""} when only fields changed;
 --         {0, current status or ""} when the hold is gone, not held, or settled meanwhile.
 local current = redis.call('HGET', KEYS[1], 'status')
@@ -39,6 +40,7 @@ end
 redis.call('HSET', KEYS[1], 'status', ARGV[4], 'resolved_at', ARGV[5],
   'resolved_by', 'screener', 'note', ARGV[7])
 redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[10])  -- closed: archived on screener.holds
 local record = cjson.encode({
   hold_id = ARGV[1], status = ARGV[4], previous_status = current,
   changed_at = ARGV[5], changed_by = 'screener', note = ARGV[7]

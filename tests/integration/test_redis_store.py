@@ -18,6 +18,7 @@ from screener.adapters.redis_keys import CLOSED_HOLD_KEEP_SECONDS, RedisKeys
 from screener.adapters.redis_store import RedisScreeningStore
 from screener.domain.accounts import Flow
 from screener.domain.history import CustomerHistory, HistoryEntry
+from screener.domain.loan_release import Settlement
 from screener.domain.safety_cap import SafetyCap, SafetyCapSettings, buckets_needed
 from screener.service import BatchWrites, Loaded, NewBlock, NewHold
 from tests import factories
@@ -206,7 +207,8 @@ def test_a_hold_expires_once_closed_and_never_while_open(
         assert await store.save(BatchWrites(holds=[hold])) == [True]
 
     async def release(store: RedisScreeningStore) -> None:
-        assert await store.release_expired("h-1", created + timedelta(hours=1)) is not None
+        settlement = Settlement("h-1", 0, "period over and reconfirmed", status="released")
+        assert await store.settle(settlement, created + timedelta(hours=1)) != (False, None)
 
     run(services, prefix, create)
     assert client.ttl(keys.hold("h-1")) == -1  # open: an officer or its timer decides

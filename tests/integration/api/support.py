@@ -123,6 +123,7 @@ def http(
     data: bytes | None = None,
     content_type: str | None = None,
     headers: Mapping[str, str] | None = None,
+    timeout: float = 60,
 ) -> Response:
     all_headers = dict(headers or {})
     if token is not None:
@@ -134,7 +135,7 @@ def http(
         all_headers["Content-Type"] = content_type
     request = urllib.request.Request(url, data=data, method=method, headers=all_headers)
     try:
-        with urllib.request.urlopen(request, timeout=60) as reply:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
             return Response(reply.status, dict(reply.headers), reply.read().decode())
     except urllib.error.HTTPError as error:
         return Response(error.code, dict(error.headers), error.read().decode())

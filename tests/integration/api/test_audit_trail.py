@@ -215,6 +215,7 @@ def test_an_officers_own_flood_cannot_push_an_act_out_of_the_trail(
         "supervisor",
         data=lines.encode(),
         content_type="text/csv",
+        timeout=600,  # 100,000 audited blocks: ~45 s on an idle 2-core machine
     )
     assert imported.status == 200 and imported.body["imported"] == 100_000
     view = f"{review.settings.redis_prefix}audit:user:supervisor"
