@@ -340,13 +340,19 @@ class ReviewStore:
         change: dict[str, Any],
         entries: Callable[[bool], Entries],
     ) -> bool:
-        """Create a hold once, with `entries(created)`; False when it already existed."""
+        """Create a hold once, with `entries(created)`; False when it already existed.
+        A hold that already existed (a worker's rule held it first) still gains the
+        `source_hold` link, if it has none, so its page says which hold it was traced from."""
         keys = self._keys
         hold_key = keys.hold(hold_id)
+        source = fields.get("source_hold")
+
+        def link(tx: Pipeline) -> None:
+            tx.hsetnx(hold_key, "source_hold", str(source))
 
         async def decide(pipe: Pipeline) -> Step[bool]:
             if await pipe.exists(hold_key):
-                return Step(entries(False), result=False)
+                return Step(entries(False), link if source else None, result=False)
             args = create_hold_args(hold_id, fields, status, created_at, None, change)
             script_keys = keys.hold_script_keys(hold_id)
 

@@ -1,7 +1,8 @@
-"""An officer's evening in the browser: the worker screens real traffic, the officer signs
-in, works the queue, releases one payment, confirms fraud on another and sees the money
-followed; a supervisor then finds the receiving account on the block list. Screenshots go
-to artifacts/e2e/."""
+"""An officer's evening in the browser: the worker screens real traffic and holds the mule
+chain's forwarding transfers itself, the officer signs in, works the queue, releases one
+payment, confirms fraud on another and sees the money followed into the transfers already
+held; a supervisor then finds the receiving account on the block list. Screenshots go to
+artifacts/e2e/."""
 
 from __future__ import annotations
 
@@ -112,8 +113,10 @@ def play_evening(deployment: Deployment) -> dict[str, Any]:
         and bool(deployment.hold_changes_for(loan["event_id"])),
         timeout=120,
     )
-    # No transfer rule of the worker holds these two yet: the holds are written as such a
-    # rule's would be, through the worker's own Redis adapter.
+    # The worker holds the loan (cooling period) and the two forwarding transfers (mule
+    # evidence on the sending account); no transfer rule of the worker holds these two
+    # yet: their holds are written as such a rule's would be, through the worker's own
+    # Redis adapter.
     for transfer, score, rules in (
         (fraud, 85, [reason("safe_account", 70), reason("new_device_transfer", 50)]),
         (purchase, 62, [reason("large_new_beneficiary", 62)]),
@@ -174,10 +177,20 @@ def test_an_officer_works_the_queue_in_the_browser(
     assert cookies["screener_session"]["sameSite"] == "Strict"
 
     rows = page.locator("#queue-table tbody tr[data-hold]")
-    expect(rows).to_have_count(3)
+    # The loan, the victim's transfer, the purchase, and the mule chain's two forwarding
+    # transfers, which the worker held itself: B and C sent on almost all they had just
+    # received from a payer who had just got a 1414 code (or was held).
+    expect(rows).to_have_count(5)
+    onward = [evening["b_c"], evening["c_d"]]
+    for transfer in onward:
+        decision = deployment.decisions_for(transfer["event_id"])[0]
+        assert decision["verdict"] == "hold", decision
+        assert "mule_evidence" in {r["rule"] for r in decision["reasons"]}, decision
+        row = page.locator(f'#queue-table tr[data-hold="{transfer["event_id"]}"]')
+        expect(row.locator(".rule", has_text="mule_evidence")).to_have_count(1)
     # Most urgent first: highest score, then the oldest. (The worker's own rules may have
     # held a transfer first, with their own score, so the order is read from Redis.)
-    held = [loan, fraud, purchase]
+    held = [loan, fraud, purchase, *onward]
     stored = {
         e["event_id"]: deployment.redis.hgetall(f"{deployment.prefix}hold:{e['event_id']}")
         for e in held
@@ -200,7 +213,7 @@ def test_an_officer_works_the_queue_in_the_browser(
     page.click("#release")
     expect(page.locator("#detail .detail-head .pill")).to_have_text("Отпущен")
     shot(page, "03-released", full=True)
-    expect(rows).to_have_count(2)
+    expect(rows).to_have_count(4)
 
     # The loan: a legal cooling period; an officer cannot lift it.
     open_hold(page, loan["event_id"])
@@ -217,7 +230,10 @@ def test_an_officer_works_the_queue_in_the_browser(
     # The money's path before anyone decides: the held transfer and where the money went on.
     edges = page.locator("#money-path g.edge")
     expect(edges).to_have_count(3)
-    expect(page.locator('#money-path g.edge[data-state="observed"]')).to_have_count(2)
+    observed = page.locator('#money-path g.edge[data-state="observed"]')
+    expect(observed).to_have_count(2)
+    # ... and that the worker already holds both onward transfers.
+    expect(observed.and_(page.locator('[data-hold-status="held"]'))).to_have_count(2)
     page.fill("#action-note", "Клиенту звонили из «службы безопасности банка»")
     page.click("#confirm-fraud")
     expect(page.locator("#detail .detail-head .pill")).to_have_text("Мошенничество")
@@ -252,6 +268,11 @@ def test_an_officer_works_the_queue_in_the_browser(
         json_body={"note": "мулы, согласовано"},
     )
     assert approved.status == 200, approved.text
+    # Approval blocks C and D; the holds it would have created were there already.
+    assert [(s["state"], s["hold"]) for s in approved.body["hold"]["follow"]["steps"]] == [
+        ("approved", "existed"),
+        ("approved", "existed"),
+    ], approved.text
     # The page shows the change once reopened: through the followed hold and back.
     steps.nth(0).locator("a").click()
     followed = f'#detail article[data-hold="{evening["b_c"]["event_id"]}"]'
@@ -259,6 +280,9 @@ def test_an_officer_works_the_queue_in_the_browser(
     page.locator("#detail .banner.bad a").first.click()
     expect(page.locator(f'#detail article[data-hold="{fraud["event_id"]}"]')).to_be_visible()
     expect(page.locator('#money-path g.edge[data-state="approved"]')).to_have_count(2)
+    # Both onward transfers were held already (by the worker), not by follow-the-money.
+    for hop in range(2):
+        expect(steps.nth(hop).locator("a")).to_contain_text("(Held)")
     for hop in ("c", "d"):
         expect(page.locator(account.format(evening[hop]))).to_have_attribute("data-blocked", "1")
     page.locator("#money-path").scroll_into_view_if_needed()
@@ -266,16 +290,17 @@ def test_an_officer_works_the_queue_in_the_browser(
     shot(page, "07d-confirmed-fraud-approved-en", full=True)
     page.select_option("#lang", "kk")
 
-    # A followed transfer: held, and it says where it came from.
+    # A followed transfer: held by the worker's mule rule, and it says which confirmed
+    # fraud the money was traced from.
     steps.nth(0).locator("a").click()
     expect(
         page.locator(f'#detail article[data-hold="{evening["b_c"]["event_id"]}"]')
     ).to_be_visible()
     expect(page.locator("#detail .banner.bad").first).to_contain_text(fraud["event_id"])
-    expect(page.locator("#detail .reasons")).to_contain_text("follow_the_money")
+    expect(page.locator("#detail .reasons")).to_contain_text("mule_evidence")
     shot(page, "08-followed-transfer-kk", full=True)
     page.select_option("#lang", "ru")
-    expect(rows).to_have_count(3)  # the loan and the two followed transfers
+    expect(rows).to_have_count(3)  # the loan and the two held onward transfers
     shot(page, "09-queue-after")
 
     page.click("#logout")

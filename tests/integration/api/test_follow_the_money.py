@@ -219,9 +219,10 @@ def test_depth_window_pooled_accounts_victims_and_cycles(review_factory: ReviewF
     ]
     for hop in (b_early, b_late, d_e):
         assert review.hold(hop.event_id) == {}
-    assert "follow_the_money" not in review.hold(c_d.event_id)["reasons"], (
-        "an existing hold is kept"
-    )
+    already_held = review.hold(c_d.event_id)
+    assert "follow_the_money" not in already_held["reasons"], "an existing hold is kept"
+    # ... but its page names the confirmed fraud the money was traced from.
+    assert already_held["source_hold"] == root.hold_id
 
     assert review.block(b)["rule"] == "confirmed_fraud"  # type: ignore[index]
     assert review.block(c)["reason"] == "court order"  # type: ignore[index]
