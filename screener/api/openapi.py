@@ -13,6 +13,9 @@ from typing import Any
 from screener.api.handlers import ROUTES, Route
 from screener.api.operators import OPERATOR_ROUTES
 
+# Every route the app serves: the review's and the operators' page's.
+APP_ROUTES: tuple[Route, ...] = (*ROUTES, *OPERATOR_ROUTES)
+
 VERSION = "1.1.0"
 
 ERROR = {
@@ -230,7 +233,7 @@ PATH_PARAMETERS = {
 def describe() -> dict[str, Any]:
     """The OpenAPI document of every `/api/` route."""
     paths: dict[str, dict[str, Any]] = {}
-    for route in (*ROUTES, *OPERATOR_ROUTES):
+    for route in APP_ROUTES:
         if not route.path.startswith("/api/"):
             continue
         key = (route.method, route.path)
