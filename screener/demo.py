@@ -53,8 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     officer = add_user("demo-officer", "officer", env)
     supervisor = add_user("demo-supervisor", "supervisor", env)
 
-    # Yesterday and today in Almaty, so the cooling-period holds of the evening still wait.
-    first_day = (datetime.now(ALMATY) - timedelta(days=1)).date()
+    # Two days starting three days ago in Almaty: their scenarios run on for hours past their
+    # day, and all of it must lie in the past, since the worker refuses events dated after
+    # their Kafka record (a clock in the future); recent enough for every window. The
+    # cooling-period holds still wait for their borrowers' reconfirmation.
+    first_day = (datetime.now(ALMATY) - timedelta(days=3)).date()
     traffic = generate_traffic(
         TrafficSpec(seed=args.seed, customers=args.customers, days=2, first_day=first_day)
     )
