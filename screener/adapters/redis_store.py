@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from redis.asyncio import Redis
@@ -23,35 +24,25 @@ from screener.domain.profile import AccountProfile
 from screener.service import BatchWrites, Loaded
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
-def _history_or_empty(customer_id: str, raw: bytes) -> CustomerHistory:
-    """A stored history, or an empty one when it cannot be read (written by an older
-    version, or damaged): one customer's state must never stall the whole stream."""
-    try:
-        data = orjson.loads(raw)
-        if not isinstance(data, dict):
-            raise ValueError(f"expected an object, got {type(data).__name__}")
-        return CustomerHistory.from_dict(data)
-    except (ValueError, KeyError, TypeError) as exc:
-        metrics.STATE_DECODE_ERRORS.inc()
-        log.warning("unreadable history of customer %s, starting afresh: %s", customer_id, exc)
-        return CustomerHistory()
-
-
-def _profile_or_empty(account: str, raw: bytes | None) -> AccountProfile:
-    """A stored profile, or an empty one when there is none or it cannot be read."""
+def _stored_or_empty(
+    kind: str, owner: str, raw: bytes | None, from_dict: Callable[[dict[str, Any]], T], empty: T
+) -> T:
+    """A stored history or profile, or an empty one when there is none or it cannot be read
+    (written by an older version, or damaged): one key's state must never stall the stream."""
     if raw is None:
-        return AccountProfile()
+        return empty
     try:
         data = orjson.loads(raw)
         if not isinstance(data, dict):
             raise ValueError(f"expected an object, got {type(data).__name__}")
-        return AccountProfile.from_dict(data)
+        return from_dict(data)
     except (ValueError, KeyError, TypeError) as exc:
         metrics.STATE_DECODE_ERRORS.inc()
-        log.warning("unreadable profile of account %s, starting afresh: %s", account, exc)
-        return AccountProfile()
+        log.warning("unreadable %s of %s, starting afresh: %s", kind, owner, exc)
+        return empty
 
 
 def _flows(account: str, members: list[bytes]) -> tuple[Flow, ...]:
@@ -156,7 +147,13 @@ class RedisScreeningStore:
             if raw is not None
         }
         histories = {
-            customer_id: _history_or_empty(customer_id, raw)
+            customer_id: _stored_or_empty(
+                "history",
+                customer_id,
+                raw,
+                CustomerHistory.from_dict,
+                CustomerHistory(),
+            )
             for customer_id, raw in zip(customer_ids, history_values, strict=False)
             if raw is not None
         }
@@ -177,7 +174,13 @@ class RedisScreeningStore:
                 holder_id=holder_id.decode() if holder_id else None,
                 blocked=bool(blocked),
                 suspended=suspended is not None,
-                profile=_profile_or_empty(account, profile),
+                profile=_stored_or_empty(
+                    "profile",
+                    account,
+                    profile,
+                    AccountProfile.from_dict,
+                    AccountProfile(),
+                ),
             )
         cap_reply = results[-1] if buckets else []
         safety_cap = {
