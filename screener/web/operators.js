@@ -56,9 +56,12 @@
   function sparkline(history, widest) {
     const width = 120, height = 22;
     const line = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "ops-spark", role: "img", "aria-label": "lag over the last minutes" });
-    if (history.length > 1) {
-      const step = width / (history.length - 1);
-      const points = history.map((lag, i) => `${(i * step).toFixed(1)},${(height - 2 - (lag / widest) * (height - 4)).toFixed(1)}`);
+    // A single reading is still a level: drawn flat across, so a partition that stalled
+    // right after its first report shows where it stopped.
+    const readings = history.length === 1 ? [history[0], history[0]] : history;
+    if (readings.length > 1) {
+      const step = width / (readings.length - 1);
+      const points = readings.map((lag, i) => `${(i * step).toFixed(1)},${(height - 2 - (lag / widest) * (height - 4)).toFixed(1)}`);
       line.append(svg("polyline", { points: points.join(" "), fill: "none", stroke: "#b86e00", "stroke-width": 1.5 }));
     }
     return line;
