@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -225,14 +226,17 @@ class ScreeningService:
         config = self._config()
         messages: list[OutMessage] = []
         events: list[tuple[RawRecord, InputEvent]] = []
+        consumed: Counter[str] = Counter()  # by topic, counted once per batch
         for item in records:
             decoded = item if isinstance(item, Decoded) else self.decode(item)
-            metrics.EVENTS_CONSUMED.labels(topic=decoded.record.topic).inc()
+            consumed[decoded.record.topic] += 1
             if decoded.event is not None:
                 events.append((decoded.record, decoded.event))
             elif decoded.error is not None:
                 reason = dead_letter_reasons.reason_for(decoded.error)
                 messages.append(self._dead_letter(str(decoded.error), decoded.record, reason))
+        for topic, count in consumed.items():
+            metrics.EVENTS_CONSUMED.labels(topic=topic).inc(count)
         # Kafka keeps order within a partition of one topic only: a customer's code from 1414
         # and the loan a minute later arrive on different topics. Within a batch, screen in
         # event-time order so the loan sees the code (the sort is stable for equal times).
@@ -488,14 +492,7 @@ class _BatchState:
             event, history, config
         )
         if isinstance(event, Transfer):
-            money_in = inbound_flow(event, self.sender_signals.get(event.event_id, 0))
-            money_out = outbound_flow(event)
-            receiver, sender = event.receiver_account, event.sender_account
-            self.accounts[receiver] = self.account(receiver).with_flows(inbound=[money_in])
-            self.accounts[sender] = self.account(sender).with_flows(outbound=[money_out])
-            self.writes.inbound.setdefault(receiver, []).append(money_in)
-            self.writes.outbound.setdefault(sender, []).append(money_out)
-            self._update_profiles(event, config)
+            self._record_transfer(event, config)
         elif isinstance(event, CustomerEvent) and event.type == "account_opened" and event.account:
             opened = event.occurred_at.timestamp()
             self.writes.opened_accounts[event.account] = (opened, event.customer_id)
@@ -503,16 +500,23 @@ class _BatchState:
                 self.account(event.account), opened_at=opened, holder_id=event.customer_id
             )
 
-    def _update_profiles(self, transfer: Transfer, config: RulesConfig) -> None:
+    def _record_transfer(self, transfer: Transfer, config: RulesConfig) -> None:
+        """The transfer's flows and profile changes on both accounts (the receiver first:
+        a payment to one's own account updates it twice, in that order)."""
         at, amount = transfer.occurred_at.timestamp(), transfer.amount_minor
         half_life = config.profile_half_life_days
+        money_in = inbound_flow(transfer, self.sender_signals.get(transfer.event_id, 0))
         receiver = self.account(transfer.receiver_account)
         profile = receiver.profile.with_money_in(at, amount, transfer.customer_id, half_life)
-        self.accounts[receiver.account] = replace(receiver, profile=profile)
+        self.accounts[receiver.account] = receiver.with_flows(inbound=[money_in], profile=profile)
+        self.writes.inbound.setdefault(receiver.account, []).append(money_in)
         self.writes.profiles[receiver.account] = profile
+
+        money_out = outbound_flow(transfer)
         sender = self.account(transfer.sender_account)
         profile = sender.profile.with_money_out(at, amount, transfer.customer_id, half_life)
-        self.accounts[sender.account] = replace(sender, profile=profile)
+        self.accounts[sender.account] = sender.with_flows(outbound=[money_out], profile=profile)
+        self.writes.outbound.setdefault(sender.account, []).append(money_out)
         self.writes.profiles[sender.account] = profile
 
     def block_accounts(self, event: ScreenedEvent, outcome: Outcome, decided_at: datetime) -> None:

@@ -8,6 +8,7 @@ after it has left the window.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
@@ -110,7 +111,7 @@ class CustomerHistory:
         return self.optout_lifted_at is None or self.optout_lifted_at < self.optout_set_at
 
     def contains(self, event_id: str) -> bool:
-        return any(entry.event_id == event_id for entry in self.entries)
+        return event_id in [entry.event_id for entry in self.entries]
 
     def since(self, start: float, end: float, types: frozenset[str]) -> list[HistoryEntry]:
         """Entries of the given types with start < at <= end."""
@@ -134,14 +135,20 @@ class CustomerHistory:
         """
         if self.contains(entry.event_id) or entry.event_id in self.fraud_report_ids:
             return self
+        # Entries are in time order, so the implausible ones are the last few, if any.
         ceiling = entry.at + FAR_AHEAD_SECONDS
-        plausible = [e for e in self.entries if e.at <= ceiling]
-        newest = max([entry.at, *(e.at for e in plausible[-1:])])
+        plausible = self.entries
+        while plausible and plausible[-1].at > ceiling:
+            plausible = plausible[:-1]
+        newest = max(entry.at, plausible[-1].at) if plausible else entry.at
         horizon = newest - keep_seconds
         if entry.at < horizon:
             return replace(self, **_profile_change(self, entry, in_window=False))
-        merged = sorted((*plausible, entry), key=lambda e: e.at)
-        kept = _capped_per_kind([e for e in merged if e.at >= horizon], max_entries)
+        if not plausible or plausible[-1].at <= entry.at:
+            merged = (*plausible, entry)  # the usual case: the newest event so far
+        else:
+            merged = tuple(sorted((*plausible, entry), key=_at))
+        kept = _capped_per_kind(merged[bisect_left(merged, horizon, key=_at) :], max_entries)
         return replace(self, entries=kept, **_profile_change(self, entry, in_window=True))
 
     def as_dict(self) -> dict[str, Any]:
@@ -192,10 +199,16 @@ FRAUD_REPORT_IDS = 50
 _KIND_OF_TYPE = {"loan_approval": "loan_approval", "transfer": "transfer"}
 
 
-def _capped_per_kind(entries: list[HistoryEntry], max_entries: int) -> tuple[HistoryEntry, ...]:
+def _at(entry: HistoryEntry) -> float:
+    return entry.at
+
+
+def _capped_per_kind(
+    entries: tuple[HistoryEntry, ...], max_entries: int
+) -> tuple[HistoryEntry, ...]:
     """The newest `max_entries` of each kind, in time order."""
     if len(entries) <= max_entries:  # the usual case: no kind can be over its cap
-        return tuple(entries)
+        return entries
     counts: dict[str, int] = {}
     kept: list[HistoryEntry] = []
     for entry in reversed(entries):

@@ -103,6 +103,8 @@ def is_valid_iin(s: str) -> bool:
     return has_valid_check_digit(s) and _birth_date(s) is not None
 
 
+# Asked for every flow of every account a rule looks at: the answer is remembered whole.
+@lru_cache(maxsize=65536)
 def is_valid_bin(s: str) -> bool:
     """A business's BIN: 12 digits, valid check digit, 5th digit 4, 5 or 6.
 
@@ -111,6 +113,7 @@ def is_valid_bin(s: str) -> bool:
     return has_valid_check_digit(s) and s[4] in _BIN_KINDS
 
 
+@lru_cache(maxsize=65536)
 def is_valid_iin_or_bin(s: str) -> bool:
     """Check digit valid and the number is a valid IIN or a valid BIN."""
     return has_valid_check_digit(s) and (s[4] in _BIN_KINDS or _birth_date(s) is not None)
