@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 import redis
+from redis.cluster import ClusterNode, RedisCluster
 from redis.sentinel import Sentinel
 
 from screener import devinfra_cluster
@@ -59,4 +60,39 @@ def cluster_deployment(cluster: dict[str, str]) -> Iterator[Deployment]:
     deployment.stop()
     for key in client.scan_iter(f"{settings.redis_prefix}*", count=1000):
         client.delete(key)
+    delete_topics(settings)
+
+
+def cluster_client(url: str) -> RedisCluster:
+    """A blocking client for the Redis Cluster a `redis+cluster://` URL names; its SCAN
+    and the commands of the tests' helpers reach every primary."""
+    target = parse_redis_url(url)
+    return RedisCluster(
+        startup_nodes=[ClusterNode(host, port) for host, port in target.nodes],
+        socket_timeout=10.0,
+        retry_on_timeout=True,
+    )
+
+
+@pytest.fixture
+def redis_cluster_deployment(cluster: dict[str, str]) -> Iterator[Deployment]:
+    """A `Deployment` on the 3 brokers and the Redis Cluster (`SCREENER_REDIS_URL` set to
+    the cluster's URL, as an operator would): its own topics, consumer group and prefix."""
+    env = isolated_env(
+        {**cluster, "SCREENER_REDIS_URL": cluster["SCREENER_REDIS_CLUSTER_URL"]}, "rcluster"
+    )
+    settings = Settings.from_env(env)
+    ensure_topics(settings)
+    client = cluster_client(settings.redis_url)
+    deployment = Deployment(
+        env=env,
+        settings=settings,
+        redis=client,  # type: ignore[arg-type]  # the helpers' commands, on every node
+        producer=kafka_python_producer(settings, client_id="redis-cluster-test"),
+    )
+    yield deployment
+    deployment.stop()
+    for key in client.scan_iter(f"{settings.redis_prefix}*", count=1000):
+        client.delete(key)
+    client.close()
     delete_topics(settings)
