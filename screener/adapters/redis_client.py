@@ -222,6 +222,11 @@ def blocking_redis_from_url(url: str, **options: Any) -> blocking.Redis:
                 "username": target.sentinel_username,
                 "password": target.sentinel_password,
                 **_tls_arguments(target),
+                **{
+                    k: options[k]
+                    for k in ("socket_timeout", "socket_connect_timeout")
+                    if k in options
+                },
             },
         )
         primary: blocking.Redis = sentinels.master_for(  # type: ignore[no-untyped-call]

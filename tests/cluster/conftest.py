@@ -13,13 +13,11 @@ from collections.abc import Iterator
 
 import pytest
 import redis
-from redis.cluster import ClusterNode, RedisCluster
-from redis.sentinel import Sentinel
 
 from screener import devinfra_cluster
 from screener.adapters.kafka_admin import delete_topics, ensure_topics
 from screener.adapters.kafka_producers import kafka_python_producer
-from screener.adapters.redis_client import parse_redis_url
+from screener.adapters.redis_client import blocking_redis_from_url
 from screener.settings import Settings
 from tests.integration.conftest import Deployment, isolated_env
 
@@ -33,13 +31,7 @@ def cluster() -> Iterator[dict[str, str]]:
 def sentinel_primary(url: str) -> redis.Redis:
     """A blocking client for the primary a `redis+sentinel://` URL names, following it
     across failovers as the worker's client does."""
-    target = parse_redis_url(url)
-    assert target.service_name is not None
-    sentinels = Sentinel(list(target.nodes), socket_timeout=5.0)  # type: ignore[no-untyped-call]
-    primary: redis.Redis = sentinels.master_for(
-        target.service_name, db=target.db, socket_timeout=10.0, retry_on_timeout=True
-    )
-    return primary
+    return blocking_redis_from_url(url, socket_timeout=10.0, retry_on_timeout=True)
 
 
 @pytest.fixture
@@ -63,17 +55,6 @@ def cluster_deployment(cluster: dict[str, str]) -> Iterator[Deployment]:
     delete_topics(settings)
 
 
-def cluster_client(url: str) -> RedisCluster:
-    """A blocking client for the Redis Cluster a `redis+cluster://` URL names; its SCAN
-    and the commands of the tests' helpers reach every primary."""
-    target = parse_redis_url(url)
-    return RedisCluster(
-        startup_nodes=[ClusterNode(host, port) for host, port in target.nodes],
-        socket_timeout=10.0,
-        retry_on_timeout=True,
-    )
-
-
 @pytest.fixture
 def redis_cluster_deployment(cluster: dict[str, str]) -> Iterator[Deployment]:
     """A `Deployment` on the 3 brokers and the Redis Cluster (`SCREENER_REDIS_URL` set to
@@ -83,11 +64,12 @@ def redis_cluster_deployment(cluster: dict[str, str]) -> Iterator[Deployment]:
     )
     settings = Settings.from_env(env)
     ensure_topics(settings)
-    client = cluster_client(settings.redis_url)
+    # A RedisCluster: SCAN and the helpers' commands reach every primary.
+    client = blocking_redis_from_url(settings.redis_url, socket_timeout=10.0, retry_on_timeout=True)
     deployment = Deployment(
         env=env,
         settings=settings,
-        redis=client,  # type: ignore[arg-type]  # the helpers' commands, on every node
+        redis=client,
         producer=kafka_python_producer(settings, client_id="redis-cluster-test"),
     )
     yield deployment
