@@ -3,10 +3,15 @@ payment systems' block key unchanged, and a single Redis's names those of CONTRA
 
 from __future__ import annotations
 
+import argparse
+
+import pytest
 from redis.crc import key_slot
 
 from screener.adapters.redis_cluster_store import keys_for
 from screener.adapters.redis_keys import CLUSTER_HOLD_SHARDS, RedisKeys
+from screener.api import server
+from screener.settings import Settings
 
 
 def slots(keys: list[str]) -> set[int]:
@@ -72,3 +77,9 @@ def test_an_accounts_and_a_customers_keys_share_their_slot_and_the_block_key_is_
     # The safety cap's buckets: one script per batch reads and adds them all.
     assert len(slots([keys.safety_cap(f"m:{n}") for n in range(50)])) == 1
     assert len(slots([keys.status_workers, keys.status_worker("w1")])) == 1
+
+
+def test_the_review_api_refuses_a_redis_cluster_at_start() -> None:
+    settings = Settings.from_env({"SCREENER_REDIS_URL": "redis+cluster://127.0.0.1:7000"})
+    with pytest.raises(SystemExit, match="does not run on a Redis Cluster"):
+        server.run(argparse.Namespace(host=None, port=None), settings)
