@@ -17,9 +17,11 @@ Ports, each the first of a consecutive run:
 | `SCREENER_DEV_CLUSTER_REDIS_PORT` | 7000 | 6 Redis nodes (their cluster bus: each port + 10000) |
 | `SCREENER_DEV_CLUSTER_HA_REDIS_PORT` | 7010 | Redis primary, its replica, 3 Sentinels |
 
-The worker runs on the Sentinel-managed Redis (`SCREENER_REDIS_URL`, printed by `up`); the
-Redis Cluster (`SCREENER_REDIS_CLUSTER_URL`) serves it only once the hash-tagged key layout
-lands (#10/#12), since the store's scripts and transactions span slots today.
+`up` prints `SCREENER_REDIS_URL` (the Sentinel-managed Redis) and
+`SCREENER_REDIS_CLUSTER_URL` (the Redis Cluster). The worker runs on either: set
+`SCREENER_REDIS_URL` to the cluster's URL to screen on the Redis Cluster, with the
+hash-tagged key layout (screener/adapters/redis_cluster_store.py). The review API's
+audited steps still span slots: it runs on the Sentinel URL (deploy/README.md §3).
 
 State lives in `$SCREENER_DEV_HOME/cluster` (logs in `logs/`, pid files in `run/`).
 """
@@ -114,7 +116,8 @@ def up() -> dict[str, str]:
     )
     return {
         "SCREENER_KAFKA_BOOTSTRAP": layout.kafka_bootstrap,
-        # What the worker runs on today; the Redis Cluster awaits the hash-tagged layout.
+        # The API needs one slot per audited step, which the Redis Cluster does not give it
+        # yet; the worker runs on either URL.
         "SCREENER_REDIS_URL": layout.sentinel.url,
         "SCREENER_REDIS_CLUSTER_URL": layout.redis_url,
     }
@@ -130,6 +133,11 @@ def down() -> list[str]:
 def kafka_services(layout: ClusterLayout) -> list[Service]:
     """The three brokers (for tests that kill one)."""
     return _services(layout)[1]
+
+
+def redis_services(layout: ClusterLayout) -> list[Service]:
+    """The Redis Cluster's nodes, named `redis-<port>`."""
+    return _services(layout)[0]
 
 
 def sentinel_services(layout: ClusterLayout) -> list[Service]:

@@ -30,10 +30,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-import orjson
-
 from screener import dead_letter_reasons, metrics, status
-from screener.adapters.redis_keys import STATUS_BLOCKED, STATUS_HELD, outbox_field
 from screener.boundary import EventTimeRejected, InvalidEvent, check_event_time, decode_event
 from screener.domain.accounts import (
     AccountActivity,
@@ -53,6 +50,8 @@ from screener.domain.events import (
     Transfer,
 )
 from screener.domain.history import CustomerHistory
+from screener.domain.hold_records import block_entry, new_hold_fields, outbox_field
+from screener.domain.hold_status import STATUS_BLOCKED, STATUS_HELD
 from screener.domain.loan_release import hold_fields
 from screener.domain.profile import AccountProfile
 from screener.domain.redelivery import event_digest
@@ -568,43 +567,36 @@ def _account_entry(
     hit: RuleHit, event: ScreenedEvent, decided_at: datetime, until: datetime
 ) -> dict[str, Any]:
     """A block or suspension entry (CONTRACT §4's block entry fields) for a rule's finding."""
-    entry: dict[str, Any] = {
-        "reason": hit.message.en,
-        "rule": hit.rule,
-        "hold_id": event.event_id,
-        "created_at": decided_at.isoformat(),
-        "expires_at": until.isoformat(),
-    }
-    if hit.suspension is not None:  # how the end was counted: holidays skipped
-        entry["suspension"] = hit.suspension.as_entry()
-    return entry
+    return block_entry(
+        hit.message.en,
+        hit.rule,
+        decided_at,
+        until,
+        hold_id=event.event_id,
+        suspension=hit.suspension.as_entry() if hit.suspension is not None else None,
+    )
 
 
 def _new_hold(
     event: ScreenedEvent, outcome: Outcome, decision: dict[str, Any], decided_at: datetime
 ) -> NewHold:
     status = STATUS_BLOCKED if outcome.verdict is Verdict.BLOCK else STATUS_HELD
-    fields: dict[str, Any] = {
-        "event_id": event.event_id,
-        "event_type": event.type,
-        "customer_id": event.customer_id,
-        "amount": amount_text(event.amount_minor),
-        "currency": event.currency,
-        "verdict": outcome.verdict.label,
-        "score": outcome.score,
-        "status": status,
-        "reasons": orjson.dumps(decision["reasons"]).decode(),
-        "created_at": decided_at.isoformat(),
-        "hold_until": decision["hold_until"] or "",
-        "resolved_at": "",
-        "resolved_by": "",
-        "note": "",
-        "receiver_account": getattr(event, "receiver_account", "") or "",
-        "sender_account": getattr(event, "sender_account", "") or "",
-        "config_version": decision["config_version"],
-    }
-    fields.update(
-        hold_fields(outcome.terms, event.loan_id if isinstance(event, LoanApproval) else None)
+    fields = new_hold_fields(
+        event_id=event.event_id,
+        event_type=event.type,
+        customer_id=event.customer_id,
+        amount=amount_text(event.amount_minor),
+        currency=event.currency,
+        verdict=outcome.verdict.label,
+        score=outcome.score,
+        status=status,
+        reasons=decision["reasons"],
+        created_at=decided_at,
+        hold_until=decision["hold_until"] or "",
+        receiver_account=getattr(event, "receiver_account", "") or "",
+        sender_account=getattr(event, "sender_account", "") or "",
+        config_version=decision["config_version"],
+        **hold_fields(outcome.terms, event.loan_id if isinstance(event, LoanApproval) else None),
     )
     return NewHold(
         hold_id=event.event_id,

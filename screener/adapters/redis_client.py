@@ -28,6 +28,9 @@ from typing import Any, Literal, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import hiredis
+import redis as blocking
+import redis.cluster
+import redis.sentinel
 from redis.asyncio import Redis
 from redis.asyncio.cluster import ClusterNode, RedisCluster
 from redis.asyncio.connection import (
@@ -190,6 +193,57 @@ def redis_from_url(url: str, **options: Any) -> Redis:
     pool = client.connection_pool
     pool.connection_class = _FASTER.get(pool.connection_class, pool.connection_class)
     return client
+
+
+def blocking_redis_from_url(url: str, **options: Any) -> blocking.Redis:
+    """A blocking client for `url` (any form of `parse_redis_url`), for the tools that are
+    no asyncio programs: the benchmark, the tests. A cluster's is a `RedisCluster` (typed
+    as `Redis`, as `redis_from_url`'s is), which splits multi-key DEL and SCAN over nodes."""
+    target = parse_redis_url(url)
+    if target.mode == "cluster":
+        return cast(
+            blocking.Redis,
+            blocking.RedisCluster(  # type: ignore[abstract]  # as in _cluster below
+                startup_nodes=[
+                    blocking.cluster.ClusterNode(h, p)  # type: ignore[no-untyped-call]
+                    for h, p in target.nodes
+                ],
+                username=target.username,
+                password=target.password,
+                **_tls_arguments(target),
+                **options,
+            ),
+        )
+    if target.mode == "sentinel":
+        assert target.service_name is not None  # parse_redis_url requires it
+        sentinels = blocking.Sentinel(  # type: ignore[no-untyped-call]
+            list(target.nodes),
+            sentinel_kwargs={
+                "username": target.sentinel_username,
+                "password": target.sentinel_password,
+                **_tls_arguments(target),
+                **{
+                    k: options[k]
+                    for k in ("socket_timeout", "socket_connect_timeout")
+                    if k in options
+                },
+            },
+        )
+        primary: blocking.Redis = sentinels.master_for(  # type: ignore[no-untyped-call]
+            target.service_name,
+            connection_class=(
+                blocking.sentinel.SentinelManagedSSLConnection
+                if target.tls
+                else blocking.sentinel.SentinelManagedConnection
+            ),
+            db=target.db,
+            username=target.username,
+            password=target.password,
+            **{key: value for key, value in _tls_arguments(target).items() if key != "ssl"},
+            **options,
+        )
+        return primary
+    return blocking.Redis.from_url(url, **options)
 
 
 def _sentinel_primary(target: RedisTarget, options: dict[str, Any]) -> Redis:

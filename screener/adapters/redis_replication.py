@@ -10,7 +10,12 @@ deploy/README.md §6; off (0) for a single Redis, which has no replica to wait f
 
 from __future__ import annotations
 
+from itertools import count
+from typing import Any
+
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
+from redis.crc import key_slot
 
 # Longer than a replica's usual lag, short enough that a replica gone for good shows in
 # the worker's batch errors within seconds (the batch is then retried, not skipped).
@@ -31,12 +36,38 @@ async def wait_for_replicas(client: Redis, replicas: int) -> None:
     sent first, on the connection that then waits: replication is one ordered stream,
     and a replica that has this write has every earlier one.
     """
-    async with client.pipeline(transaction=False) as pipe:
-        pipe.publish(_BARRIER_CHANNEL, b"")
-        pipe.execute_command("WAIT", replicas, WAIT_TIMEOUT_MS)
-        _, acknowledged = await pipe.execute()
+    if isinstance(client, RedisCluster):
+        replies = await _wait_on_each_primary(client, replicas)
+        acknowledged = min(int(reply) for reply in replies[1::2])
+    else:
+        async with client.pipeline(transaction=False) as pipe:
+            pipe.publish(_BARRIER_CHANNEL, b"")
+            pipe.execute_command("WAIT", replicas, WAIT_TIMEOUT_MS)
+            _, acknowledged = await pipe.execute()
     if int(acknowledged) < replicas:
         raise ReplicasBehind(
             f"{acknowledged} of {replicas} Redis replica(s) acknowledged the batch's writes "
             f"within {WAIT_TIMEOUT_MS} ms"
         )
+
+
+async def _wait_on_each_primary(client: RedisCluster, replicas: int) -> list[Any]:
+    """The barrier on a Redis Cluster: each primary replicates only its own slots, and a
+    cluster does not replicate PUBLISH, so each gets a write of a key it owns and a WAIT on
+    that same connection (redis-py's cluster pipeline sends a node's commands on one)."""
+    owner_of = client.nodes_manager.slots_cache
+    primaries = {nodes[0].name for nodes in owner_of.values() if nodes}
+    barriers: dict[str, str] = {}
+    for n in count():
+        if len(barriers) == len(primaries):
+            break
+        key = f"{_BARRIER_CHANNEL}:{n}"
+        barriers.setdefault(owner_of[key_slot(key.encode())][0].name, key)
+    async with client.pipeline() as pipe:
+        for name, key in barriers.items():
+            pipe.set(key, b"", px=60_000)
+            pipe.execute_command(
+                "WAIT", replicas, WAIT_TIMEOUT_MS, target_nodes=client.get_node(node_name=name)
+            )
+        replies: list[Any] = await pipe.execute()
+    return replies

@@ -65,8 +65,21 @@ def _flat(counts: dict[str, int]) -> list[str | int]:
     return [item for name, count in counts.items() for item in (name, count)]
 
 
+def _safety_cap_args(writes: BatchWrites) -> list[str | int]:
+    """`add_safety_cap.lua`'s arguments for the batch's buckets, in their order."""
+    return [
+        item
+        for bucket, counts in writes.safety_cap.items()
+        for item in (writes.safety_cap_ttls[bucket], len(counts), *_flat(counts))
+    ]
+
+
 class RedisScreeningStore:
-    """Implements `ScreeningStore`, plus what the worker's timers need."""
+    """Implements `ScreeningStore`, plus what the worker's timers need, on one Redis or a
+    Sentinel-managed one (`ClusterScreeningStore` is the Redis Cluster's)."""
+
+    # A batch's writes go in one MULTI/EXEC; a cluster has no transactions across slots.
+    _transactions = True
 
     def __init__(
         self,
@@ -104,8 +117,22 @@ class RedisScreeningStore:
         without_flows: frozenset[str] = frozenset(),
         safety_cap_buckets: list[str] | None = None,
     ) -> Loaded:
-        keys = self._keys
         buckets = safety_cap_buckets or []
+        results = await self._read(event_ids, customer_ids, accounts, without_flows, buckets)
+        return self._loaded(event_ids, customer_ids, accounts, buckets, results)
+
+    async def _read(
+        self,
+        event_ids: list[str],
+        customer_ids: list[str],
+        accounts: list[str],
+        without_flows: frozenset[str],
+        buckets: list[str],
+    ) -> list[Any]:
+        """The replies `_loaded` decodes: five MGETs (decisions, histories, victims,
+        profiles, suspensions), per account (details, block flag, flows) when there are
+        accounts, and the safety cap's buckets when asked. One round trip."""
+        keys = self._keys
         async with self._redis.pipeline(transaction=False) as pipe:
             pipe.mget([keys.decision(e) for e in event_ids] or [keys.decision("")])
             pipe.mget([keys.history(c) for c in customer_ids] or [keys.history("")])
@@ -137,7 +164,17 @@ class RedisScreeningStore:
                     len(buckets),
                     *(keys.safety_cap(bucket) for bucket in buckets),
                 )
-            results = await pipe.execute()
+            results: list[Any] = await pipe.execute()
+        return results
+
+    def _loaded(
+        self,
+        event_ids: list[str],
+        customer_ids: list[str],
+        accounts: list[str],
+        buckets: list[str],
+        results: list[Any],
+    ) -> Loaded:
         decision_values, history_values, victim_values, profile_values, suspended_values = results[
             :5
         ]
@@ -196,25 +233,8 @@ class RedisScreeningStore:
         # Plain writes and flows go as one script call each (EVAL, not EVALSHA: a script
         # missing from a restarted Redis's cache would fail inside the transaction).
         keys = self._keys
-        values: list[tuple[str, bytes, int]] = [
-            (keys.decision(event_id), orjson.dumps(decision), self._decision_ttl)
-            for event_id, decision in writes.decisions.items()
-        ]
-        values += [
-            (keys.history(customer_id), orjson.dumps(history.as_dict()), self._history_ttl)
-            for customer_id, history in writes.histories.items()
-        ]
-        values += [
-            (keys.account_profile(account), orjson.dumps(profile.as_dict()), self._profile_ttl)
-            for account, profile in writes.profiles.items()
-        ]
-        flows = [
-            (keys.account_inbound(account), account_flows)
-            for account, account_flows in writes.inbound.items()
-        ] + [
-            (keys.account_outbound(account), account_flows)
-            for account, account_flows in writes.outbound.items()
-        ]
+        values = self._decision_values(writes) + self._state_values(writes)
+        flows = self._flows_of(writes)
         async with self._redis.pipeline(transaction=True) as pipe:
             if values:
                 pipe.execute_command(
@@ -232,40 +252,14 @@ class RedisScreeningStore:
                     *(key for key, _ in flows),
                     *self._flow_args(flows),
                 )
-            for account, (opened_at, holder_id) in writes.opened_accounts.items():
-                pipe.hset(
-                    keys.account_info(account),
-                    mapping={"opened_at": opened_at, "holder_id": holder_id},
-                )
-                pipe.expire(keys.account_info(account), self._history_ttl)
-            for suspension in writes.suspensions:
-                # NX: an earlier suspension keeps its reason and expiry.
-                pipe.set(
-                    keys.suspension(suspension.account),
-                    orjson.dumps(suspension.entry),
-                    ex=suspension.ttl_seconds,
-                    nx=True,
-                )
-            for block in writes.blocks:
-                # NX: a block an officer or an earlier rule set keeps its reason and expiry.
-                # The lifetime is the suspension's length in event time (service.NewBlock).
-                pipe.set(
-                    keys.block(block.account),
-                    orjson.dumps(block.entry),
-                    ex=block.ttl_seconds,
-                    nx=True,
-                )
+            self._queue_accounts(pipe, writes)
             if writes.safety_cap:
                 pipe.execute_command(
                     "EVAL",
                     self._add_safety_cap,
                     len(writes.safety_cap),
                     *(keys.safety_cap(bucket) for bucket in writes.safety_cap),
-                    *(
-                        item
-                        for bucket, counts in writes.safety_cap.items()
-                        for item in (writes.safety_cap_ttls[bucket], len(counts), *_flat(counts))
-                    ),
+                    *_safety_cap_args(writes),
                 )
             for hold in writes.holds:
                 await self._create_hold(
@@ -283,6 +277,62 @@ class RedisScreeningStore:
             results = await pipe.execute()
         return [bool(flag) for flag in results[len(results) - len(writes.holds) :]]
 
+    def _queue_accounts(self, pipe: Any, writes: BatchWrites) -> None:
+        """The batch's account details, suspensions and blocks: single keys, idempotent."""
+        keys = self._keys
+        for account, (opened_at, holder_id) in writes.opened_accounts.items():
+            pipe.hset(
+                keys.account_info(account),
+                mapping={"opened_at": opened_at, "holder_id": holder_id},
+            )
+            pipe.expire(keys.account_info(account), self._history_ttl)
+        for suspension in writes.suspensions:
+            # NX: an earlier suspension keeps its reason and expiry.
+            pipe.set(
+                keys.suspension(suspension.account),
+                orjson.dumps(suspension.entry),
+                ex=suspension.ttl_seconds,
+                nx=True,
+            )
+        for block in writes.blocks:
+            # NX: a block an officer or an earlier rule set keeps its reason and expiry.
+            # The lifetime is the suspension's length in event time (service.NewBlock).
+            pipe.set(
+                keys.block(block.account),
+                orjson.dumps(block.entry),
+                ex=block.ttl_seconds,
+                nx=True,
+            )
+
+    def _decision_values(self, writes: BatchWrites) -> list[tuple[str, bytes, int]]:
+        return [
+            (self._keys.decision(event_id), orjson.dumps(decision), self._decision_ttl)
+            for event_id, decision in writes.decisions.items()
+        ]
+
+    def _state_values(self, writes: BatchWrites) -> list[tuple[str, bytes, int]]:
+        """The plain writes other than decisions: histories and profiles (key, value, TTL)."""
+        keys = self._keys
+        values: list[tuple[str, bytes, int]] = [
+            (keys.history(customer_id), orjson.dumps(history.as_dict()), self._history_ttl)
+            for customer_id, history in writes.histories.items()
+        ]
+        values += [
+            (keys.account_profile(account), orjson.dumps(profile.as_dict()), self._profile_ttl)
+            for account, profile in writes.profiles.items()
+        ]
+        return values
+
+    def _flows_of(self, writes: BatchWrites) -> list[tuple[str, list[Flow]]]:
+        keys = self._keys
+        return [
+            (keys.account_inbound(account), account_flows)
+            for account, account_flows in writes.inbound.items()
+        ] + [
+            (keys.account_outbound(account), account_flows)
+            for account, account_flows in writes.outbound.items()
+        ]
+
     def _flow_args(self, flows: list[tuple[str, list[Flow]]]) -> list[bytes | float | int | str]:
         """`add_flows.lua`'s arguments. A set keeps what lies within the retention window
         of its newest flow (event time) and at most `account_max_flows` flows."""
@@ -298,27 +348,54 @@ class RedisScreeningStore:
                 args += (flow.at, flow.encode())
         return args
 
+    def _by_shard(self, fields: list[str]) -> dict[str, list[str]]:
+        """Outbox fields (`hold_id|status`) by the shard of their hold: one outside a cluster."""
+        shards: dict[str, list[str]] = {}
+        for name in fields:
+            shards.setdefault(self._keys.shard_of(name.rpartition("|")[0]), []).append(name)
+        return shards
+
     async def pending_changes(self, fields: list[str]) -> dict[str, dict[str, Any]]:
-        values: list[bytes | None] = await self._redis.hmget(  # type: ignore[misc]
-            self._keys.outbox, fields
-        )
+        keys = self._keys
+        shards = self._by_shard(fields)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for shard, names in shards.items():
+                pipe.hmget(keys.outbox_in(shard), names)
+            replies: list[list[bytes | None]] = await pipe.execute()
         return {
-            field: orjson.loads(raw)
-            for field, raw in zip(fields, values, strict=True)
+            name: orjson.loads(raw)
+            for names, values in zip(shards.values(), replies, strict=True)
+            for name, raw in zip(names, values, strict=True)
             if raw is not None
         }
 
     async def mark_published(self, fields: list[str]) -> None:
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hdel(self._keys.outbox, *fields)
-            pipe.zrem(self._keys.outbox_due, *fields)
+        # A shard's outbox and its due times change together (one slot); a crash between
+        # the two leaves a due time without a change, which `stale_outbox` clears.
+        keys = self._keys
+        async with self._redis.pipeline(transaction=self._transactions) as pipe:
+            for shard, names in self._by_shard(fields).items():
+                pipe.hdel(keys.outbox_in(shard), *names)
+                pipe.zrem(keys.outbox_due_in(shard), *names)
             await pipe.execute()
 
+    async def _each_shard(self, command: Callable[[Any, str], object]) -> list[Any]:
+        """One command on every shard's key, in one round trip; the replies by shard."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for shard in self._keys.shards:
+                command(pipe, shard)
+            replies: list[Any] = await pipe.execute()
+        return replies
+
     async def due_timed_holds(self, now: datetime, limit: int) -> list[str]:
-        ids = await self._redis.zrangebyscore(
-            self._keys.holds_timed, "-inf", now.timestamp(), start=0, num=limit
+        keys, until = self._keys, now.timestamp()
+        replies = await self._each_shard(
+            lambda pipe, shard: pipe.zrangebyscore(
+                keys.holds_timed_in(shard), "-inf", until, start=0, num=limit, withscores=True
+            )
         )
-        return [i.decode() if isinstance(i, bytes) else str(i) for i in ids]
+        due = sorted((score, _text(i)) for reply in replies for i, score in reply)
+        return [hold_id for _, hold_id in due[:limit]]
 
     async def hold_progress(self, hold_ids: list[str]) -> dict[str, HoldProgress]:
         """What decides the release of these holds; holds that do not exist are left out."""
@@ -349,20 +426,28 @@ class RedisScreeningStore:
 
     async def stale_outbox(self, older_than: datetime, limit: int) -> dict[str, dict[str, Any]]:
         """Changes still unpublished well after they were made: their writer died."""
-        fields = await self._redis.zrangebyscore(
-            self._keys.outbox_due, "-inf", older_than.timestamp(), start=0, num=limit
+        keys, before = self._keys, older_than.timestamp()
+        replies = await self._each_shard(
+            lambda pipe, shard: pipe.zrangebyscore(
+                keys.outbox_due_in(shard), "-inf", before, start=0, num=limit
+            )
         )
-        names = [f.decode() if isinstance(f, bytes) else str(f) for f in fields]
+        names = [_text(f) for reply in replies for f in reply][:limit]
         if not names:
             return {}
         pending = await self.pending_changes(names)
         missing = [name for name in names if name not in pending]
         if missing:  # published and cleared between the two reads, or a stray entry
-            await self._redis.zrem(self._keys.outbox_due, *missing)
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for shard, stray in self._by_shard(missing).items():
+                    pipe.zrem(keys.outbox_due_in(shard), *stray)
+                await pipe.execute()
         return pending
 
     async def try_lock(self, name: str, ttl_ms: int) -> bool:
         return bool(await self._redis.set(self._keys.lock(name), b"1", nx=True, px=ttl_ms))
 
     async def count_open_holds(self) -> int:
-        return int(await self._redis.zcard(self._keys.holds_open))
+        keys = self._keys
+        counts = await self._each_shard(lambda pipe, shard: pipe.zcard(keys.holds_open_in(shard)))
+        return sum(int(count) for count in counts)

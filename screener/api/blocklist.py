@@ -20,6 +20,7 @@ from screener.api.ids import check_account
 from screener.api.limits import Limits
 from screener.api.metrics import ApiMetrics
 from screener.api.store import BlockState, ReviewStore
+from screener.domain.hold_records import block_entry
 
 MANUAL_RULE = "manual"
 IMPORT_RULE = "import"
@@ -50,16 +51,12 @@ def check_ttl(ttl: Any) -> int | None:
     return int(ttl)
 
 
-def block_entry(
+def manual_block_entry(
     reason: str, rule: str, now: datetime, ttl: int | None, hold_id: str = ""
 ) -> dict[str, Any]:
-    return {
-        "reason": reason,
-        "rule": rule,
-        "hold_id": hold_id,
-        "created_at": now.isoformat(),
-        "expires_at": (now + timedelta(seconds=ttl)).isoformat() if ttl else None,
-    }
+    """A supervisor's block: lasting `ttl` seconds, or until lifted when None."""
+    expires_at = now + timedelta(seconds=ttl) if ttl else None
+    return block_entry(reason, rule, now, expires_at, hold_id=hold_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +150,7 @@ class Blocklist:
         reason = check_reason(body.get("reason"))
         ttl = check_ttl(body.get("ttl_seconds"))
         now = self._clock()
-        entry = block_entry(reason, MANUAL_RULE, now, ttl)
+        entry = manual_block_entry(reason, MANUAL_RULE, now, ttl)
 
         def decide(states: list[BlockState]) -> tuple[list[Change], list[AuditEntry]]:
             audit = AuditEntry.by_user(
@@ -202,7 +199,7 @@ class Blocklist:
             blocks: list[Change] = [
                 (
                     line.account,
-                    block_entry(f"{line.reason} [{source}]", IMPORT_RULE, now, line.ttl),
+                    manual_block_entry(f"{line.reason} [{source}]", IMPORT_RULE, now, line.ttl),
                     line.ttl,
                 )
                 for line in lines

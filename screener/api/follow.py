@@ -22,15 +22,14 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import orjson
-
-from screener.adapters.redis_keys import STATUS_HELD
 from screener.api.audit import AuditEntry
 from screener.api.auth import User
 from screener.api.errors import BadRequest, Conflict, Forbidden, NotFound
 from screener.api.store import BlockState, ReviewStore
 from screener.domain.accounts import Flow
 from screener.domain.calendar import BusinessCalendar, Suspension
+from screener.domain.hold_records import block_entry, new_hold_fields
+from screener.domain.hold_status import STATUS_HELD
 from screener.records import amount_text, hold_change
 from screener.settings import ReviewSettings
 
@@ -175,14 +174,14 @@ class MoneyFollower:
             await self._save(hold_id, result, user, now)
             return result
 
-        entry = {
-            "reason": f"Confirmed fraud: hold {hold_id}",
-            "rule": CONFIRMED_FRAUD_RULE,
-            "hold_id": hold_id,
-            "created_at": now.isoformat(),
-            "expires_at": expires_at.isoformat(),
-            "suspension": suspension.as_entry(),
-        }
+        entry = block_entry(
+            f"Confirmed fraud: hold {hold_id}",
+            CONFIRMED_FRAUD_RULE,
+            now,
+            expires_at,
+            hold_id=hold_id,
+            suspension=suspension.as_entry(),
+        )
         outcome = await self._block(receiver, entry, ttl, user, now, hold_id, "", "block")
         result.actions.append("block" if outcome else "block_kept")
         result.trail["receiver_block"] = {"account": receiver, "result": BLOCK_RESULTS[outcome]}
@@ -365,14 +364,13 @@ class MoneyFollower:
         if step["block"] != "proposed":
             return  # the victim's account, a pooled account, or one already followed
         ttl = int(trail["block_ttl_seconds"])
-        entry = {
-            "reason": f"Follow the money: received money from confirmed fraud {root} "
-            f"(hop {step['hop']})",
-            "rule": FOLLOW_RULE,
-            "hold_id": step["event_id"],
-            "created_at": now.isoformat(),
-            "expires_at": (now + timedelta(seconds=ttl)).isoformat(),
-        }
+        entry = block_entry(
+            f"Follow the money: received money from confirmed fraud {root} (hop {step['hop']})",
+            FOLLOW_RULE,
+            now,
+            now + timedelta(seconds=ttl),
+            hold_id=step["event_id"],
+        )
         outcome = await self._block(
             step["to_account"], entry, ttl, user, now, step["event_id"], root, "follow_block"
         )
@@ -396,26 +394,23 @@ class MoneyFollower:
                 "to_account": step["to_account"],
             },
         }
-        hold_fields: dict[str, Any] = {
-            "event_id": step["event_id"],
-            "event_type": "transfer",
-            "customer_id": step["customer_id"],
-            "amount": step["amount"],
-            "currency": step["currency"],
-            "verdict": "hold",
-            "score": FOLLOW_SCORE,
-            "status": STATUS_HELD,
-            "reasons": orjson.dumps([reason]).decode(),
-            "created_at": now.isoformat(),
-            "hold_until": "",
-            "resolved_at": "",
-            "resolved_by": "",
-            "note": "",
-            "receiver_account": step["to_account"],
-            "sender_account": step["from_account"],
-            "config_version": "",
-            "source_hold": root,
-        }
+        hold_fields = new_hold_fields(
+            event_id=step["event_id"],
+            event_type="transfer",
+            customer_id=step["customer_id"],
+            amount=step["amount"],
+            currency=step["currency"],
+            verdict="hold",
+            score=FOLLOW_SCORE,
+            status=STATUS_HELD,
+            reasons=[reason],
+            created_at=now,
+            hold_until="",
+            receiver_account=step["to_account"],
+            sender_account=step["from_account"],
+            config_version="",
+            source_hold=root,
+        )
         note = _note(hop, root)
         # `screener` made this change: the officer confirmed one fraud, not this transfer;
         # the audit trail names the officer whose confirmation set it off.

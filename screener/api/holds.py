@@ -15,14 +15,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from screener.adapters.redis_keys import (
-    STATUS_BLOCKED,
-    STATUS_CANCELLED,
-    STATUS_CONFIRMED_FRAUD,
-    STATUS_HELD,
-    STATUS_RELEASED,
-    outbox_field,
-)
 from screener.api import views
 from screener.api.audit import AuditEntry
 from screener.api.auth import Role, User
@@ -34,6 +26,14 @@ from screener.api.money_path import money_path
 from screener.api.publisher import HoldChangePublisher
 from screener.api.store import ReviewStore
 from screener.domain.calendar import BusinessCalendar
+from screener.domain.hold_records import outbox_field
+from screener.domain.hold_status import (
+    STATUS_BLOCKED,
+    STATUS_CANCELLED,
+    STATUS_CONFIRMED_FRAUD,
+    STATUS_HELD,
+    STATUS_RELEASED,
+)
 from screener.settings import ReviewSettings
 
 log = logging.getLogger(__name__)

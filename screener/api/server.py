@@ -20,7 +20,7 @@ from pathlib import Path
 from aiohttp import web
 
 from screener.adapters.audit_log import AUDIT_SWEEP_BATCH, AuditPublisher
-from screener.adapters.redis_client import redis_from_url
+from screener.adapters.redis_client import parse_redis_url, redis_from_url
 from screener.adapters.redis_keys import RedisKeys
 from screener.adapters.redis_status import RedisStatusStore
 from screener.api.access import SESSION_COOKIE, Gatekeeper
@@ -262,6 +262,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if parse_redis_url(settings.redis_url).mode == "cluster":
+        # Its audited steps (a change, its chain entries and views in one WATCH/MULTI) span
+        # hash slots: refuse at start rather than fail each officer's action.
+        raise SystemExit(
+            "the review API does not run on a Redis Cluster yet: give it the single Redis or "
+            "Sentinel URL (deploy/README.md §3)"
+        )
     app = create_app(settings)
     host = args.host or settings.review.host
     port = args.port or settings.api_port

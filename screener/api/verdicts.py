@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from screener.adapters.redis_keys import STATUS_CONFIRMED_FRAUD, STATUS_RELEASED
 from screener.api import views
 from screener.api.store import ReviewStore
+from screener.domain.hold_status import STATUS_CONFIRMED_FRAUD, STATUS_RELEASED
 
 # Audit entries read to find recently resolved holds (the stream indexes them).
 AUDIT_ENTRIES_READ = 100_000

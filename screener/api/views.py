@@ -8,8 +8,8 @@ from typing import Any
 
 import orjson
 
-from screener.adapters.redis_keys import STATUS_HELD
 from screener.domain.accounts import Flow
+from screener.domain.hold_status import STATUS_HELD
 from screener.records import amount_text
 
 COOLING_PERIOD_RULE = "cooling_period"

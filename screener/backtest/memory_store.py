@@ -28,9 +28,10 @@ from typing import Any
 
 import orjson
 
-from screener.adapters.redis_keys import STATUS_HELD, outbox_field
 from screener.domain.accounts import AccountActivity, Flow
 from screener.domain.history import CustomerHistory
+from screener.domain.hold_records import outbox_field
+from screener.domain.hold_status import STATUS_HELD
 from screener.domain.loan_release import VERSION, HoldProgress, Settlement
 from screener.domain.profile import AccountProfile
 from screener.records import hold_change

@@ -1,6 +1,8 @@
-"""`python -m screener.bench [--quick] [--profile]`: measure, then write BENCHMARKS.md.
+"""`python -m screener.bench [--quick] [--profile] [--cluster]`: measure, then write
+BENCHMARKS.md.
 
-Phases, in one run against the local Kafka and Redis (`screener dev up` starts them):
+Phases, in one run against the local Kafka and Redis (`screener dev up` starts them; with
+`--cluster`, the 3-broker Kafka and the Redis Cluster of `screener dev up --cluster`):
 (a) the ceiling, a plain consumer reading and parsing the backlog; (b) one worker's
 throughput on that backlog; (c) decision latency at fixed offered loads; (d) block-list
 check latency from a client, idle and under load. With `--profile`, a second worker on a
@@ -23,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import redis
 
-from screener import devinfra
+from screener import devinfra, devinfra_cluster
 from screener.adapters.kafka_admin import ensure_topics
-from screener.adapters.redis_keys import RedisKeys
+from screener.adapters.redis_client import blocking_redis_from_url
+from screener.adapters.redis_cluster_store import keys_for
 from screener.bench import blockcheck, markdown
 from screener.bench.deployment import INPUT_ROLES, BenchDeployment
 from screener.bench.kafka_io import (
@@ -72,6 +74,7 @@ class Options:
     profile_seconds: float
     keep: bool
     worker_env: dict[str, str]
+    cluster: bool = False
 
 
 def parse_options(argv: list[str] | None) -> Options:
@@ -84,6 +87,11 @@ def parse_options(argv: list[str] | None) -> Options:
     parser.add_argument("--loads", default="500,2000,5000", help="offered loads, events/s")
     parser.add_argument("--seconds", type=float, help="seconds per load (default 20)")
     parser.add_argument("--keep", action="store_true", help="keep topics and Redis keys")
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="on `screener dev up --cluster`: 3 brokers and the Redis Cluster",
+    )
     parser.add_argument(
         "--worker-env",
         action="append",
@@ -105,6 +113,7 @@ def parse_options(argv: list[str] | None) -> Options:
         profile_seconds=10.0 if quick else 60.0,
         keep=bool(args.keep),
         worker_env=dict(item.split("=", 1) for item in args.worker_env),
+        cluster=bool(args.cluster),
     )
 
 
@@ -135,7 +144,7 @@ def note_activity(results: BenchResults, deployment: BenchDeployment, phase: str
 
 
 async def run(options: Options) -> BenchResults:
-    endpoints = devinfra.up()
+    endpoints = cluster_endpoints() if options.cluster else devinfra.up()
     bootstrap = endpoints["SCREENER_KAFKA_BOOTSTRAP"]
     needed = options.backlog + int(sum(load * options.seconds for load in options.loads))
     spec = TrafficSpec(
@@ -302,9 +311,17 @@ async def fixed_load(
     )
 
 
+def cluster_endpoints() -> dict[str, str]:
+    """The dev cluster's settings, the worker on its Redis Cluster."""
+    endpoints = devinfra_cluster.up()
+    return {**endpoints, "SCREENER_REDIS_URL": endpoints["SCREENER_REDIS_CLUSTER_URL"]}
+
+
 def populate_block_list(deployment: BenchDeployment) -> None:
-    with redis.Redis.from_url(deployment.settings.redis_url) as client:
-        blockcheck.populate(client, RedisKeys(deployment.settings.redis_prefix), BLOCKED_ACCOUNTS)
+    settings = deployment.settings
+    with blocking_redis_from_url(settings.redis_url) as client:
+        keys = keys_for(settings.redis_url, settings.redis_prefix)
+        blockcheck.populate(client, keys, BLOCKED_ACCOUNTS)
 
 
 async def start_block_check(

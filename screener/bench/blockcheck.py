@@ -16,6 +16,7 @@ import time
 import orjson
 import redis
 
+from screener.adapters.redis_client import blocking_redis_from_url
 from screener.adapters.redis_keys import RedisKeys
 from screener.domain.identifiers import make_kz_iban
 
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-checks", type=int, default=20_000)
     parser.add_argument("--rate", type=float, help="checks per second (default: back to back)")
     args = parser.parse_args(argv)
-    with redis.Redis.from_url(args.redis_url) as client:
+    with blocking_redis_from_url(args.redis_url) as client:
         client.ping()  # connect before timing
         result = measure(
             client, RedisKeys(args.prefix), args.blocked, args.seconds, args.max_checks, args.rate

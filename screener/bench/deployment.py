@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import redis
 import yaml
 from kafka import KafkaAdminClient
 
+from screener.adapters.redis_client import blocking_redis_from_url
 from screener.bench.results import BatchTotals
 from screener.domain.config import RuleMode
 from screener.settings import Settings, load_rules
@@ -143,7 +143,7 @@ class BenchDeployment:
     def cleanup(self) -> None:
         """Remove the run's topics, Redis keys and working directory."""
         self.stop_worker()
-        with redis.Redis.from_url(self.settings.redis_url) as client:
+        with blocking_redis_from_url(self.settings.redis_url) as client:
             batch = []
             # The prefix without its colon: the profiled worker's prefix extends it.
             for key in client.scan_iter(f"{self.settings.redis_prefix[:-1]}*", count=1000):

@@ -29,10 +29,9 @@ from screener.adapters.kafka_consumer import BatchConsumer
 from screener.adapters.kafka_producers import IdempotentFaustProducer
 from screener.adapters.kafka_publisher import FaustPublisher
 from screener.adapters.redis_client import redis_from_url
-from screener.adapters.redis_keys import RedisKeys
+from screener.adapters.redis_cluster_store import keys_for, screening_store
 from screener.adapters.redis_replication import wait_for_replicas
 from screener.adapters.redis_status import RedisStatusStore
-from screener.adapters.redis_store import RedisScreeningStore
 from screener.loan_settling import settle_due
 from screener.records import OutMessage
 from screener.rules_source import RulesSource
@@ -86,9 +85,10 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
     topics = settings.topics
     redis = redis_from_url(settings.redis_url)
     first_rules = rules.current()
-    store = RedisScreeningStore(
+    store = screening_store(
         redis,
-        RedisKeys(settings.redis_prefix),
+        settings.redis_url,
+        settings.redis_prefix,
         decision_ttl_seconds=settings.decision_memory_seconds,
         history_ttl_seconds=first_rules.history_ttl_seconds,
         account_keep_seconds=first_rules.account_keep_seconds,
@@ -156,7 +156,7 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
         rules.check_mrp_year(utc_now())  # the new year can begin without a reload
 
     reporter = StatusReporter(
-        RedisStatusStore(redis, RedisKeys(settings.redis_prefix)),
+        RedisStatusStore(redis, keys_for(settings.redis_url, settings.redis_prefix)),
         lambda: rules.current().version,
         settings.operations,
     )

@@ -13,12 +13,11 @@ from collections.abc import Iterator
 
 import pytest
 import redis
-from redis.sentinel import Sentinel
 
 from screener import devinfra_cluster
 from screener.adapters.kafka_admin import delete_topics, ensure_topics
 from screener.adapters.kafka_producers import kafka_python_producer
-from screener.adapters.redis_client import parse_redis_url
+from screener.adapters.redis_client import blocking_redis_from_url
 from screener.settings import Settings
 from tests.integration.conftest import Deployment, isolated_env
 
@@ -32,13 +31,7 @@ def cluster() -> Iterator[dict[str, str]]:
 def sentinel_primary(url: str) -> redis.Redis:
     """A blocking client for the primary a `redis+sentinel://` URL names, following it
     across failovers as the worker's client does."""
-    target = parse_redis_url(url)
-    assert target.service_name is not None
-    sentinels = Sentinel(list(target.nodes), socket_timeout=5.0)  # type: ignore[no-untyped-call]
-    primary: redis.Redis = sentinels.master_for(
-        target.service_name, db=target.db, socket_timeout=10.0, retry_on_timeout=True
-    )
-    return primary
+    return blocking_redis_from_url(url, socket_timeout=10.0, retry_on_timeout=True)
 
 
 @pytest.fixture
@@ -59,4 +52,29 @@ def cluster_deployment(cluster: dict[str, str]) -> Iterator[Deployment]:
     deployment.stop()
     for key in client.scan_iter(f"{settings.redis_prefix}*", count=1000):
         client.delete(key)
+    delete_topics(settings)
+
+
+@pytest.fixture
+def redis_cluster_deployment(cluster: dict[str, str]) -> Iterator[Deployment]:
+    """A `Deployment` on the 3 brokers and the Redis Cluster (`SCREENER_REDIS_URL` set to
+    the cluster's URL, as an operator would): its own topics, consumer group and prefix."""
+    env = isolated_env(
+        {**cluster, "SCREENER_REDIS_URL": cluster["SCREENER_REDIS_CLUSTER_URL"]}, "rcluster"
+    )
+    settings = Settings.from_env(env)
+    ensure_topics(settings)
+    # A RedisCluster: SCAN and the helpers' commands reach every primary.
+    client = blocking_redis_from_url(settings.redis_url, socket_timeout=10.0, retry_on_timeout=True)
+    deployment = Deployment(
+        env=env,
+        settings=settings,
+        redis=client,
+        producer=kafka_python_producer(settings, client_id="redis-cluster-test"),
+    )
+    yield deployment
+    deployment.stop()
+    for key in client.scan_iter(f"{settings.redis_prefix}*", count=1000):
+        client.delete(key)
+    client.close()
     delete_topics(settings)

@@ -10,6 +10,7 @@ import random
 from collections import Counter, defaultdict
 from typing import Any
 
+from screener.adapters.redis_keys import RedisKeys
 from screener.boundary import decode_event
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Verdict
@@ -107,9 +108,10 @@ def wait_for_every_decision(
 
 
 def assert_nothing_lost_and_no_hold_twice(
-    deployment: Deployment, expected: dict[str, tuple[str, Any]]
+    deployment: Deployment, expected: dict[str, tuple[str, Any]], keys: RedisKeys | None = None
 ) -> tuple[int, int]:
-    """Returns how many decisions and `held` records were sent more than once."""
+    """Returns how many decisions and `held` records were sent more than once. `keys`: the
+    layout the worker wrote (a Redis Cluster's, sharded), CONTRACT §4's by default."""
     expected_holds = {eid for eid, (verdict, _) in expected.items() if verdict != "allow"}
     decisions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for decision in deployment.outputs["decisions"]:
@@ -121,15 +123,18 @@ def assert_nothing_lost_and_no_hold_twice(
 
     # Redis: each hold exists once, and its creation was recorded exactly once.
     prefix = deployment.prefix
+    keys = keys or RedisKeys(prefix)
     hold_keys = {k.decode() for k in deployment.redis.scan_iter(f"{prefix}hold:*", count=1000)}
-    assert hold_keys == {f"{prefix}hold:{hold_id}" for hold_id in expected_holds}
+    assert hold_keys == {keys.hold(hold_id) for hold_id in expected_holds}
     creations = Counter(
         fields[b"hold_id"].decode()
-        for _, fields in deployment.redis.xrange(f"{prefix}audit")
+        for shard in keys.shards
+        for _, fields in deployment.redis.xrange(keys.audit_in(shard))
         if fields[b"action"] == b"create"
     )
     assert set(creations) == expected_holds and set(creations.values()) == {1}
-    assert deployment.redis.zcard(f"{prefix}holds:open") == len(expected_holds)
+    open_holds = sum(deployment.redis.zcard(keys.holds_open_in(shard)) for shard in keys.shards)
+    assert open_holds == len(expected_holds)
 
     # Kafka: every hold's `held` record arrived. A copy can only come from a kill in the
     # instant between Kafka's acknowledgement and clearing the outbox; it is then identical.
