@@ -37,7 +37,7 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -94,7 +94,7 @@ class RebuildReport:
     # Holds whose latest status on `screener.holds` is `held` that the replay did not make:
     # follow-the-money holds, or events trimmed from the input topics.
     open_holds_not_restored: list[str] = field(default_factory=list)
-    closed_holds_not_restored: int = 0
+    closed_holds_not_restored: list[str] = field(default_factory=list)
     blocks_from_audit: int = 0
     blocks_lifted: int = 0
     suspensions_lifted: int = 0
@@ -130,7 +130,10 @@ class RebuildReport:
                 f", e.g. {', '.join(self.open_holds_not_restored[:5])}"
             )
         if self.closed_holds_not_restored:
-            lines.append(f"closed holds not restored: {self.closed_holds_not_restored}")
+            lines.append(
+                f"closed holds not restored: {len(self.closed_holds_not_restored)}, e.g. "
+                f"{', '.join(self.closed_holds_not_restored[:5])}"
+            )
         return lines
 
 
@@ -204,22 +207,49 @@ def latest_changes(changes: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, 
 TOPIC_RANK = {"customer_events": 0, "loans": 1, "transfers": 2}
 
 
-def replay_order(decoded: Sequence[Decoded], kinds: Mapping[str, str]) -> list[Decoded]:
-    """The worker's order: by event time, customer events first on a tie, then offsets."""
+def replay_order(
+    decoded: Sequence[Decoded], kinds: Mapping[str, str], moments: Mapping[str, datetime]
+) -> list[Decoded]:
+    """The order the workers screened in: by the clock reading each event got (a
+    decision's `decided_at` grows event by event through a worker's batches), then by
+    event time with customer events first on a tie, as the worker merges the topics."""
 
-    def key(item: Decoded) -> tuple[float, int, int, int]:
+    def key(item: Decoded) -> tuple[float, float, int, int, int]:
         record = item.record
-        when = item.event_time
-        if when is None:  # a dead letter: where its record's timestamp puts it
-            when = (record.timestamp_ms or 0) / 1000
-        return (
-            when,
-            TOPIC_RANK.get(kinds.get(record.topic, ""), 3),
-            record.partition,
-            record.offset,
-        )
+        moment = moments.get(item.event.event_id) if item.event is not None else None
+        wall = moment.timestamp() if moment else (record.timestamp_ms or 0) / 1000
+        when = item.event_time if item.event_time is not None else wall
+        rank = TOPIC_RANK.get(kinds.get(record.topic, ""), 3)
+        return (wall, when, rank, record.partition, record.offset)
 
     return sorted(decoded, key=key)
+
+
+def batches(
+    ordered: Sequence[Decoded], moments: Mapping[str, datetime], size: int, cuts: Sequence[datetime]
+) -> Iterator[tuple[list[Decoded], datetime | None]]:
+    """The replay's batches, at most `size` records, cut before the first record screened
+    after each of `cuts` (an officer's change): yields (batch, the cut to apply first)."""
+    pending = list(cuts)
+    batch: list[Decoded] = []
+    for item in ordered:
+        moment = moments.get(item.event.event_id) if item.event is not None else None
+        if pending and moment is not None and moment > pending[0]:
+            if batch:
+                yield batch, None
+                batch = []
+            cut = pending[0]
+            while pending and pending[0] < moment:
+                cut = pending.pop(0)
+            yield [], cut
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch, None
+            batch = []
+    if batch:
+        yield batch, None
+    if pending:
+        yield [], pending[-1]
 
 
 def screened_so_far(
@@ -483,25 +513,21 @@ async def _rebuild(
     )
     decoded = [service.decode(record) for record in raw]
     chosen, report.left_to_workers = screened_so_far(decoded, committed, published)
-    ordered = replay_order(chosen, kinds)
+    moments.update(_moments(chosen, published))
+    ordered = replay_order(chosen, kinds, moments)
     report.records_replayed = len(ordered)
-    moments.update(_moments(ordered, published))
 
     effects = audit_effects(audit)
     applied = 0
-    size = max(1, settings.batch_max)
-    for start in range(0, len(ordered), size):
-        batch = ordered[start : start + size]
-        times = [
-            moments[i.event.event_id] for i in batch if i.event and i.event.event_id in moments
-        ]
-        first = min(times) if times else None
-        while applied < len(effects) and first is not None and effects[applied].at < first:
+    for batch, cut in batches(
+        ordered, moments, max(1, settings.batch_max), [e.at for e in effects]
+    ):
+        # An officer's changes up to `cut`, before the events screened after them.
+        while cut is not None and applied < len(effects) and effects[applied].at <= cut:
             await _apply_effect(effects[applied], target, rebuilding.expiries, report)
             applied += 1
-        await service.deliver(await service.screen_and_save(batch))
-    for effect in effects[applied:]:
-        await _apply_effect(effect, target, rebuilding.expiries, report)
+        if batch:
+            await service.deliver(await service.screen_and_save(batch))
 
     latest = latest_changes(c for c in hold_changes if isinstance(c, dict))
     statuses = await target.hold_statuses(sorted(latest))
@@ -511,7 +537,7 @@ async def _rebuild(
             if change["status"] == STATUS_HELD:
                 report.open_holds_not_restored.append(hold_id)
             else:
-                report.closed_holds_not_restored += 1
+                report.closed_holds_not_restored.append(hold_id)
         elif current != change["status"] and await target.apply_change(change, current):
             report.hold_changes_applied += 1
 
