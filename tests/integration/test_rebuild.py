@@ -13,8 +13,10 @@ create nothing twice.
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -32,6 +34,14 @@ from screener.settings import Settings
 from tests import factories
 from tests.integration.api.support import ReviewApi, delete_prefix, in_own_thread, start_review
 from tests.integration.conftest import Deployment
+from tests.integration.test_worker_killed import (
+    assert_nothing_lost_and_no_hold_twice,
+    expected_verdicts,
+    produce,
+    scam_heavy_stream,
+    wait_for_every_decision,
+)
+from tests.integration.test_worker_killed import decided as decided_count
 
 # The rule that puts a dropper's account on the block list runs in shadow by default:
 # enforced here so that the worker writes block-list entries of its own.
@@ -301,3 +311,47 @@ def test_redis_wiped_and_rebuilt_from_the_topics_is_what_it_was(
     assert len(deployment.outputs["decisions"]) == decisions_before + 2
     held_changes = [c for c in deployment.outputs["holds"] if c["status"] == "held"]
     assert len({c["hold_id"] for c in held_changes}) == len(held_changes), "a hold made twice"
+
+
+def wipe_and_rebuild_mid_stream(deployment: Deployment, events: int) -> dict[str, Any]:
+    """The fault: the worker is SIGKILLed mid-stream and Redis is lost with it (the prefix
+    wiped); `screener rebuild` restores it and a new worker finishes the stream. Every
+    event must have exactly its pure-core decision (identical copies only), every hold once.
+    Shared with tests/cluster/test_faults.py."""
+    stream = scam_heavy_stream(random.Random(20251203), events=events)
+    expected = expected_verdicts(stream)
+    first = deployment.start_worker("first")
+    produce(deployment, stream)
+    deployment.wait_for(
+        "the worker to be mid-stream",
+        lambda: decided_count(deployment) >= len(expected) // 3,
+        timeout=300,
+    )
+    deployment.kill(first)
+    decided_before = decided_count(deployment)
+    delete_prefix(deployment.redis, deployment.prefix)
+    started = time.monotonic()
+    result = run_cli(deployment.env, "rebuild")
+    rebuild_seconds = time.monotonic() - started
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "replayed differently (the published one kept): 0" in result.stdout, result.stdout
+    deployment.start_worker("after-rebuild")
+    wait_for_every_decision(deployment, expected, timeout=300)
+    redelivered, duplicate_held = assert_nothing_lost_and_no_hold_twice(deployment, expected)
+    measured = {
+        "decided_before_kill": decided_before,
+        "decisions": len(expected),
+        "rebuild_seconds": round(rebuild_seconds, 1),
+        "redelivered": redelivered,
+        "duplicate_held": duplicate_held,
+        "report": result.stdout.strip().splitlines(),
+    }
+    print(f"\nwiped and rebuilt mid-stream: {measured}")
+    return measured
+
+
+def test_redis_lost_with_a_killed_worker_mid_stream_is_rebuilt_and_the_stream_finished(
+    deployment: Deployment,
+) -> None:
+    measured = wipe_and_rebuild_mid_stream(deployment, events=3000)
+    assert measured["decided_before_kill"] < measured["decisions"]
