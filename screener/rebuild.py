@@ -71,6 +71,8 @@ BLOCK_SET_ACTIONS = frozenset({"block", "block_import", "follow_block"})
 BLOCK_LIFT_ACTIONS = frozenset({"unblock"})
 SUSPENSION_LIFT_ACTIONS = frozenset({"lift_suspension"})
 VICTIM_ACTIONS = frozenset({"mark_victim"})
+# A hold the review API created; its entry's `after.hold` carries the hold's fields.
+HOLD_CREATE_ACTIONS = frozenset({"follow_hold"})
 
 
 class RebuildRefused(RuntimeError):
@@ -178,7 +180,11 @@ def audit_effects(records: Iterable[Mapping[str, Any]]) -> list[AuditEffect]:
         AuditEffect(datetime.fromisoformat(str(r["at"])), str(r["action"]), dict(r))
         for r in records
         if r.get("action")
-        in BLOCK_SET_ACTIONS | BLOCK_LIFT_ACTIONS | SUSPENSION_LIFT_ACTIONS | VICTIM_ACTIONS
+        in BLOCK_SET_ACTIONS
+        | BLOCK_LIFT_ACTIONS
+        | SUSPENSION_LIFT_ACTIONS
+        | VICTIM_ACTIONS
+        | HOLD_CREATE_ACTIONS
     ]
     return sorted(effects, key=lambda effect: effect.at)
 
@@ -437,6 +443,10 @@ async def _apply_effect(
     elif effect.action in VICTIM_ACTIONS and isinstance(record.get("after"), dict):
         await target.mark_victim(str(record["entity_id"]), record["after"])
         report.victims += 1
+    elif effect.action in HOLD_CREATE_ACTIONS:
+        fields = (record.get("after") or {}).get("hold")
+        if isinstance(fields, dict) and await target.create_hold(fields, str(record["note"])):
+            report.holds_created += 1
 
 
 async def rebuild(settings: Settings, force: bool = False) -> RebuildReport:

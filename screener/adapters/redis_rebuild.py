@@ -18,10 +18,12 @@ from redis.asyncio import Redis
 
 from screener.adapters.redis_keys import (
     RedisKeys,
+    create_hold_args,
     lua_source,
     outbox_field,
     transition_args,
 )
+from screener.records import hold_change
 
 BLOCK, SUSPENSION = "block", "suspension"
 
@@ -85,6 +87,30 @@ class RedisRebuildStore:
             for hold_id, value in zip(hold_ids, values, strict=True)
             if value is not None
         }
+
+    async def create_hold(self, fields: dict[str, Any], note: str) -> bool:
+        """A hold the review API created (follow-the-money), from the fields its audit entry
+        recorded, with the same script; its `held` change is on the topic already, so it
+        leaves nothing in the outbox. False when the hold exists."""
+        hold_id, status = str(fields["event_id"]), str(fields["status"])
+        created_at = datetime.fromisoformat(str(fields["created_at"]))
+        until = str(fields.get("hold_until") or "")
+        change = hold_change(hold_id, status, None, created_at, "screener", note)
+        script_keys = self._keys.hold_script_keys(hold_id)
+        args = create_hold_args(
+            hold_id,
+            fields,
+            status,
+            created_at,
+            datetime.fromisoformat(until) if until else None,
+            change,
+        )
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.eval(lua_source("create_hold"), len(script_keys), *script_keys, *args)
+            pipe.hdel(self._keys.outbox, outbox_field(hold_id, status))
+            pipe.zrem(self._keys.outbox_due, outbox_field(hold_id, status))
+            created, _, _ = await pipe.execute()
+        return bool(created)
 
     async def apply_change(self, change: dict[str, Any], current: str) -> bool:
         """Move a hold from `current` to the change's status as the change recorded it (who,

@@ -149,9 +149,22 @@ def play_traffic(deployment: Deployment) -> dict[str, Any]:
     )
     deployment.send("transfers", scam)
     decided(deployment, scam)
-    events += [("loans", loan), ("transfers", scam), *(("transfers", p) for p in payments)]
+    # The scam's receiver sends much of it on: what follow-the-money finds.
+    onward = factories.transfer(
+        sender_account=scam["receiver_account"], amount="1000000.00", occurred_at=ago(25)
+    )
+    deployment.send("transfers", onward)
+    decided(deployment, onward)
+    events += [("loans", loan), ("transfers", scam), ("transfers", onward)]
+    events += [("transfers", p) for p in payments]
     events.append(("transfers", cash_out))
-    return {"first_loan": first_loan, "mule_account": mule_account, "events": events}
+    return {
+        "first_loan": first_loan,
+        "mule_account": mule_account,
+        "scam": scam,
+        "onward": onward,
+        "events": events,
+    }
 
 
 def snapshot(client: Redis, settings: Settings, hold_ids: set[str]) -> dict[str, Any]:
@@ -219,11 +232,19 @@ def test_redis_wiped_and_rebuilt_from_the_topics_is_what_it_was(
         assert reply.status == 200, reply.text
         if not reply.body.get("pending_second"):
             break
-    fraud = next(d for d in held if d["event_type"] == "transfer")["event_id"]
+    fraud = played["scam"]["event_id"]
+    assert fraud in {d["event_id"] for d in held}
     reply = review.call(
         "POST", f"/api/holds/{fraud}/confirm-fraud", "officer", json_body={"note": "called"}
     )
     assert reply.status == 200, reply.text
+    # A supervisor approves what follow-the-money proposed: the onward transfer is held by
+    # the review API (a hold no worker made) and its receiver blocked.
+    reply = review.call(
+        "POST", f"/api/holds/{fraud}/follow/approve", "boss", json_body={"steps": []}
+    )
+    assert reply.status == 200, reply.text
+    followed = played["onward"]["event_id"]
     timed = factories.new_kz_iban()
     reply = review.call(
         "PUT",
@@ -264,6 +285,7 @@ def test_redis_wiped_and_rebuilt_from_the_topics_is_what_it_was(
     assert len(before["open"]) >= 10 and before["timed"]
     assert before["holds"][first_loan]["status"] == "released"
     assert before["holds"][fraud]["status"] == "confirmed_fraud"
+    assert before["holds"][followed]["source_hold"] == fraud
 
     delete_prefix(deployment.redis, deployment.prefix)
     assert not list(deployment.redis.scan_iter(match=f"{deployment.prefix}*"))
@@ -271,6 +293,7 @@ def test_redis_wiped_and_rebuilt_from_the_topics_is_what_it_was(
     print(result.stdout, result.stderr)
     assert result.returncode == 0, result.stderr
     assert "replayed differently (the published one kept): 0" in result.stdout
+    assert "not restored" not in result.stdout
     after = snapshot(deployment.redis, deployment.settings, hold_ids)
 
     assert_same_entries(before["entries"], after["entries"])
