@@ -12,16 +12,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from kafka import KafkaConsumer, TopicPartition
 
 from screener.adapters.audit_log import AuditLog
-from screener.adapters.kafka_admin import kafka_python_security
+from screener.adapters.kafka_reader import TopicUnreadable, read_records
 from screener.adapters.redis_client import redis_from_url
 from screener.domain.audit import ChainHead, chain_id, verify
 from screener.settings import Settings
@@ -64,48 +62,21 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def read_topic(
     settings: Settings, topic: str, timeout_seconds: float = 300.0
 ) -> Iterator[dict[str, Any]]:
-    """Every record of the topic up to its end as it was when asked, partition by partition.
-
-    The end offsets are taken first and the records counted against them (rather than
-    asking for positions, which kafka-python may wait on for ever after a seek).
-    """
-    consumer = KafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap,
-        enable_auto_commit=False,
-        group_id=None,
-        client_id="screener-audit-verify",
-        **kafka_python_security(settings),
-    )
+    """Every record of the topic up to its end as it was when asked, parsed."""
     try:
-        partitions = consumer.partitions_for_topic(topic)
-        if not partitions:
-            raise SystemExit(f"screener audit: no topic {topic}")
-        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
-        ends = consumer.end_offsets(assigned)
-        consumer.assign(assigned)
-        consumer.seek_to_beginning(*assigned)
-        remaining = {tp for tp in assigned if ends[tp] > 0}
-        deadline = time.monotonic() + timeout_seconds
-        while remaining:
-            if time.monotonic() > deadline:
-                raise SystemExit(f"screener audit: {topic} could not be read to its end")
-            for tp, batch in consumer.poll(timeout_ms=1000).items():
-                for message in batch:
-                    if message.offset < ends[tp]:
-                        yield _parse(message.value, tp, message.offset)
-                    if message.offset + 1 >= ends[tp]:
-                        remaining.discard(tp)
-    finally:
-        consumer.close()
+        for message in read_records(settings, topic, "screener-audit-verify", timeout_seconds):
+            yield _parse(message.value, message.topic, message.partition, message.offset)
+    except TopicUnreadable as exc:
+        raise SystemExit(f"screener audit: {exc}") from None
 
 
-def _parse(value: bytes, tp: TopicPartition, offset: int) -> dict[str, Any]:
+def _parse(value: bytes, topic: str, partition: int, offset: int) -> dict[str, Any]:
     try:
         record = orjson.loads(value)
     except orjson.JSONDecodeError:
         record = None
     if not isinstance(record, dict):
-        return {"unreadable": f"{tp.topic}[{tp.partition}]@{offset}"}
+        return {"unreadable": f"{topic}[{partition}]@{offset}"}
     return record
 
 

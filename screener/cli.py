@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "api": ("screener.api.server", "run the review API and the officers' page"),
     "users": ("screener.api.users", "manage review API users: add | list | disable | rotate"),
     "audit": ("screener.audit_cli", "check the audit trail on its topic: verify"),
+    "rebuild": ("screener.rebuild", "restore Redis from the topics into an empty prefix"),
     "generate": ("screener.traffic.generate", "realistic synthetic traffic to Kafka or JSONL"),
     "backtest": ("screener.backtest", "screen a JSONL file offline and report"),
     "labels": ("screener.api.labels", "officers' verdicts as labels for the backtest: export"),

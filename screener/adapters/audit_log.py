@@ -167,6 +167,26 @@ class AuditLog:
             pipe.hset(keys.outbox, outbox_field(record), text)
             pipe.zadd(keys.outbox_due, {outbox_field(record): at.timestamp()})
 
+    async def restore(self, records: Sequence[dict[str, Any]], chunk: int = 5000) -> None:
+        """Write records read back from the audit topic (`screener rebuild`): the views and
+        each chain's head, as `commit` writes them, but nothing for the outbox, since they
+        are on the topic already. `records` in the order the views should show them."""
+        heads: dict[str, ChainHead] = {}
+        for record in records:
+            chain = chain_id(record["entity_kind"], record["entity_id"])
+            if int(record["seq"]) > heads.get(chain, ChainHead()).seq:
+                heads[chain] = ChainHead(int(record["seq"]), str(record["hash"]))
+        for start in range(0, max(len(records), 1), chunk):
+            part = list(records[start : start + chunk])
+            last = start + chunk >= len(records)
+            async with self._redis.pipeline(transaction=False) as pipe:
+                self._queue(pipe, part, heads if last else {})
+                if part:
+                    names = [outbox_field(record) for record in part]
+                    pipe.hdel(self.keys.outbox, *names)
+                    pipe.zrem(self.keys.outbox_due, *names)
+                await pipe.execute()
+
     # --- the outbox ---------------------------------------------------------------------
 
     async def mark_published(self, records: Sequence[dict[str, Any]]) -> None:

@@ -425,7 +425,13 @@ class MoneyFollower:
                     hold_id=step["event_id"],
                     account=step["to_account"],
                     note=note,
-                    after={"hop": hop, "previous_hold": step["previous_hold"]},
+                    # The hold's fields too: no other topic records them, and
+                    # `screener rebuild` creates the hold again from them.
+                    after={
+                        "hop": hop,
+                        "previous_hold": step["previous_hold"],
+                        **({"hold": hold_fields} if created else {}),
+                    },
                     related_hold=root,
                 )
             ]

@@ -22,6 +22,7 @@ from kafka import KafkaAdminClient
 
 from screener import devinfra, devinfra_cluster, devinfra_sentinel
 from tests.integration.conftest import Deployment
+from tests.integration.test_rebuild import wipe_and_rebuild_mid_stream
 from tests.integration.test_worker_killed import (
     assert_nothing_lost_and_no_hold_twice,
     decided,
@@ -202,3 +203,12 @@ def test_a_worker_killed_while_two_others_run_loses_and_doubles_nothing(
         f"running; {redelivered} decisions re-sent after redelivery, {duplicate_held} "
         "duplicate held records"
     )
+
+
+def test_redis_wiped_with_a_killed_worker_is_rebuilt_from_the_topics(
+    cluster_deployment: Deployment,
+) -> None:
+    """Redis lost (the prefix wiped on the Sentinel-managed primary) together with a worker
+    SIGKILLed mid-stream; `screener rebuild` from the 3-broker Kafka, then a new worker."""
+    measured = wipe_and_rebuild_mid_stream(cluster_deployment, events=EVENTS)
+    assert measured["decided_before_kill"] < measured["decisions"]

@@ -1,0 +1,107 @@
+"""What `screener rebuild` replays and in which order (pure parts of screener/rebuild.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from screener.boundary import decode_event
+from screener.rebuild import (
+    audit_effects,
+    batches,
+    latest_changes,
+    replay_order,
+    screened_so_far,
+    unique_audit_records,
+)
+from screener.service import Decoded, RawRecord
+from tests import factories
+
+KINDS = {"t": "transfers", "l": "loans", "c": "customer_events"}
+T0 = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+
+def item(topic: str, offset: int, minutes: float, partition: int = 0) -> Decoded:
+    at = factories.timestamp(T0 + timedelta(minutes=minutes))
+    if topic == "t":
+        event: dict[str, Any] = factories.transfer(occurred_at=at)
+    elif topic == "l":
+        event = factories.loan(occurred_at=at)
+    else:
+        event = factories.customer_event("login", occurred_at=at)
+    value = factories.encode(event)
+    record = RawRecord(topic, partition, offset, None, value)
+    return Decoded(record, decode_event(KINDS[topic], value))
+
+
+def ids(items: list[Decoded]) -> list[str]:
+    return [i.event.event_id for i in items if i.event is not None]
+
+
+def test_records_before_the_committed_offsets_are_replayed_and_later_ones_left() -> None:
+    done = [item("t", 0, 0), item("c", 0, 1)]
+    later = [item("t", 1, 2), item("c", 1, 3)]
+    chosen, left = screened_so_far([*done, *later], {("t", 0): 1, ("c", 0): 1}, {})
+    assert ids(chosen) == ids(done) and left == 2
+
+
+def test_a_decided_record_past_the_commit_is_replayed_with_the_customer_events_before_it() -> None:
+    """A worker killed after delivering a batch and before committing it: its decisions are
+    on the topic, so the rebuild must remember them and what they saw."""
+    decided = item("t", 0, 10)
+    seen_before = item("c", 0, 5)
+    not_yet = item("c", 1, 20)
+    undecided = item("t", 1, 30)
+    other_partition = item("c", 0, 6, partition=1)
+    assert decided.event is not None
+    chosen, left = screened_so_far(
+        [decided, seen_before, not_yet, undecided, other_partition],
+        {},
+        {decided.event.event_id: {}},
+    )
+    assert ids(chosen) == ids([decided, seen_before]) and left == 3
+
+
+def test_the_replay_follows_the_clock_readings_then_event_time() -> None:
+    first, second, event = item("t", 0, 10), item("l", 0, 0), item("c", 0, 5)
+    moments = {
+        first.event.event_id: T0 + timedelta(hours=1),  # type: ignore[union-attr]
+        second.event.event_id: T0 + timedelta(hours=2),  # type: ignore[union-attr]
+        event.event.event_id: T0 + timedelta(hours=1),  # type: ignore[union-attr]
+    }
+    ordered = replay_order([second, first, event], {"t": "transfers", "l": "loans"}, moments)
+    assert ids(ordered) == ids([event, first, second])
+
+
+def test_batches_are_cut_before_the_first_event_screened_after_an_officers_change() -> None:
+    items = [item("t", n, n) for n in range(5)]
+    moments = {i.event.event_id: T0 + timedelta(minutes=n) for n, i in enumerate(items)}  # type: ignore[union-attr]
+    change = T0 + timedelta(minutes=2, seconds=30)
+    plan = list(batches(items, moments, size=2, cuts=[change]))
+    assert [(ids(batch), cut) for batch, cut in plan] == [
+        (ids(items[0:2]), None),
+        (ids(items[2:3]), None),
+        ([], change),
+        (ids(items[3:5]), None),
+    ]
+    late = list(batches(items[:1], moments, size=10, cuts=[T0 + timedelta(days=1)]))
+    assert late[-1] == ([], T0 + timedelta(days=1))
+
+
+def test_each_hold_ends_at_its_last_change_and_audit_records_count_once() -> None:
+    changes = [
+        {"hold_id": "h1", "status": "held"},
+        {"hold_id": "h1", "status": "released"},
+        {"hold_id": "h2", "status": "held"},
+        {"unreadable": "x"},
+    ]
+    assert {h: c["status"] for h, c in latest_changes(changes).items()} == {
+        "h1": "released",
+        "h2": "held",
+    }
+    entry = {"entity_kind": "account", "entity_id": "A", "seq": 1, "at": T0.isoformat()}
+    block = {**entry, "action": "block", "after": {"reason": "r"}}
+    note = {**entry, "seq": 2, "action": "note"}
+    records = unique_audit_records([block, block, note, {"garbage": 1}])
+    assert [r["seq"] for r in records] == [1, 2]
+    assert [e.action for e in audit_effects(records)] == ["block"]
