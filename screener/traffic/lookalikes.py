@@ -8,7 +8,10 @@ the honest side), so a backtest shows what a rule would wrongly hold:
 - savings moved to the customer's own account at another bank: a large sum to a new
   beneficiary in one go, the "safe account" shape;
 - rent paid to a landlord (a private person) soon after the salary lands: money in, most of
-  it out to a person within hours, the pass-through shape.
+  it out to a person within hours, the pass-through shape;
+- new customers: people who have just moved their everyday banking here (the bank saw the
+  account opened days ago) and carry on as before, salary, family and rent included: a
+  young account is no dropper's by itself.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ SOLE_TRADERS_PER_1000 = 2.5
 SAVINGS_TO_OWN_ACCOUNT = 0.0015
 # Share of working people who rent from a private landlord and pay on payday.
 RENTERS = 0.15
+# Share of people whose account here was opened lately (moved from another bank).
+NEW_CUSTOMERS = 0.03
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +74,20 @@ class LookAlikes:
             p.iin for p in people if p.employer is not None and rng.random() < RENTERS
         )
         self._landlords: dict[str, Payee] = {}
+        self.new_customers = tuple(p for p in people if rng.random() < NEW_CUSTOMERS)
+        self._openings_played = False
 
     def day(self, midnight: datetime) -> None:
+        if not self._openings_played:
+            self._openings_played = True
+            for person in self.new_customers:
+                self.stream.customer_event(
+                    midnight + timedelta(hours=self.rng.uniform(0, 6)),
+                    person.iin,
+                    "account_opened",
+                    self._tag("new_customer", "account_opened"),
+                    account=person.account,
+                )
         for trader in self.traders:
             self._trader_day(trader, midnight)
         for person in self.pop.people:
