@@ -16,7 +16,10 @@ small ridge penalty so that signals that barely vary stay near 0 rather than run
    transfers an officer decided count.
 3. A signal that never took a non-zero value in the traffic says nothing about its weight
    (`established` needs weeks of profile, a 3-day set has none): its weight is kept from
-   the rules file, and the report says so.
+   the rules file, and the report says so. So are the weights named in `--keep`: on
+   generated traffic every dropper is a young holder first seen receiving lately, so an
+   unconstrained fit leans on those traits alone (and would suspend a young sole trader);
+   keeping them as the fraud team set them lets the fit weigh the behaviour.
 
 `--write OUT` writes the rules file with the fitted bias and weights in place (comments and
 everything else kept), so the weights a bank runs are the ones printed, and every one of
@@ -60,21 +63,28 @@ class Fit:
 
 
 def fit_logistic(
-    x: FloatArray, y: FloatArray, ridge: float = 1.0, iterations: int = 50
+    x: FloatArray,
+    y: FloatArray,
+    ridge: float = 1.0,
+    iterations: int = 50,
+    offset: FloatArray | None = None,
 ) -> tuple[float, FloatArray]:
     """Maximum-likelihood logistic regression by Newton's method: (bias, weights).
 
     `x` is examples × signals, `y` 0/1. `ridge` is an L2 penalty on the weights (not the
     bias), in units of examples: it keeps the Hessian invertible when a signal separates
-    the classes perfectly, where the unpenalised weight would grow without end."""
+    the classes perfectly, where the unpenalised weight would grow without end. `offset`
+    (one value per example) is a fixed part of each logit: the terms whose weights are
+    kept, not fitted."""
     if x.ndim != 2 or y.shape != (x.shape[0],):
         raise ValueError(f"x must be examples × signals and y one label per row: {x.shape}")
     design = np.hstack([np.ones((x.shape[0], 1)), x])
     penalty = np.full(design.shape[1], ridge)
     penalty[0] = 0.0
     beta = np.zeros(design.shape[1])
+    fixed = np.zeros(x.shape[0]) if offset is None else offset
     for _ in range(iterations):
-        p = _sigmoid(design @ beta)
+        p = _sigmoid(design @ beta + fixed)
         gradient = design.T @ (y - p) - penalty * beta
         hessian = (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty)
         step = np.linalg.solve(hessian + 1e-9 * np.eye(len(beta)), gradient)
@@ -148,7 +158,11 @@ def mule_accounts_of(
 
 
 def fit_traffic(
-    sets: Sequence[tuple[Path, Path]], config: RulesConfig, settings: Settings, ridge: float
+    sets: Sequence[tuple[Path, Path]],
+    config: RulesConfig,
+    settings: Settings,
+    ridge: float,
+    keep: frozenset[str] = frozenset(),
 ) -> Fit:
     """Replay each (events, labels) pair with `config` and fit the weights on them all."""
     xs, ys = [], []
@@ -165,20 +179,33 @@ def fit_traffic(
         x, y = examples(result.decisions, officer or None, mule_accounts_of(lines, labels))
         xs.append(x)
         ys.append(y)
-    return fit_examples(np.vstack(xs), np.concatenate(ys), config, ridge)
+    return fit_examples(np.vstack(xs), np.concatenate(ys), config, ridge, keep)
 
 
-def fit_examples(x: FloatArray, y: FloatArray, config: RulesConfig, ridge: float) -> Fit:
+def fit_examples(
+    x: FloatArray,
+    y: FloatArray,
+    config: RulesConfig,
+    ridge: float,
+    keep: frozenset[str] = frozenset(),
+) -> Fit:
+    """Fit the bias and the weights of the signals seen in `x`; the weights named in `keep`
+    and those of signals never non-zero stay as the rules file has them (the kept terms
+    enter the fit as a fixed part of each logit)."""
     if len(y) == 0 or y.min() == y.max():
         raise ValueError(f"need examples of both labels to fit: {int(y.sum())} of {len(y)}")
+    unknown = sorted(keep - set(SIGNALS))
+    if unknown:
+        raise ValueError(f"unknown signals to keep {unknown} (known: {list(SIGNALS)})")
     current = config.settings_for(mule_evidence.RULE_ID).weights
-    seen = [i for i, _ in enumerate(SIGNALS) if np.any(x[:, i] != 0)]
+    seen = [i for i, name in enumerate(SIGNALS) if np.any(x[:, i] != 0) and name not in keep]
     kept = [name for i, name in enumerate(SIGNALS) if i not in seen]
-    # A kept signal is 0 in every example: it adds nothing to the logit here.
-    bias, fitted = fit_logistic(x[:, seen], y, ridge)
+    kept_columns = [i for i, name in enumerate(SIGNALS) if name in kept]
+    offset = x[:, kept_columns] @ np.array([current[SIGNALS[i]] for i in kept_columns])
+    bias, fitted = fit_logistic(x[:, seen], y, ridge, offset=offset)
     weights = {name: float(current[name]) for name in kept}
     weights.update({SIGNALS[i]: float(w) for i, w in zip(seen, fitted, strict=True)})
-    p = _sigmoid(bias + x[:, seen] @ fitted)
+    p = _sigmoid(bias + x[:, seen] @ fitted + offset)
     loss = -float(np.mean(y * np.log(p + 1e-12) + (1 - y) * np.log(1 - p + 1e-12)))
     return Fit(
         bias=bias,
@@ -242,6 +269,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", type=Path, help="rules YAML to start from (default: packaged)")
     parser.add_argument("--write", type=Path, help="write the rules file with the fitted weights")
     parser.add_argument("--ridge", type=float, default=1.0, help="L2 penalty on the weights")
+    parser.add_argument(
+        "--keep",
+        default="",
+        help="comma list of signals whose weights stay as the rules file sets them (e.g. "
+        "the holder and account traits, where generated droppers are all alike)",
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -250,9 +283,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     rules_path = args.rules or settings.rules_file
     config = load_rules(rules_path)
+    keep = frozenset(name for name in args.keep.split(",") if name)
     try:
         fit = fit_traffic(
-            list(zip(args.files, args.labels, strict=True)), config, settings, args.ridge
+            list(zip(args.files, args.labels, strict=True)), config, settings, args.ridge, keep
         )
     except ValueError as exc:
         print(f"screener fit: {exc}", file=sys.stderr)
@@ -275,7 +309,7 @@ def report(fit: Fit, config: RulesConfig) -> str:
         f"  {'bias':<20} {fit.bias:>8.2f} {current.bias:>8.2f}",
     ]
     for name in SIGNALS:
-        note = "" if name in fit.fitted else "  (never non-zero here: kept)"
+        note = "" if name in fit.fitted else "  (kept from the rules file)"
         lines.append(f"  {name:<20} {fit.weights[name]:>8.2f} {current.weights[name]:>8.2f}{note}")
     return "\n".join(lines)
 

@@ -118,3 +118,22 @@ def test_the_weights_are_written_into_the_rules_file_which_still_loads(tmp_path:
     path = tmp_path / "rules.yaml"
     path.write_text(text, encoding="utf-8")
     assert load_rules(path).settings_for("mule_evidence").weights == weights
+
+
+def test_kept_weights_enter_the_fit_as_a_fixed_offset() -> None:
+    """With one true weight held at its known value, the others are still recovered."""
+    config = load_rules()
+    current = config.settings_for("mule_evidence").weights
+    truth = {name: 0.0 for name in SIGNALS}
+    truth.update(fan_in=2.5, forwarded=1.5, young_holder=current["young_holder"])
+    rng = np.random.default_rng(11)
+    x = rng.uniform(0, 1, size=(30_000, len(SIGNALS)))
+    logit = -2.0 + x @ np.array([truth[name] for name in SIGNALS])
+    y = (rng.uniform(size=30_000) < 1 / (1 + np.exp(-logit))).astype(float)
+    fit = fit_examples(x, y, config, ridge=0.0, keep=frozenset({"young_holder"}))
+    assert "young_holder" in fit.kept and fit.weights["young_holder"] == current["young_holder"]
+    assert fit.bias == pytest.approx(-2.0, abs=0.2)
+    assert fit.weights["fan_in"] == pytest.approx(2.5, abs=0.2)
+    assert fit.weights["forwarded"] == pytest.approx(1.5, abs=0.2)
+    with pytest.raises(ValueError, match="unknown signals"):
+        fit_examples(x, y, config, ridge=0.0, keep=frozenset({"shoe_size"}))
