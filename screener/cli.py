@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rebuild": ("screener.rebuild", "restore Redis from the topics into an empty prefix"),
     "generate": ("screener.traffic.generate", "realistic synthetic traffic to Kafka or JSONL"),
     "backtest": ("screener.backtest", "screen a JSONL file offline and report"),
+    "fit": ("screener.backtest.fit", "fit mule_evidence's logistic weights on labelled traffic"),
     "labels": ("screener.api.labels", "officers' verdicts as labels for the backtest: export"),
 }
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from screener.backtest.evaluation import Comparison, compare, evaluate
-from screener.backtest.replay import raw_records, read_jsonl, replay
+from screener.backtest.replay import raw_records, read_blocklist, read_jsonl, replay
 from screener.backtest.report import html_report, text_summary
 from screener.settings import Settings, load_rules
 
@@ -31,6 +31,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--compare", type=Path, help="a second rules YAML to run side by side with --rules"
     )
+    parser.add_argument(
+        "--blocklist",
+        type=Path,
+        help="accounts on the block list from the start: the Anti-Fraud Center's list as a "
+        "supervisor imports it (CSV account,reason[,ttl_seconds]; `screener generate --afc-list`)",
+    )
     parser.add_argument("--report", type=Path, help="write an HTML report here")
     parser.add_argument(
         "--batch-size", type=int, default=None, help="records per batch (default: the worker's)"
@@ -39,6 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     records = raw_records(read_jsonl(args.file))
+    blocklist = read_blocklist(args.blocklist) if args.blocklist else []
     labels = read_jsonl(args.labels) if args.labels else []
     rules_a = args.rules or settings.rules_file
     runs = [(str(rules_a or "packaged rules.yaml"), load_rules(rules_a))]
@@ -47,7 +54,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     evaluations = []
     for name, config in runs:
         print(f"replaying {len(records):,} records with {name} ...", file=sys.stderr)
-        evaluations.append(evaluate(replay(records, config, settings, args.batch_size), labels))
+        result = replay(records, config, settings, args.batch_size, blocklist)
+        evaluations.append(evaluate(result, labels))
     comparison: Comparison | None = (
         compare(evaluations[0], evaluations[1]) if len(evaluations) == 2 else None
     )

@@ -242,6 +242,11 @@ class InMemoryScreeningStore:
         entry: dict[str, Any] | None = self._live(self._suspensions, account)
         return entry
 
+    def import_block(self, account: str, entry: dict[str, Any]) -> None:
+        """An account on the block list before the replay starts (a supervisor's import of
+        the Anti-Fraud Center's list, `POST /api/blocklist/import`), without expiry."""
+        self._blocks[account] = _Expiring(entry, math.inf)
+
     def block_entry(self, account: str) -> dict[str, Any] | None:
         """The account's block entry while it is in force (CONTRACT §4)."""
         entry: dict[str, Any] | None = self._live(self._blocks, account)

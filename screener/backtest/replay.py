@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from screener.backtest.memory_store import InMemoryScreeningStore
-from screener.domain.config import RulesConfig
+from screener.domain.config import ConfigError, RulesConfig
 from screener.records import OutMessage
 from screener.service import DECISIONS, DLQ, HOLDS, RawRecord, ScreeningService
 from screener.settings import Settings
@@ -64,9 +64,12 @@ async def replay_async(
     config: RulesConfig,
     settings: Settings | None = None,
     batch_size: int | None = None,
+    blocklist: Sequence[tuple[str, str]] = (),
 ) -> ReplayResult:
     settings = settings or Settings()
     store = new_store(config, settings)
+    for account, reason in blocklist:
+        store.import_block(account, {"reason": reason, "source": "import"})
     publisher = CollectingPublisher()
     service = ScreeningService(
         store,
@@ -93,9 +96,11 @@ def replay(
     config: RulesConfig,
     settings: Settings | None = None,
     batch_size: int | None = None,
+    blocklist: Sequence[tuple[str, str]] = (),
 ) -> ReplayResult:
-    """Screen `records` in order, in batches of the worker's size; see `replay_async`."""
-    return asyncio.run(replay_async(records, config, settings, batch_size))
+    """Screen `records` in order, in batches of the worker's size; see `replay_async`.
+    `blocklist` (account, reason) is on the block list from the start."""
+    return asyncio.run(replay_async(records, config, settings, batch_size, blocklist))
 
 
 def raw_records(lines: Iterable[dict[str, Any]]) -> list[RawRecord]:
@@ -122,3 +127,15 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """Every non-empty line of a JSONL file (events or labels), parsed."""
     with path.open("rb") as lines:
         return [orjson.loads(line) for line in lines if line.strip()]
+
+
+def read_blocklist(path: Path) -> list[tuple[str, str]]:
+    """A block-list CSV as `POST /api/blocklist/import` takes it (the same parser): the
+    (account, reason) of every good line; a bad line stops the backtest, naming it."""
+    from screener.api.blocklist import parse_import  # the API's parser, one place
+
+    parsed = parse_import(path.read_text("utf-8"))
+    if parsed.errors:
+        first = parsed.errors[0]
+        raise ConfigError(f"{path}: line {first['line']}: {first['error']}")
+    return [(line.account, line.reason) for line in parsed.lines]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,6 +46,9 @@ class Traffic:
 
     records: list[tuple[str, dict[str, Any]]]
     labels: list[dict[str, Any]]
+    # (account, reason): accounts the Anti-Fraud Center had listed before this traffic, as
+    # a bank imports them (`POST /api/blocklist/import`, `screener backtest --blocklist`).
+    afc_list: list[tuple[str, str]] = field(default_factory=list)
 
 
 class TrafficStream:
@@ -56,6 +59,7 @@ class TrafficStream:
         self._ids = random.Random(f"screener-traffic-ids:{seed}")
         self._items: list[tuple[float, int, str, dict[str, Any]]] = []
         self._labels: list[dict[str, Any]] = []
+        self._afc_list: dict[str, str] = {}
 
     def __len__(self) -> int:
         return len(self._items)
@@ -133,7 +137,15 @@ class TrafficStream:
     def traffic(self) -> Traffic:
         """Everything so far in event-time order (ties in the order they were added)."""
         ordered = sorted(self._items, key=lambda item: (item[0], item[1]))
-        return Traffic([(topic, event) for _, _, topic, event in ordered], list(self._labels))
+        return Traffic(
+            [(topic, event) for _, _, topic, event in ordered],
+            list(self._labels),
+            list(self._afc_list.items()),
+        )
+
+    def afc_list(self, account: str, reason: str) -> None:
+        """An account on the Anti-Fraud Center's list before the traffic starts."""
+        self._afc_list.setdefault(account, reason)
 
     def _common(self, event_type: str, at: datetime, customer_id: str) -> dict[str, Any]:
         return {

@@ -20,7 +20,7 @@ from screener.traffic.benign import play_everyday_life
 from screener.traffic.events import ALMATY, Traffic, TrafficStream
 from screener.traffic.population import build_population
 from screener.traffic.scenarios import SCENARIOS, play_scams
-from screener.traffic.sinks import send_to_kafka, write_jsonl, write_labels
+from screener.traffic.sinks import send_to_kafka, write_afc_list, write_jsonl, write_labels
 
 DEFAULT_FIRST_DAY = date(2026, 3, 2)  # a Monday, after the cooling-period rule came in force
 # Scams are far rarer in real traffic; one per this many customer-days gives a backtest
@@ -119,6 +119,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", type=Path, help="write the events to this JSONL file")
     parser.add_argument("--labels", type=Path, help="write the labels to this JSONL file")
+    parser.add_argument(
+        "--afc-list",
+        type=Path,
+        help="write the accounts the Anti-Fraud Center had listed before the traffic (CSV "
+        "account,reason, as `POST /api/blocklist/import` and `backtest --blocklist` take it)",
+    )
     parser.add_argument("--kafka", action="store_true", help="produce to the input topics")
     parser.add_argument(
         "--rate", type=float, default=1_000, help="events/s to Kafka; 0 = unpaced (default 1000)"
@@ -159,6 +165,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.labels is not None:
         write_labels(args.labels, traffic.labels)
         print(f"labels: {args.labels} ({len(traffic.labels):,})", file=sys.stderr)
+    if args.afc_list is not None:
+        write_afc_list(args.afc_list, traffic.afc_list)
+        print(
+            f"Anti-Fraud Center list: {args.afc_list} ({len(traffic.afc_list):,})", file=sys.stderr
+        )
     if args.kafka:
         send_to_kafka(traffic.records, settings, args.rate, progress=not args.no_progress)
     return 0

@@ -8,7 +8,13 @@ the honest side), so a backtest shows what a rule would wrongly hold:
 - savings moved to the customer's own account at another bank: a large sum to a new
   beneficiary in one go, the "safe account" shape;
 - rent paid to a landlord (a private person) soon after the salary lands: money in, most of
-  it out to a person within hours, the pass-through shape.
+  it out to a person within hours, the pass-through shape;
+- second-hand shopping: an evening buying from two to four private sellers on a classifieds
+  site (OLX, Kaspi's marketplace), each a new person at some bank: several strangers paid
+  within the hour, the "safe account in chunks" shape;
+- new customers: people who have just moved their everyday banking here (the bank saw the
+  account opened days ago) and carry on as before, salary, family and rent included: a
+  young account is no dropper's by itself.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from screener.domain.identifiers import make_kz_iban
-from screener.traffic.events import Tag, TrafficStream, kzt, rounded, whole_kzt
+from screener.traffic.events import Tag, TrafficStream, kzt, log_uniform, rounded, whole_kzt
 from screener.traffic.population import Payee, Person, Population
 
 # Per 1,000 people: sole traders who take payments on a personal account.
@@ -29,6 +35,10 @@ SOLE_TRADERS_PER_1000 = 2.5
 SAVINGS_TO_OWN_ACCOUNT = 0.0015
 # Share of working people who rent from a private landlord and pay on payday.
 RENTERS = 0.15
+# Per person per day: an evening buying second-hand from several private sellers.
+SECOND_HAND_SHOPPING = 0.001
+# Share of people whose account here was opened lately (moved from another bank).
+NEW_CUSTOMERS = 0.03
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,13 +79,27 @@ class LookAlikes:
             p.iin for p in people if p.employer is not None and rng.random() < RENTERS
         )
         self._landlords: dict[str, Payee] = {}
+        self.new_customers = tuple(p for p in people if rng.random() < NEW_CUSTOMERS)
+        self._openings_played = False
 
     def day(self, midnight: datetime) -> None:
+        if not self._openings_played:
+            self._openings_played = True
+            for person in self.new_customers:
+                self.stream.customer_event(
+                    midnight + timedelta(hours=self.rng.uniform(0, 6)),
+                    person.iin,
+                    "account_opened",
+                    self._tag("new_customer", "account_opened"),
+                    account=person.account,
+                )
         for trader in self.traders:
             self._trader_day(trader, midnight)
         for person in self.pop.people:
             if self.rng.random() < SAVINGS_TO_OWN_ACCOUNT * self.rare:
                 self._savings_moved(person, midnight)
+            if self.rng.random() < SECOND_HAND_SHOPPING * self.rare:
+                self._second_hand_shopping(person, midnight)
 
     def after_salary(self, person: Person, paid_at: datetime, day: date) -> None:
         """A renter pays the landlord within hours of the salary (called on payday)."""
@@ -147,6 +171,25 @@ class LookAlikes:
             reveal_receiver=rng.random() < 0.9,
             tag=self._tag("savings_to_own_account", "transfer"),
         )
+
+    def _second_hand_shopping(self, person: Person, midnight: datetime) -> None:
+        """Two to four private sellers paid within an hour or two, each a new beneficiary."""
+        rng = self.rng
+        tag = self._tag("second_hand_shopping", "purchase")
+        at = midnight + timedelta(hours=rng.uniform(11, 21))
+        for _ in range(rng.randint(2, 4)):
+            seller = rng.choice(self.pop.people)
+            payee = seller.payee if seller is not person else self._other_bank_person()
+            self.stream.transfer(
+                at,
+                person.payer,
+                payee,
+                kzt(rounded(log_uniform(rng, 10_000, 200_000), 500)),
+                new_beneficiary=True,
+                reveal_receiver=rng.random() < 0.5,
+                tag=tag,
+            )
+            at += timedelta(minutes=rng.uniform(5, 50))
 
     def _other_bank_person(self) -> Payee:
         bank = self.rng.choice(self.pop.banks)

@@ -76,6 +76,10 @@ class ScenarioContext:
         if mule.account in self._opened:
             return
         self._opened.add(mule.account)
+        # Many droppers sell or rent out an account they have had for years: the bank saw
+        # no opening. Drawn from the account itself, so the other draws stay as they were.
+        if random.Random(f"screener-traffic-old-mule:{mule.account}").random() < OLD_MULE_SHARE:
+            return
         opened = first_use - timedelta(days=self.rng.uniform(1, 5))
         if opened < self.start:
             opened = self.start + (first_use - self.start) * self.rng.uniform(0.1, 0.6)
@@ -113,6 +117,11 @@ class ScenarioContext:
 
 
 _MULE_COUNTRIES = frozenset({"AE", "TR", "GE", "KG", "CN", "RU"})
+# Share of droppers' accounts that are old accounts sold or rented out (no opening seen).
+OLD_MULE_SHARE = 0.35
+# Share of marketplace sellers at another bank already on the Anti-Fraud Center's list
+# (earlier buyers complained) when this traffic's buyers pay them.
+AFC_LISTED_SELLER_SHARE = 0.5
 
 Scenario = Callable[["ScenarioContext", str, datetime], None]
 
@@ -317,6 +326,9 @@ def marketplace_prepayment(ctx: ScenarioContext, instance: str, midnight: dateti
     # the screener can see is measured on its own.
     scenario = "marketplace_prepayment" if mule else MARKETPLACE_ELSEWHERE
     tag = _tagger(scenario, instance)
+    listed = random.Random(f"screener-traffic-afc:{instance}").random() < AFC_LISTED_SELLER_SHARE
+    if mule is None and listed:
+        ctx.stream.afc_list(seller.account, "Anti-Fraud Center: buyers' complaints (marketplace)")
     received = 0
     last = first
     for _ in range(rng.randint(2, 5)):

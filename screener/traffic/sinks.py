@@ -34,6 +34,15 @@ def write_labels(path: Path, labels: Iterable[dict[str, Any]]) -> int:
     return count
 
 
+def write_afc_list(path: Path, entries: Iterable[tuple[str, str]]) -> int:
+    """`account,reason` CSV with a header, as `POST /api/blocklist/import` takes it."""
+    rows = ["account,reason"] + [
+        f"{account},{reason.replace(',', ';')}" for account, reason in entries
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return len(rows) - 1
+
+
 class ProgressBar:
     """A one-line progress bar on stderr, redrawn at most a few times a second."""
 

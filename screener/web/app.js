@@ -155,6 +155,7 @@
     renderQueue();
     if (state.detail) renderDetail(state.detail);
     if (state.tab === "audit") loadAudit();
+    if (state.tab === "rules") loadRulePrecision();
   }
 
   // --- login --------------------------------------------------------------------------
@@ -164,7 +165,7 @@
     state.csrf = "";
     document.body.className = "";
     $("#login-view").hidden = false;
-    for (const id of ["#queue-view", "#blocklist-view", "#audit-view", "#tabs", "#logout"]) {
+    for (const id of ["#queue-view", "#blocklist-view", "#audit-view", "#rules-view", "#tabs", "#logout"]) {
       $(id).hidden = true;
     }
     $("#login-error").textContent = errorText || "";
@@ -220,8 +221,10 @@
     $("#queue-view").hidden = tab !== "queue";
     $("#blocklist-view").hidden = tab !== "blocklist";
     $("#audit-view").hidden = tab !== "audit";
+    $("#rules-view").hidden = tab !== "rules";
     if (tab === "queue") loadQueue();
     if (tab === "audit") loadAudit();
+    if (tab === "rules") loadRulePrecision();
   }
 
   // --- the queue ----------------------------------------------------------------------
@@ -677,6 +680,34 @@
       const all = await attempt(() => api("GET", "/api/audit"));
       if (all) $("#audit-all").replaceChildren(renderAudit(all.audit.slice().reverse(), false));
     }
+  }
+
+  // --- rule precision ---------------------------------------------------------------
+
+  const PRECISION_DAYS = 30;
+
+  async function loadRulePrecision() {
+    if (!state.user) return;
+    const data = await attempt(() => api("GET", "/api/rules/precision?days=" + PRECISION_DAYS));
+    if (!data) return;
+    $("#rules-period").textContent = t("rules.period", { days: data.days, since: when(data.since) });
+    $("#rules-precision").replaceChildren(renderRulePrecision(data.rules));
+  }
+
+  // Precision = confirmed / (confirmed + released) among holds an officer decided in which
+  // the rule was a reason; the counts are shown with it, since 1 of 1 is not 40 of 40.
+  function renderRulePrecision(rules) {
+    if (!rules.length) return el("p", { class: "muted", text: t("rules.empty") });
+    return el("table", { class: "small", id: "rules-precision-table" },
+      el("thead", {}, el("tr", {}, ["rules.rule", "rules.confirmed", "rules.released", "rules.precision"]
+        .map((key) => el("th", { text: t(key), class: key === "rules.rule" ? "" : "num" })))),
+      el("tbody", {}, rules.map((row) => el("tr", { "data-rule": row.rule },
+        el("td", { class: "rule", text: row.rule }),
+        el("td", { class: "num confirmed", text: String(row.confirmed_fraud) }),
+        el("td", { class: "num released", text: String(row.released) }),
+        el("td", { class: "num precision", text: Math.round(row.precision * 100) + "%" }),
+      ))),
+    );
   }
 
   // --- start --------------------------------------------------------------------------

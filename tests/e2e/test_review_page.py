@@ -322,6 +322,24 @@ def test_an_officer_works_the_queue_in_the_browser(
     page.click('#tabs button[data-tab="audit"]')
     expect(page.locator("#audit-all")).to_contain_text("aigerim")
     shot(page, "11-audit-supervisor")
+
+    # Each rule's precision from the officers' verdicts of the last 30 days: the released
+    # purchase counts against its rule, the confirmed fraud for the victim's rules.
+    page.click('#tabs button[data-tab="rules"]')
+    table = page.locator("#rules-precision-table")
+    expect(table.locator('tr[data-rule="safe_account"] .precision')).to_have_text("100%")
+    expect(table.locator('tr[data-rule="large_new_beneficiary"] .precision')).to_have_text("0%")
+    served = http("GET", f"{base}/api/rules/precision?days=30", token=supervisor)
+    assert served.status == 200, served.text
+    assert {r["rule"] for r in served.body["rules"]} >= {"safe_account", "large_new_beneficiary"}
+    expect(table.locator("tbody tr")).to_have_count(len(served.body["rules"]))
+    for rule in served.body["rules"]:
+        row = table.locator(f'tr[data-rule="{rule["rule"]}"]')
+        expect(row.locator(".confirmed")).to_have_text(str(rule["confirmed_fraud"]))
+        expect(row.locator(".released")).to_have_text(str(rule["released"]))
+        expect(row.locator(".precision")).to_have_text(f"{round(rule['precision'] * 100)}%")
+    expect(page.locator("#rules-period")).to_contain_text("30")
+    shot(page, "11b-rule-precision")
     assert errors == [], errors
 
     # The bank learns every change on screener.holds.
