@@ -6,6 +6,7 @@ are left running for the other integration tests.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Sequence
 from itertools import islice
@@ -46,6 +47,11 @@ def test_kafka_creates_topic_and_round_trips_a_record(settings: dict[str, str]) 
     admin = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
     try:
         admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=1)])
+        # KRaft answers CreateTopics before every broker's metadata cache has the topic: a
+        # listing right after may miss it for a moment (seen once in a full run).
+        deadline = time.monotonic() + 30
+        while topic not in admin.list_topics() and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert topic in admin.list_topics()
     finally:
         admin.close()
