@@ -52,7 +52,7 @@ from screener.adapters.kafka_reader import (
     start_offsets,
 )
 from screener.adapters.redis_client import redis_from_url
-from screener.adapters.redis_keys import RedisKeys
+from screener.adapters.redis_keys import RedisKeys, outbox_field
 from screener.adapters.redis_rebuild import BLOCK, SUSPENSION, RedisRebuildStore
 from screener.adapters.redis_store import RedisScreeningStore
 from screener.domain.audit import chain_id
@@ -419,6 +419,7 @@ def _clock(moments: Mapping[str, datetime]) -> Callable[[InputEvent], datetime]:
 async def _apply_effect(
     effect: AuditEffect,
     target: RedisRebuildStore,
+    store: RedisScreeningStore,
     expiries: dict[str, list[tuple[str, dict[str, Any], float]]],
     report: RebuildReport,
 ) -> None:
@@ -446,6 +447,8 @@ async def _apply_effect(
     elif effect.action in HOLD_CREATE_ACTIONS:
         fields = (record.get("after") or {}).get("hold")
         if isinstance(fields, dict) and await target.create_hold(fields, str(record["note"])):
+            # Its `held` change is on `screener.holds` already.
+            await store.mark_published([outbox_field(str(fields["event_id"]), STATUS_HELD)])
             report.holds_created += 1
 
 
@@ -534,7 +537,7 @@ async def _rebuild(
     ):
         # An officer's changes up to `cut`, before the events screened after them.
         while cut is not None and applied < len(effects) and effects[applied].at <= cut:
-            await _apply_effect(effects[applied], target, rebuilding.expiries, report)
+            await _apply_effect(effects[applied], target, store, rebuilding.expiries, report)
             applied += 1
         if batch:
             await service.deliver(await service.screen_and_save(batch))
@@ -549,6 +552,7 @@ async def _rebuild(
             else:
                 report.closed_holds_not_restored.append(hold_id)
         elif current != change["status"] and await target.apply_change(change, current):
+            await store.mark_published([outbox_field(hold_id, str(change["status"]))])
             report.hold_changes_applied += 1
 
     for kind in (BLOCK, SUSPENSION):
