@@ -92,6 +92,8 @@ class RebuildReport:
     # order across partitions the replay could not reproduce): the published one is kept.
     decisions_diverged: list[str] = field(default_factory=list)
     holds_created: int = 0
+    # Hold changes the replay made that `screener.holds` lacks, left for the workers to send.
+    changes_left_in_outbox: int = 0
     hold_changes_applied: int = 0
     # Holds whose latest status on `screener.holds` is `held` that the replay did not make:
     # follow-the-money holds, or events trimmed from the input topics.
@@ -115,7 +117,8 @@ class RebuildReport:
             f"{self.decisions_restored}, replayed differently (the published one kept): "
             f"{len(self.decisions_diverged)}",
             f"holds created: {self.holds_created}, brought to their latest status: "
-            f"{self.hold_changes_applied}",
+            f"{self.hold_changes_applied}, changes not on screener.holds left in the outbox "
+            f"for the workers: {self.changes_left_in_outbox}",
             f"block list from the audit topic: {self.blocks_from_audit} set, "
             f"{self.blocks_lifted} lifted; suspensions lifted: {self.suspensions_lifted}; "
             f"confirmed victims: {self.victims}; entries expired meanwhile: "
@@ -321,6 +324,9 @@ class _RebuildingStore:
         self._store = store
         self._published = published
         self._report = report
+        # `hold_id|status` of every change on `screener.holds`.
+        self.published_changes: set[str] = set()
+        self.left_in_outbox: set[str] = set()
         # (account, entry, epoch seconds the key expired or expires at) per kind.
         self.expiries: dict[str, list[tuple[str, dict[str, Any], float]]] = {
             BLOCK: [],
@@ -367,7 +373,12 @@ class _RebuildingStore:
         return await self._store.pending_changes(fields)
 
     async def mark_published(self, fields: list[str]) -> None:
-        await self._store.mark_published(fields)
+        # A change the topic does not have (a worker killed after its decisions went out
+        # and before its hold changes did) stays in the outbox: the workers publish it.
+        on_topic = [name for name in fields if name in self.published_changes]
+        if on_topic:
+            await self._store.mark_published(on_topic)
+        self.left_in_outbox.update(set(fields) - set(on_topic))
 
     async def hold_progress(self, hold_ids: list[str]) -> dict[str, HoldProgress]:
         return await self._store.hold_progress(hold_ids)
@@ -520,6 +531,11 @@ async def _rebuild(
         profile_ttl_seconds=int(config.profile_keep_seconds),
     )
     rebuilding = _RebuildingStore(store, published, report)
+    rebuilding.published_changes = {
+        outbox_field(str(c["hold_id"]), str(c["status"]))
+        for c in hold_changes
+        if isinstance(c, dict) and c.get("hold_id") and c.get("status")
+    }
     moments: dict[str, datetime] = {}
     service = ScreeningService(
         rebuilding, _SilentPublisher(), lambda: config, topic_kinds=kinds, clock=_clock(moments)
@@ -554,6 +570,19 @@ async def _rebuild(
         elif current != change["status"] and await target.apply_change(change, current):
             await store.mark_published([outbox_field(hold_id, str(change["status"]))])
             report.hold_changes_applied += 1
+
+    # Of the replay's changes the topic lacks, those the hold's latest status superseded
+    # (an officer decided first) are not to be sent.
+    left = [name.rsplit("|", 1) for name in sorted(rebuilding.left_in_outbox)]
+    now_status = await target.hold_statuses([hold_id for hold_id, _ in left])
+    superseded = [
+        outbox_field(hold_id, status)
+        for hold_id, status in left
+        if now_status.get(hold_id) != status
+    ]
+    if superseded:
+        await store.mark_published(superseded)
+    report.changes_left_in_outbox = len(left) - len(superseded)
 
     for kind in (BLOCK, SUSPENSION):
         report.expired_entries += await target.expire_entries(kind, rebuilding.expiries[kind])
