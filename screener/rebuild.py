@@ -23,7 +23,9 @@ Into an empty key prefix (refused otherwise, unless `--force`), with the workers
 Only what the workers had screened is replayed: per input partition, the records before
 the consumer group's committed offset, and after it the transfers and loans that have a
 published decision (a worker killed before committing) with the customer events up to
-their event time. The rest is left to the workers, which resume from the committed offsets.
+their event time. The rest is left to the workers, which resume from the committed offsets,
+and so are the hold changes the replay made that `screener.holds` lacks (such a worker was
+killed before sending them): they stay in the outbox, unless a later change superseded them.
 
 Not rebuilt (README, deploy/README §9): users, tokens and sessions (add the users again),
 officers' claims, follow-the-money trails and the holds follow-the-money created (their
