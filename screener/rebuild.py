@@ -28,9 +28,10 @@ and so are the hold changes the replay made that `screener.holds` lacks (such a 
 killed before sending them): they stay in the outbox, unless a later change superseded them.
 
 Not rebuilt (README, deploy/README §9): users, tokens and sessions (add the users again),
-officers' claims, follow-the-money trails and the holds follow-the-money created (their
-fields are not on any topic; the command lists the open ones it could not restore), a
-pending four-eyes release request, the operators' page's status keys.
+officers' claims, follow-the-money trails (a hold follow-the-money created is restored from
+its `follow_hold` audit entry, which carries its fields; entries written before that have
+none, and the command lists such open holds by id), a pending four-eyes release request,
+the operators' page's status keys.
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ class RebuildReport:
     changes_left_in_outbox: int = 0
     hold_changes_applied: int = 0
     # Holds whose latest status on `screener.holds` is `held` that the replay did not make:
-    # follow-the-money holds, or events trimmed from the input topics.
+    # events trimmed from the input topics, or follow-the-money holds whose audit entry
+    # predates the fields it now carries.
     open_holds_not_restored: list[str] = field(default_factory=list)
     closed_holds_not_restored: list[str] = field(default_factory=list)
     blocks_from_audit: int = 0
