@@ -23,12 +23,15 @@ Into an empty key prefix (refused otherwise, unless `--force`), with the workers
 Only what the workers had screened is replayed: per input partition, the records before
 the consumer group's committed offset, and after it the transfers and loans that have a
 published decision (a worker killed before committing) with the customer events up to
-their event time. The rest is left to the workers, which resume from the committed offsets.
+their event time. The rest is left to the workers, which resume from the committed offsets,
+and so are the hold changes the replay made that `screener.holds` lacks (such a worker was
+killed before sending them): they stay in the outbox, unless a later change superseded them.
 
 Not rebuilt (README, deploy/README §9): users, tokens and sessions (add the users again),
-officers' claims, follow-the-money trails and the holds follow-the-money created (their
-fields are not on any topic; the command lists the open ones it could not restore), a
-pending four-eyes release request, the operators' page's status keys.
+officers' claims, follow-the-money trails (a hold follow-the-money created is restored from
+its `follow_hold` audit entry, which carries its fields; entries written before that have
+none, and the command lists such open holds by id), a pending four-eyes release request,
+the operators' page's status keys.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ from screener.adapters.kafka_reader import (
     start_offsets,
 )
 from screener.adapters.redis_client import redis_from_url
-from screener.adapters.redis_keys import RedisKeys
+from screener.adapters.redis_keys import RedisKeys, outbox_field
 from screener.adapters.redis_rebuild import BLOCK, SUSPENSION, RedisRebuildStore
 from screener.adapters.redis_store import RedisScreeningStore
 from screener.domain.audit import chain_id
@@ -92,9 +95,12 @@ class RebuildReport:
     # order across partitions the replay could not reproduce): the published one is kept.
     decisions_diverged: list[str] = field(default_factory=list)
     holds_created: int = 0
+    # Hold changes the replay made that `screener.holds` lacks, left for the workers to send.
+    changes_left_in_outbox: int = 0
     hold_changes_applied: int = 0
     # Holds whose latest status on `screener.holds` is `held` that the replay did not make:
-    # follow-the-money holds, or events trimmed from the input topics.
+    # events trimmed from the input topics, or follow-the-money holds whose audit entry
+    # predates the fields it now carries.
     open_holds_not_restored: list[str] = field(default_factory=list)
     closed_holds_not_restored: list[str] = field(default_factory=list)
     blocks_from_audit: int = 0
@@ -115,7 +121,8 @@ class RebuildReport:
             f"{self.decisions_restored}, replayed differently (the published one kept): "
             f"{len(self.decisions_diverged)}",
             f"holds created: {self.holds_created}, brought to their latest status: "
-            f"{self.hold_changes_applied}",
+            f"{self.hold_changes_applied}, changes not on screener.holds left in the outbox "
+            f"for the workers: {self.changes_left_in_outbox}",
             f"block list from the audit topic: {self.blocks_from_audit} set, "
             f"{self.blocks_lifted} lifted; suspensions lifted: {self.suspensions_lifted}; "
             f"confirmed victims: {self.victims}; entries expired meanwhile: "
@@ -321,6 +328,9 @@ class _RebuildingStore:
         self._store = store
         self._published = published
         self._report = report
+        # `hold_id|status` of every change on `screener.holds`.
+        self.published_changes: set[str] = set()
+        self.left_in_outbox: set[str] = set()
         # (account, entry, epoch seconds the key expired or expires at) per kind.
         self.expiries: dict[str, list[tuple[str, dict[str, Any], float]]] = {
             BLOCK: [],
@@ -367,7 +377,12 @@ class _RebuildingStore:
         return await self._store.pending_changes(fields)
 
     async def mark_published(self, fields: list[str]) -> None:
-        await self._store.mark_published(fields)
+        # A change the topic does not have (a worker killed after its decisions went out
+        # and before its hold changes did) stays in the outbox: the workers publish it.
+        on_topic = [name for name in fields if name in self.published_changes]
+        if on_topic:
+            await self._store.mark_published(on_topic)
+        self.left_in_outbox.update(set(fields) - set(on_topic))
 
     async def hold_progress(self, hold_ids: list[str]) -> dict[str, HoldProgress]:
         return await self._store.hold_progress(hold_ids)
@@ -419,6 +434,7 @@ def _clock(moments: Mapping[str, datetime]) -> Callable[[InputEvent], datetime]:
 async def _apply_effect(
     effect: AuditEffect,
     target: RedisRebuildStore,
+    store: RedisScreeningStore,
     expiries: dict[str, list[tuple[str, dict[str, Any], float]]],
     report: RebuildReport,
 ) -> None:
@@ -446,6 +462,8 @@ async def _apply_effect(
     elif effect.action in HOLD_CREATE_ACTIONS:
         fields = (record.get("after") or {}).get("hold")
         if isinstance(fields, dict) and await target.create_hold(fields, str(record["note"])):
+            # Its `held` change is on `screener.holds` already.
+            await store.mark_published([outbox_field(str(fields["event_id"]), STATUS_HELD)])
             report.holds_created += 1
 
 
@@ -517,6 +535,11 @@ async def _rebuild(
         profile_ttl_seconds=int(config.profile_keep_seconds),
     )
     rebuilding = _RebuildingStore(store, published, report)
+    rebuilding.published_changes = {
+        outbox_field(str(c["hold_id"]), str(c["status"]))
+        for c in hold_changes
+        if isinstance(c, dict) and c.get("hold_id") and c.get("status")
+    }
     moments: dict[str, datetime] = {}
     service = ScreeningService(
         rebuilding, _SilentPublisher(), lambda: config, topic_kinds=kinds, clock=_clock(moments)
@@ -534,7 +557,7 @@ async def _rebuild(
     ):
         # An officer's changes up to `cut`, before the events screened after them.
         while cut is not None and applied < len(effects) and effects[applied].at <= cut:
-            await _apply_effect(effects[applied], target, rebuilding.expiries, report)
+            await _apply_effect(effects[applied], target, store, rebuilding.expiries, report)
             applied += 1
         if batch:
             await service.deliver(await service.screen_and_save(batch))
@@ -549,7 +572,21 @@ async def _rebuild(
             else:
                 report.closed_holds_not_restored.append(hold_id)
         elif current != change["status"] and await target.apply_change(change, current):
+            await store.mark_published([outbox_field(hold_id, str(change["status"]))])
             report.hold_changes_applied += 1
+
+    # Of the replay's changes the topic lacks, those the hold's latest status superseded
+    # (an officer decided first) are not to be sent.
+    left = [name.rsplit("|", 1) for name in sorted(rebuilding.left_in_outbox)]
+    now_status = await target.hold_statuses([hold_id for hold_id, _ in left])
+    superseded = [
+        outbox_field(hold_id, status)
+        for hold_id, status in left
+        if now_status.get(hold_id) != status
+    ]
+    if superseded:
+        await store.mark_published(superseded)
+    report.changes_left_in_outbox = len(left) - len(superseded)
 
     for kind in (BLOCK, SUSPENSION):
         report.expired_entries += await target.expire_entries(kind, rebuilding.expiries[kind])

@@ -181,11 +181,8 @@ class AuditLog:
             last = start + chunk >= len(records)
             async with self._redis.pipeline(transaction=False) as pipe:
                 self._queue(pipe, part, heads if last else {})
-                if part:
-                    names = [outbox_field(record) for record in part]
-                    pipe.hdel(self.keys.outbox, *names)
-                    pipe.zrem(self.keys.outbox_due, *names)
                 await pipe.execute()
+            await self.mark_published(part)
 
     # --- the outbox ---------------------------------------------------------------------
 

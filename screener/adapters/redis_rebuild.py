@@ -20,7 +20,6 @@ from screener.adapters.redis_keys import (
     RedisKeys,
     create_hold_args,
     lua_source,
-    outbox_field,
     transition_args,
 )
 from screener.records import hold_change
@@ -90,8 +89,8 @@ class RedisRebuildStore:
 
     async def create_hold(self, fields: dict[str, Any], note: str) -> bool:
         """A hold the review API created (follow-the-money), from the fields its audit entry
-        recorded, with the same script; its `held` change is on the topic already, so it
-        leaves nothing in the outbox. False when the hold exists."""
+        recorded, with the same script. Its `held` change is on the topic already: the
+        caller clears it from the outbox (`outbox_field`). False when the hold exists."""
         hold_id, status = str(fields["event_id"]), str(fields["status"])
         created_at = datetime.fromisoformat(str(fields["created_at"]))
         until = str(fields.get("hold_until") or "")
@@ -105,17 +104,15 @@ class RedisRebuildStore:
             datetime.fromisoformat(until) if until else None,
             change,
         )
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.eval(lua_source("create_hold"), len(script_keys), *script_keys, *args)
-            pipe.hdel(self._keys.outbox, outbox_field(hold_id, status))
-            pipe.zrem(self._keys.outbox_due, outbox_field(hold_id, status))
-            created, _, _ = await pipe.execute()
+        created = await self._redis.eval(  # type: ignore[misc]
+            lua_source("create_hold"), len(script_keys), *script_keys, *args
+        )
         return bool(created)
 
     async def apply_change(self, change: dict[str, Any], current: str) -> bool:
         """Move a hold from `current` to the change's status as the change recorded it (who,
-        when, the note), with the review API's script; the change is on the topic already,
-        so it leaves nothing in the outbox. False when the hold was not in `current`."""
+        when, the note), with the review API's script. The change is on the topic already:
+        the caller clears it from the outbox. False when the hold was not in `current`."""
         hold_id, status = str(change["hold_id"]), str(change["status"])
         script_keys = self._keys.hold_script_keys(hold_id)
         args = transition_args(
@@ -126,9 +123,7 @@ class RedisRebuildStore:
             str(change.get("changed_by") or ""),
             str(change.get("note") or ""),
         )
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.eval(lua_source("transition_hold"), len(script_keys), *script_keys, *args)
-            pipe.hdel(self._keys.outbox, outbox_field(hold_id, status))
-            pipe.zrem(self._keys.outbox_due, outbox_field(hold_id, status))
-            (changed, _payload), _, _ = await pipe.execute()
+        changed, _payload = await self._redis.eval(  # type: ignore[misc]
+            lua_source("transition_hold"), len(script_keys), *script_keys, *args
+        )
         return bool(changed)

@@ -27,7 +27,7 @@ import pytest
 from redis import Redis
 
 from screener.adapters.audit_log import AuditKeys
-from screener.adapters.redis_keys import RedisKeys
+from screener.adapters.redis_keys import RedisKeys, outbox_field
 from screener.api.auth import Role
 from screener.api.users import add_user
 from screener.settings import Settings
@@ -378,3 +378,40 @@ def test_redis_lost_with_a_killed_worker_mid_stream_is_rebuilt_and_the_stream_fi
 ) -> None:
     measured = wipe_and_rebuild_mid_stream(deployment, events=3000)
     assert measured["decided_before_kill"] < measured["decisions"]
+
+
+def test_a_hold_change_the_topic_lacks_is_left_in_the_outbox_for_the_workers(
+    deployment: Deployment,
+) -> None:
+    """A worker killed after Kafka had its decision and before it had the hold's `held`
+    record: the rebuilt hold's change stays in the outbox, so a worker still sends it."""
+    loan = factories.loan(amount="9000000.00", occurred_at=ago(10))
+    deployment.send("loans", loan)
+    decision = {
+        "event_id": loan["event_id"],
+        "event_type": "loan_approval",
+        "customer_id": loan["customer_id"],
+        "verdict": "hold",
+        "hold_id": loan["event_id"],
+        "decided_at": datetime.now(UTC).isoformat(),
+    }
+    deployment.producer.send(
+        deployment.settings.topics.decisions,
+        key=loan["customer_id"].encode(),
+        value=json.dumps(decision).encode(),
+    )
+    deployment.producer.flush()
+    result = run_cli(deployment.env, "rebuild")
+    assert result.returncode == 0, result.stderr
+    assert "left in the outbox for the workers: 1" in result.stdout, result.stdout
+    keys = RedisKeys(deployment.prefix)
+    assert deployment.redis.hget(keys.hold(loan["event_id"]), "status") == b"held"
+    pending = deployment.redis.hget(keys.outbox, outbox_field(loan["event_id"], "held"))
+    assert pending is not None and json.loads(pending)["status"] == "held"
+    # A worker started now sends it (the sweeper republishes what waited in the outbox).
+    deployment.start_worker()
+    deployment.wait_for(
+        "the held record",
+        lambda: bool(deployment.hold_changes_for(loan["event_id"])),
+        timeout=120,
+    )
