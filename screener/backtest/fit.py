@@ -10,10 +10,9 @@ small ridge penalty so that signals that barely vary stay near 0 rather than run
    account the rule weighed (the more mule-like side of the transfer under the weights of
    the rules file: the same choice the rule makes in production).
 2. The label of an example: with generated labels (`screener generate --labels`), whether
-   the account weighed is a dropper's (the generator labels every dropper account's
-   opening, role `dropper_account_opened`); with officers' verdicts (`screener labels
-   export`), the verdict on that transfer (confirmed fraud 1, released 0), and only the
-   transfers an officer decided count.
+   the account weighed is one the scammers control (`mule_accounts_of`); with officers'
+   verdicts (`screener labels export`), the verdict on that transfer (confirmed fraud 1,
+   released 0), and only the transfers an officer decided count.
 3. A signal that never took a non-zero value in the traffic says nothing about its weight
    (`established` needs weeks of profile, a 3-day set has none): its weight is kept from
    the rules file, and the report says so. So are the weights named in `--keep`: on
@@ -46,6 +45,8 @@ from screener.domain.rules import mule_evidence
 from screener.settings import Settings, load_rules
 
 DROPPER_ACCOUNT_ROLE = "dropper_account_opened"
+# Roles of a dropper's own transfers in the generated labels (traffic/scenarios.py).
+FORWARD_ROLES = frozenset({"mule_forward", "first_wave_forward"})
 OFFICER_VERDICT = "officer_verdict"
 
 FloatArray = npt.NDArray[np.float64]
@@ -146,15 +147,29 @@ def reporting_config(config: RulesConfig) -> RulesConfig:
 def mule_accounts_of(
     events: Sequence[Mapping[str, Any]], labels: Iterable[Mapping[str, Any]]
 ) -> frozenset[str]:
-    """The dropper accounts a generated label file names (by their opening event)."""
-    opened = {
-        str(label["event_id"]) for label in labels if label.get("role") == DROPPER_ACCOUNT_ROLE
-    }
-    return frozenset(
-        str(line["event"].get("account"))
-        for line in events
-        if str(line["event"].get("event_id")) in opened
-    )
+    """The accounts the scammers control, as generated labels tell them: a dropper account
+    whose opening was labelled; the receiving account of a scam's payment to a person (a
+    "safe account", a dropper, a fake seller: wherever the victims' money was sent); the
+    sending account of a dropper's forward. Not every dropper's opening is seen (old
+    accounts are sold too), so the payments name the rest."""
+    by_id = {str(label["event_id"]): label for label in labels}
+    accounts: set[str] = set()
+    for line in events:
+        event = line["event"]
+        label = by_id.get(str(event.get("event_id")))
+        if label is None or not label.get("is_fraud"):
+            continue
+        role = label.get("role")
+        if role == DROPPER_ACCOUNT_ROLE:
+            accounts.add(str(event.get("account")))
+        elif event.get("type") == "transfer":
+            if role in FORWARD_ROLES:
+                accounts.add(str(event.get("sender_account")))
+            if event.get("receiver_kind") == "person" and (
+                label.get("should_stop") or role in FORWARD_ROLES | {"first_wave_payment"}
+            ):
+                accounts.add(str(event.get("receiver_account")))
+    return frozenset(accounts)
 
 
 def fit_traffic(

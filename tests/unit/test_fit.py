@@ -94,12 +94,35 @@ def test_examples_read_the_reported_signals_and_label_them() -> None:
 
 
 def test_dropper_accounts_come_from_the_generated_labels() -> None:
+    def transfer(event_id: str, sender: str, receiver: str, kind: str = "person") -> Any:
+        return {
+            "topic": "transfers",
+            "event": {
+                "event_id": event_id,
+                "type": "transfer",
+                "sender_account": sender,
+                "receiver_account": receiver,
+                "receiver_kind": kind,
+            },
+        }
+
     events = [
         {"topic": "customer_events", "event": {"event_id": "o1", "account": "KZ-MULE"}},
         {"topic": "customer_events", "event": {"event_id": "o2", "account": "KZ-DEPOSIT"}},
+        transfer("t1", "KZ-VICTIM", "KZ-OLD-MULE"),  # an old account: no opening seen
+        transfer("t2", "KZ-OLD-MULE", "KZ-CRYPTO", kind="crypto_exchange"),
+        transfer("t3", "KZ-VICTIM-DEPOSIT", "KZ-VICTIM"),  # the victim's own deposit closed
+        transfer("t4", "KZ-SHOPPER", "KZ-SELLER"),  # an honest payment
     ]
-    labels = [{"event_id": "o1", "role": "dropper_account_opened"}, {"event_id": "o2"}]
-    assert mule_accounts_of(events, labels) == frozenset({"KZ-MULE"})
+    labels = [
+        {"event_id": "o1", "role": "dropper_account_opened", "is_fraud": True},
+        {"event_id": "o2", "is_fraud": False},
+        {"event_id": "t1", "role": "victim_payment", "is_fraud": True, "should_stop": True},
+        {"event_id": "t2", "role": "mule_forward", "is_fraud": True, "should_stop": True},
+        {"event_id": "t3", "role": "deposit_closed", "is_fraud": True, "should_stop": False},
+        {"event_id": "t4", "role": "purchase", "is_fraud": False, "should_stop": False},
+    ]
+    assert mule_accounts_of(events, labels) == frozenset({"KZ-MULE", "KZ-OLD-MULE"})
 
 
 def test_the_fit_pass_reports_every_account_without_enforcing() -> None:
