@@ -21,6 +21,7 @@ import orjson
 from screener.adapters.audit_log import AuditLog
 from screener.adapters.kafka_reader import TopicUnreadable, read_records
 from screener.adapters.redis_client import redis_from_url
+from screener.adapters.redis_cluster_store import keys_for
 from screener.domain.audit import ChainHead, chain_id, verify
 from screener.settings import Settings
 
@@ -83,7 +84,8 @@ def _parse(value: bytes, topic: str, partition: int, offset: int) -> dict[str, A
 async def _redis_heads(settings: Settings) -> tuple[dict[str, ChainHead], list[dict[str, Any]]]:
     redis = redis_from_url(settings.redis_url, decode_responses=True)
     try:
-        audit = AuditLog(redis, settings.redis_prefix)
+        prefix = settings.redis_prefix
+        audit = AuditLog(redis, prefix, keys_for(settings.redis_url, prefix))
         return await audit.heads(), await audit.pending(datetime.now(UTC), limit=1_000_000)
     finally:
         await redis.aclose()

@@ -215,31 +215,55 @@ class RedisKeys:
     # The review API's keys: users, sessions, claims, per-hold and per-user audit, and what
     # follow-the-money did for a confirmed fraud.
 
+    @property
+    def review_tag(self) -> str:
+        """On a cluster, the one slot of the users, tokens, sessions and the audit views,
+        outbox and heads (screener/adapters/audit_log.py); "" elsewhere."""
+        return "{review}" if self.hold_shards else ""
+
+    def _review(self, name: str) -> str:
+        tag = self.review_tag
+        return f"{self.prefix}{name}:{tag}" if tag else f"{self.prefix}{name}"
+
     def user(self, name: str) -> str:
         """Hash: `name`, `role`, `token_sha256`, `created_at`, `disabled`."""
-        return f"{self.prefix}user:{name}"
+        return f"{self._review('user')}:{name}"
 
     @property
     def users(self) -> str:
-        return f"{self.prefix}users"
+        return self._review("users")
 
     def user_token(self, token_sha256: str) -> str:
         """The user name a token (by its SHA-256) belongs to."""
-        return f"{self.prefix}user-token:{token_sha256}"
+        return f"{self._review('user-token')}:{token_sha256}"
 
     def session(self, session_sha256: str) -> str:
         """JSON of a page login (`user`, `csrf`, `expires_at`), with the session's TTL."""
-        return f"{self.prefix}session:{session_sha256}"
+        return f"{self._review('session')}:{session_sha256}"
+
+    def chain_home(self, kind: str, entity: str) -> str:
+        """On a cluster, the hash tag of the slot an audit chain's head lives in: the slot
+        of what its steps change, so a change and its sealed entries are one transaction.
+        A hold's chain is in the hold's shard; an account's in the slot of its untagged
+        block key (the tag is the block key itself, which hashes as the key does); a
+        customer's with the customer's keys; every other chain (users, addresses, rules)
+        with the users. "" outside a cluster."""
+        if not self.hold_shards:
+            return ""
+        if kind == "hold":
+            return self.shard_of(entity)
+        if kind == "account":
+            block = self.block(entity)
+            if "{" in block or "}" in block:
+                raise ValueError(f"an account id with a brace cannot be tagged: {entity!r}")
+            return f"{{{block}}}"
+        if kind == "customer":
+            return self._tag(entity)
+        return self.review_tag
 
     def claim(self, hold_id: str) -> str:
         """Hash `by`, `at`, `expires_at`: the officer working the hold; expires by itself."""
         return self._of_hold("claim", hold_id)
-
-    def hold_audit(self, hold_id: str) -> str:
-        return f"{self.prefix}audit:hold:{hold_id}"
-
-    def user_audit(self, name: str) -> str:
-        return f"{self.prefix}audit:user:{name}"
 
     def follow(self, hold_id: str) -> str:
         """JSON: the steps follow-the-money took from this confirmed-fraud hold."""

@@ -191,8 +191,10 @@ class Blocklist:
         await self._limits.check(user, "imports")
         now = self._clock()
         imported = 0
-        for start in range(0, len(parsed.lines), IMPORT_CHUNK):
-            chunk = parsed.lines[start : start + IMPORT_CHUNK]
+        # On a Redis Cluster each account's block and chain have a slot of their own.
+        chunk_size = 1 if self._store.keys.hold_shards else IMPORT_CHUNK
+        for start in range(0, len(parsed.lines), chunk_size):
+            chunk = parsed.lines[start : start + chunk_size]
             # One account twice in a file: the last line wins, as a second PUT would.
             latest = {line.account: line for line in chunk}
             lines = list(latest.values())

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from screener.adapters.redis_client import redis_from_url
-from screener.adapters.redis_keys import RedisKeys
+from screener.adapters.redis_cluster_store import keys_for
 from screener.api import verdicts
 from screener.api.store import ReviewStore
 from screener.settings import Settings
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 async def _labels(settings: Settings, days: int) -> list[dict[str, Any]]:
     redis = redis_from_url(settings.redis_url, decode_responses=True)
     try:
-        store = ReviewStore(redis, RedisKeys(settings.redis_prefix))
+        store = ReviewStore(redis, keys_for(settings.redis_url, settings.redis_prefix))
         holds = await verdicts.decided_holds(store)
     finally:
         await redis.aclose()

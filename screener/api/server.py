@@ -20,8 +20,8 @@ from pathlib import Path
 from aiohttp import web
 
 from screener.adapters.audit_log import AUDIT_SWEEP_BATCH, AuditPublisher
-from screener.adapters.redis_client import parse_redis_url, redis_from_url
-from screener.adapters.redis_keys import RedisKeys
+from screener.adapters.redis_client import redis_from_url
+from screener.adapters.redis_cluster_store import keys_for
 from screener.adapters.redis_status import RedisStatusStore
 from screener.api.access import SESSION_COOKIE, Gatekeeper
 from screener.api.access_log import RouteAccessLogger, route_template
@@ -107,8 +107,9 @@ async def _clients(
     app: web.Application,
 ) -> AsyncIterator[None]:
     redis = redis_from_url(settings.redis_url, decode_responses=True)
-    store = ReviewStore(redis, RedisKeys(settings.redis_prefix))
-    app[STATUS_STORE] = RedisStatusStore(redis, RedisKeys(settings.redis_prefix))
+    keys = keys_for(settings.redis_url, settings.redis_prefix)
+    store = ReviewStore(redis, keys)
+    app[STATUS_STORE] = RedisStatusStore(redis, keys)
     publisher = HoldChangePublisher(settings)
     review = settings.review
     app[SERVICES] = Services(
@@ -133,6 +134,7 @@ async def _clients(
     except Exception:  # the worker's and the next API's drain carry it
         log.exception("the audit outbox could not be drained at shutdown")
     await publisher.close()
+    await store.audit_log.slots.aclose()
     await redis.aclose()
 
 
@@ -146,6 +148,7 @@ async def _drain_audit_outbox(
     """
     while True:
         try:
+            await store.audit_log.recover()  # on a cluster, what a crash left pending
             while await audit.sweep(clock()) >= AUDIT_SWEEP_BATCH:
                 pass  # a large import sealed more than one batch: carry on at once
             metrics.audit_unpublished.set(await store.audit_log.pending_count())
@@ -262,13 +265,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    if parse_redis_url(settings.redis_url).mode == "cluster":
-        # Its audited steps (a change, its chain entries and views in one WATCH/MULTI) span
-        # hash slots: refuse at start rather than fail each officer's action.
-        raise SystemExit(
-            "the review API does not run on a Redis Cluster yet: give it the single Redis or "
-            "Sentinel URL (deploy/README.md §3)"
-        )
     app = create_app(settings)
     host = args.host or settings.review.host
     port = args.port or settings.api_port

@@ -56,7 +56,7 @@ class ReviewStore:
     def __init__(self, redis: Redis, keys: RedisKeys) -> None:
         self._redis = redis
         self._keys = keys
-        self.audit_log = AuditLog(redis, keys.prefix)
+        self.audit_log = AuditLog(redis, keys.prefix, keys)
 
     @property
     def keys(self) -> RedisKeys:
@@ -139,7 +139,7 @@ class ReviewStore:
         async def decide(_pipe: Pipeline) -> Step[None]:
             return Step([entry], lambda tx: tx.set(key, orjson.dumps(data), ex=ttl))
 
-        await self.audit_log.commit((), decide)
+        await self.audit_log.commit((), decide, key)
 
     async def session(self, session_sha256: str) -> dict[str, Any] | None:
         raw = await self._redis.get(self._keys.session(session_sha256))
@@ -151,12 +151,13 @@ class ReviewStore:
         async def decide(_pipe: Pipeline) -> Step[None]:
             return Step([entry], lambda tx: tx.delete(key))
 
-        await self.audit_log.commit((), decide)
+        await self.audit_log.commit((), decide, key)
 
     async def count_attempt(self, name: str, window_seconds: int) -> int:
         """Count one attempt in the current window of `name` (login failures, imports...)."""
         key = self._keys.lock(f"rate:{name}")
-        async with self._redis.pipeline(transaction=True) as pipe:
+        client = await self.audit_log.slots.for_key(key)
+        async with client.pipeline(transaction=True) as pipe:
             pipe.incr(key)
             pipe.expire(key, window_seconds, nx=True)
             count, _ = await pipe.execute()
@@ -182,9 +183,14 @@ class ReviewStore:
         return [cast(dict[str, str], fields) or None for fields in results]
 
     async def open_hold_ids(self, limit: int) -> list[str]:
-        """Open holds, oldest first (the index is scored by creation time)."""
-        ids = await self._redis.zrange(self._keys.holds_open, 0, limit - 1)
-        return cast(list[str], ids)
+        """Open holds, oldest first (the index is scored by creation time; on a cluster
+        each shard's oldest, merged)."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for shard in self._keys.shards:
+                pipe.zrange(self._keys.holds_open_in(shard), 0, limit - 1, withscores=True)
+            results = await pipe.execute()
+        rows = sorted((score, hold_id) for rows in results for hold_id, score in rows)
+        return [hold_id for _score, hold_id in rows[:limit]]
 
     async def recent_hold_ids(self, entries: int) -> list[str]:
         """Holds named by the newest `entries` entries of the audit stream, newest first.
@@ -192,7 +198,16 @@ class ReviewStore:
         Only open holds have an index of their own; the audit stream, which every creation
         and status change appends to, is the index of recently resolved ones.
         """
-        rows = await self._redis.xrevrange(self._keys.audit, count=entries)
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for shard in self._keys.shards:
+                pipe.xrevrange(self._keys.audit_in(shard), count=entries)
+            results = await pipe.execute()
+        # Stream ids are `ms-seq`: newest first across the shards.
+        rows = sorted(
+            (row for rows in results for row in rows),
+            key=lambda row: tuple(int(part) for part in row[0].split("-")),
+            reverse=True,
+        )[:entries]
         seen: dict[str, None] = {}
         for _entry_id, fields in rows:
             hold_id = fields.get("hold_id")
@@ -203,11 +218,15 @@ class ReviewStore:
     async def open_hold_stats(self, overdue_before: float) -> tuple[int, float | None, int]:
         """(open holds, creation time of the oldest, holds created before `overdue_before`)."""
         async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.zcard(self._keys.holds_open)
-            pipe.zrange(self._keys.holds_open, 0, 0, withscores=True)
-            pipe.zcount(self._keys.holds_open, "-inf", overdue_before)
-            count, oldest, overdue = await pipe.execute()
-        return int(count), (float(oldest[0][1]) if oldest else None), int(overdue)
+            for shard in self._keys.shards:
+                key = self._keys.holds_open_in(shard)
+                pipe.zcard(key)
+                pipe.zrange(key, 0, 0, withscores=True)
+                pipe.zcount(key, "-inf", overdue_before)
+            replies = await pipe.execute()
+        counts, oldest, overdue = replies[0::3], replies[1::3], replies[2::3]
+        scores = [float(rows[0][1]) for rows in oldest if rows]
+        return sum(map(int, counts)), (min(scores) if scores else None), sum(map(int, overdue))
 
     async def claims(self, hold_ids: Sequence[str]) -> list[dict[str, str] | None]:
         if not hold_ids:
@@ -366,15 +385,23 @@ class ReviewStore:
 
     async def mark_published(self, fields: Sequence[str]) -> None:
         """Clear changes Kafka acknowledged from the outbox, as the worker does."""
-        if not fields:
-            return
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hdel(self._keys.outbox, *fields)
-            pipe.zrem(self._keys.outbox_due, *fields)
-            await pipe.execute()
+        by_shard: dict[str, list[str]] = {}
+        for name in fields:  # `hold_id|status`: the hold's shard
+            by_shard.setdefault(self._hold_shard(name), []).append(name)
+        for shard, names in by_shard.items():
+            outbox = self._keys.outbox_in(shard)
+            client = await self.audit_log.slots.for_key(outbox)
+            async with client.pipeline(transaction=True) as pipe:
+                pipe.hdel(outbox, *names)
+                pipe.zrem(self._keys.outbox_due_in(shard), *names)
+                await pipe.execute()
 
     async def outbox_has(self, field: str) -> bool:
-        return bool(await self._redis.hexists(self._keys.outbox, field))  # type: ignore[misc]
+        outbox = self._keys.outbox_in(self._hold_shard(field))
+        return bool(await self._redis.hexists(outbox, field))  # type: ignore[misc]
+
+    def _hold_shard(self, outbox_field: str) -> str:
+        return self._keys.shard_of(outbox_field.rpartition("|")[0])
 
     # --- what led to a hold -------------------------------------------------------------
 
@@ -413,7 +440,10 @@ class ReviewStore:
     async def blocks(self, accounts: Sequence[str]) -> list[dict[str, Any] | None]:
         if not accounts:
             return []
-        values = await self._redis.mget([self._keys.block(a) for a in accounts])
+        async with self._redis.pipeline(transaction=False) as pipe:  # a cluster: many slots
+            for account in accounts:
+                pipe.get(self._keys.block(account))
+            values = await pipe.execute()
         return [cast(dict[str, Any], orjson.loads(v)) if v else None for v in values]
 
     async def change_blocks(
@@ -427,6 +457,9 @@ class ReviewStore:
         TTL; None deletes) and which entries to write, and do both in one step. Returns the
         states as they were."""
         block_keys = [self._keys.block(account) for account in accounts]
+        if self._keys.hold_shards and len(set(accounts)) > 1:
+            # Each account's block and chain are in a slot of their own on a cluster.
+            raise ValueError("on a Redis Cluster a block-list step changes one account")
 
         async def decide(pipe: Pipeline) -> Step[list[BlockState]]:
             raws = await pipe.mget(block_keys) if block_keys else []
@@ -455,6 +488,8 @@ class ReviewStore:
         """Remove an account's suspension on mule evidence with its audit entry, in one step;
         the entry it had, or None if it had none."""
         key = self._keys.suspension(account)
+        if self._keys.hold_shards:
+            return await self._lift_suspension_in_two(key, entry_for)
 
         async def decide(pipe: Pipeline) -> Step[dict[str, Any] | None]:
             raw = await pipe.get(key)
@@ -466,6 +501,20 @@ class ReviewStore:
         step = await self.audit_log.commit([key], decide)
         return step.result
 
+    async def _lift_suspension_in_two(
+        self, key: str, entry_for: Callable[[dict[str, Any]], AuditEntry]
+    ) -> dict[str, Any] | None:
+        """On a cluster the suspension (the account's slot) and the entry (the hold's
+        chain) are in two slots: the entry first, then the delete. A crash between leaves
+        a suspension that expires by itself, its lifting on the record."""
+        raw = await self._redis.get(key)
+        if raw is None:
+            return None
+        previous = cast(dict[str, Any], orjson.loads(raw))
+        await self.audit_log.record(entry_for(previous))
+        await self._redis.delete(key)
+        return previous
+
     async def mark_victim(
         self, customer_id: str, record: dict[str, Any], entry: AuditEntry
     ) -> None:
@@ -475,7 +524,7 @@ class ReviewStore:
         async def decide(_pipe: Pipeline) -> Step[None]:
             return Step([entry], lambda tx: tx.set(key, orjson.dumps(record)))
 
-        await self.audit_log.commit((), decide)
+        await self.audit_log.commit((), decide, key)
 
     async def victim(self, customer_id: str) -> dict[str, Any] | None:
         raw = await self._redis.get(self._keys.confirmed_victim(customer_id))
@@ -502,7 +551,7 @@ class ReviewStore:
                 lambda tx: tx.set(key, orjson.dumps(trail), ex=CLOSED_HOLD_KEEP_SECONDS),
             )
 
-        await self.audit_log.commit((), decide)
+        await self.audit_log.commit((), decide, key)
 
     async def change_follow(
         self,

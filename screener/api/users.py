@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from screener.adapters.redis_client import redis_from_url
-from screener.adapters.redis_keys import RedisKeys
+from screener.adapters.redis_cluster_store import keys_for
 from screener.api.access import Gatekeeper
 from screener.api.auth import Role
 from screener.api.errors import ReviewError
@@ -78,11 +78,12 @@ def disable_user(settings: Settings, name: str, by: str = "cli:tests") -> None:
 def _with_gatekeeper(settings: Settings, work: Callable[[Gatekeeper], Awaitable[T]]) -> T:
     async def main() -> T:
         redis = redis_from_url(settings.redis_url, decode_responses=True)
+        store = ReviewStore(redis, keys_for(settings.redis_url, settings.redis_prefix))
         try:
-            store = ReviewStore(redis, RedisKeys(settings.redis_prefix))
             gatekeeper = Gatekeeper(store, settings.review, _now)
             return await work(gatekeeper)
         finally:
+            await store.audit_log.slots.aclose()
             await redis.aclose()
 
     return asyncio.run(main())

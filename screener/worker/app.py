@@ -99,7 +99,9 @@ def create_app(settings: Settings, rules: RulesSource) -> faust.App:
         app, {DECISIONS: topics.decisions, HOLDS: topics.holds, DLQ: topics.dlq}
     )
     audit_log = AuditLog(
-        redis_from_url(settings.redis_url, decode_responses=True), settings.redis_prefix
+        redis_from_url(settings.redis_url, decode_responses=True),
+        settings.redis_prefix,
+        keys_for(settings.redis_url, settings.redis_prefix),
     )
     audit = AuditPublisher(audit_log, faust_sender(app), topics.audit)
     service = ScreeningService(

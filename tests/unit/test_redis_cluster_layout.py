@@ -3,15 +3,12 @@ payment systems' block key unchanged, and a single Redis's names those of CONTRA
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 from redis.crc import key_slot
 
+from screener.adapters.audit_log import AuditKeys
 from screener.adapters.redis_cluster_store import keys_for
 from screener.adapters.redis_keys import CLUSTER_HOLD_SHARDS, RedisKeys
-from screener.api import server
-from screener.settings import Settings
 
 
 def slots(keys: list[str]) -> set[int]:
@@ -79,7 +76,60 @@ def test_an_accounts_and_a_customers_keys_share_their_slot_and_the_block_key_is_
     assert len(slots([keys.status_workers, keys.status_worker("w1")])) == 1
 
 
-def test_the_review_api_refuses_a_redis_cluster_at_start() -> None:
-    settings = Settings.from_env({"SCREENER_REDIS_URL": "redis+cluster://127.0.0.1:7000"})
-    with pytest.raises(SystemExit, match="does not run on a Redis Cluster"):
-        server.run(argparse.Namespace(host=None, port=None), settings)
+def test_each_step_of_the_review_api_touches_one_slot_on_a_cluster() -> None:
+    """A change and its chain's head share a slot (one WATCH/MULTI there); the views,
+    the outbox and the users live in `{review}`; a slot's pending records in that slot."""
+    keys = RedisKeys.for_cluster("screener:")
+    audit = AuditKeys("screener:", keys)
+    account = "KZ86125KZT5004100100"
+    hold_step = [*keys.hold_script_keys("H1"), keys.claim("H1"), keys.follow("H1")]
+    assert len(slots([*hold_step, audit.head("hold:H1")])) == 1
+    # The block key stays the contract's, untagged; the account's chain head is tagged by
+    # the block key itself, which hashes as the untagged key does.
+    assert keys.block(account) == f"screener:block:account:{account}"
+    assert slots([audit.head(f"account:{account}")]) == slots([keys.block(account)])
+    assert len(slots([keys.confirmed_victim("C1"), audit.head("customer:C1")])) == 1
+    review = [
+        keys.user("ann"),
+        keys.users,
+        keys.user_token("ab12"),
+        keys.session("cd34"),
+        audit.head("user:ann"),
+        audit.head("address:127.0.0.1"),
+        audit.heads,
+        audit.recent,
+        audit.outbox,
+        audit.outbox_due,
+        audit.hold("H1"),
+        audit.user("ann"),
+        audit.pending_slots,
+    ]
+    assert len(slots(review)) == 1
+    for slot in (0, 1, 5000, 16383):
+        assert slots([audit.pending(slot)]) == {slot}
+    with pytest.raises(ValueError, match="brace"):
+        audit.head("account:{x}")
+
+
+def test_a_single_redis_keeps_the_review_apis_key_names() -> None:
+    keys = keys_for("redis://127.0.0.1:6379/0", "screener:")
+    audit = AuditKeys("screener:", keys)
+    assert [keys.user("ann"), keys.users, keys.user_token("ab"), keys.session("cd")] == [
+        "screener:user:ann",
+        "screener:users",
+        "screener:user-token:ab",
+        "screener:session:cd",
+    ]
+    assert audit == AuditKeys("screener:", RedisKeys("screener:")) and not audit.cluster
+    assert [audit.head("hold:H1"), audit.heads, audit.hold("H1"), audit.user("ann")] == [
+        "screener:audit:head:hold:H1",
+        "screener:audit:heads",
+        "screener:audit:hold:H1",
+        "screener:audit:user:ann",
+    ]
+    assert [audit.recent, audit.outbox, audit.outbox_due] == [
+        "screener:audit:log",
+        "screener:audit:outbox",
+        "screener:audit:outbox:due",
+    ]
+    assert AuditKeys("screener:").head("account:A") == "screener:audit:head:account:A"

@@ -28,6 +28,8 @@ from aiohttp import web
 from kafka import KafkaConsumer
 from redis.asyncio import Redis as AsyncRedis
 
+from screener.adapters.redis_client import blocking_redis_from_url, redis_from_url
+from screener.adapters.redis_cluster_store import keys_for, screening_store
 from screener.adapters.redis_keys import STATUS_HELD, RedisKeys
 from screener.adapters.redis_store import RedisScreeningStore
 from screener.api.auth import Role
@@ -154,7 +156,7 @@ class ReviewApi:
 
     @property
     def keys(self) -> RedisKeys:
-        return RedisKeys(self.settings.redis_prefix)
+        return keys_for(self.settings.redis_url, self.settings.redis_prefix)
 
     def call(self, method: str, path: str, role: str | None = None, **kwargs: Any) -> Response:
         token = self.tokens[role] if role is not None else kwargs.pop("token", None)
@@ -202,7 +204,7 @@ def start_review(
     settings: Settings, users: Iterable[tuple[str, str]] = ()
 ) -> tuple[ServerThread, ReviewApi]:
     """Create the users (name, role), start a server; the caller stops both."""
-    client = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+    client = blocking_redis_from_url(settings.redis_url, decode_responses=True)
     api = ReviewApi(settings=settings, base_url="", redis=client)
     for name, role in users:
         api.tokens[name] = in_own_thread(partial(add_user, settings, name, Role.parse(role)))
@@ -226,9 +228,10 @@ def delete_prefix(client: redis.Redis, prefix: str) -> None:
 
 
 def worker_store(settings: Settings, client: AsyncRedis) -> RedisScreeningStore:
-    return RedisScreeningStore(
+    return screening_store(
         client,
-        RedisKeys(settings.redis_prefix),
+        settings.redis_url,
+        settings.redis_prefix,
         decision_ttl_seconds=7 * 86400,
         history_ttl_seconds=8 * 86400,
         account_keep_seconds=72 * 3600,
@@ -245,7 +248,7 @@ def in_own_thread(work: Callable[[], T]) -> T:
 
 def save(settings: Settings, writes: BatchWrites) -> list[bool]:
     async def main() -> list[bool]:
-        client = AsyncRedis.from_url(settings.redis_url)
+        client = redis_from_url(settings.redis_url)
         try:
             return await worker_store(settings, client).save(writes)
         finally:

@@ -91,6 +91,24 @@ def heads_total(review: ReviewApi) -> int:
     return sum(int(str(v).partition("|")[0]) for v in heads.values())  # type: ignore[union-attr]
 
 
+def block_unblock_and_import(review: ReviewApi) -> None:
+    """A supervisor blocks the wallet, unblocks it, then imports it and a card token."""
+    wallet = "/api/blocklist/" + quote(WALLET, safe="")
+    assert review.call("PUT", wallet, "supervisor", json_body={"reason": "mule"}).status == 200
+    assert review.block(WALLET) is not None
+    assert review.call("DELETE", wallet, "supervisor").status == 200
+    assert review.block(WALLET) is None
+    imported = review.call(
+        "POST",
+        "/api/blocklist/import",
+        "supervisor",
+        data=f"{WALLET},again\ntok_4400,card\n".encode(),
+        content_type="text/csv",
+    )
+    assert imported.status == 200 and imported.body["imported"] == 2
+    assert review.block("tok_4400") is not None
+
+
 def test_every_act_reaches_the_audit_topic_and_the_chains_verify(review: ReviewApi) -> None:
     """Findings: the trail lived only in Redis, block-list changes never reached Kafka and
     failed logins left no entry. Each act below is on `screener.audit`, keyed by the
@@ -109,17 +127,7 @@ def test_every_act_reaches_the_audit_topic_and_the_chains_verify(review: ReviewA
     for text in ("called the customer", "customer confirms the payment"):
         assert review.call("POST", f"{path}/notes", "officer", json_body={"text": text}).status
     assert review.call("POST", f"{path}/release", "officer", json_body={}).status == 200
-    wallet = "/api/blocklist/" + quote(WALLET, safe="")
-    assert review.call("PUT", wallet, "supervisor", json_body={"reason": "mule"}).status == 200
-    assert review.call("DELETE", wallet, "supervisor").status == 200
-    imported = review.call(
-        "POST",
-        "/api/blocklist/import",
-        "supervisor",
-        data=f"{WALLET},again\ntok_4400,card\n".encode(),
-        content_type="text/csv",
-    )
-    assert imported.status == 200 and imported.body["imported"] == 2
+    block_unblock_and_import(review)
 
     expected = heads_total(review)
     records = audit_records(settings, lambda rs: len(rs) >= expected)
