@@ -24,7 +24,7 @@ from typing import Any
 
 from screener.adapters.redis_client import parse_redis_url
 from screener.adapters.redis_keys import RedisKeys, create_hold_args, lua_source
-from screener.adapters.redis_store import RedisScreeningStore, _safety_cap_args
+from screener.adapters.redis_store import RedisScreeningStore
 from screener.service import BatchWrites
 
 __all__ = ["ClusterScreeningStore"]
@@ -117,14 +117,7 @@ class ClusterScreeningStore(RedisScreeningStore):
                     "EVAL", self._add_flows, 1, key, *self._flow_args([(key, account_flows)])
                 )
             self._queue_accounts(pipe, writes)
-            if writes.safety_cap:
-                pipe.execute_command(
-                    "EVAL",
-                    self._add_safety_cap,
-                    len(writes.safety_cap),
-                    *(keys.safety_cap(bucket) for bucket in writes.safety_cap),
-                    *_safety_cap_args(writes),
-                )
+            self._queue_safety_cap(pipe, writes)
             for hold in writes.holds:
                 script_keys = keys.hold_script_keys(hold.hold_id)
                 pipe.execute_command(

@@ -253,14 +253,7 @@ class RedisScreeningStore:
                     *self._flow_args(flows),
                 )
             self._queue_accounts(pipe, writes)
-            if writes.safety_cap:
-                pipe.execute_command(
-                    "EVAL",
-                    self._add_safety_cap,
-                    len(writes.safety_cap),
-                    *(keys.safety_cap(bucket) for bucket in writes.safety_cap),
-                    *_safety_cap_args(writes),
-                )
+            self._queue_safety_cap(pipe, writes)
             for hold in writes.holds:
                 await self._create_hold(
                     keys=keys.hold_script_keys(hold.hold_id),
@@ -276,6 +269,17 @@ class RedisScreeningStore:
                 )
             results = await pipe.execute()
         return [bool(flag) for flag in results[len(results) - len(writes.holds) :]]
+
+    def _queue_safety_cap(self, pipe: Any, writes: BatchWrites) -> None:
+        """The batch's safety-cap increments, one script over the buckets' keys."""
+        if writes.safety_cap:
+            pipe.execute_command(
+                "EVAL",
+                self._add_safety_cap,
+                len(writes.safety_cap),
+                *(self._keys.safety_cap(bucket) for bucket in writes.safety_cap),
+                *_safety_cap_args(writes),
+            )
 
     def _queue_accounts(self, pipe: Any, writes: BatchWrites) -> None:
         """The batch's account details, suspensions and blocks: single keys, idempotent."""
