@@ -54,7 +54,7 @@ from screener.adapters.kafka_reader import (
     read_records,
     start_offsets,
 )
-from screener.adapters.redis_client import redis_from_url
+from screener.adapters.redis_client import parse_redis_url, redis_from_url
 from screener.adapters.redis_keys import RedisKeys, outbox_field
 from screener.adapters.redis_rebuild import BLOCK, SUSPENSION, RedisRebuildStore
 from screener.adapters.redis_store import RedisScreeningStore
@@ -79,7 +79,8 @@ HOLD_CREATE_ACTIONS = frozenset({"follow_hold"})
 
 
 class RebuildRefused(RuntimeError):
-    """The key prefix is not empty: a rebuild would mix two states."""
+    """The key prefix is not empty (a rebuild would mix two states), or the target is one
+    the rebuild cannot write yet."""
 
 
 @dataclass(slots=True)
@@ -469,6 +470,14 @@ async def _apply_effect(
 
 async def rebuild(settings: Settings, force: bool = False) -> RebuildReport:
     """Restore the prefix's Redis state from the topics; see the module's docstring."""
+    if parse_redis_url(settings.redis_url).mode == "cluster":
+        # Its writes (hold scripts, audit view, status changes) use CONTRACT §4's layout and
+        # transactions; a Cluster needs the tagged layout and per-slot writes. Refused
+        # rather than half-written.
+        raise RebuildRefused(
+            "a rebuild onto a Redis Cluster is not supported yet: rebuild into a single "
+            "Redis or a Sentinel-managed one (deploy/README §9)"
+        )
     config: RulesConfig = load_rules(settings.rules_file)
     keys = RedisKeys(settings.redis_prefix)
     redis = redis_from_url(settings.redis_url)

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from screener.boundary import decode_event
 from screener.rebuild import (
+    RebuildRefused,
     audit_effects,
     batches,
     latest_changes,
+    rebuild,
     replay_order,
     screened_so_far,
     unique_audit_records,
 )
 from screener.service import Decoded, RawRecord
+from screener.settings import Settings
 from tests import factories
 
 KINDS = {"t": "transfers", "l": "loans", "c": "customer_events"}
@@ -105,3 +112,10 @@ def test_each_hold_ends_at_its_last_change_and_audit_records_count_once() -> Non
     records = unique_audit_records([block, block, note, {"garbage": 1}])
     assert [r["seq"] for r in records] == [1, 2]
     assert [e.action for e in audit_effects(records)] == ["block"]
+
+
+def test_a_rebuild_onto_a_redis_cluster_is_refused_before_anything_is_written() -> None:
+    # Nothing listens on these ports: the refusal comes before any connection.
+    settings = replace(Settings(), redis_url="redis+cluster://127.0.0.1:1,127.0.0.1:2")
+    with pytest.raises(RebuildRefused, match="Redis Cluster is not supported yet"):
+        asyncio.run(rebuild(settings))
