@@ -228,15 +228,7 @@ def loan_then_drain(ctx: ScenarioContext, instance: str, midnight: datetime) -> 
     at = midnight + timedelta(hours=rng.randint(9, 21), minutes=rng.randrange(60))
     payer = victim.payer
     if rng.random() < 0.4:  # a "security officer" had the victim install a remote-access app
-        payer = Payer(victim.iin, victim.account, f"dev-{rng.getrandbits(48):012x}")
-        stream.customer_event(
-            at,
-            victim.iin,
-            "login",
-            tag("login_new_device"),
-            new_device=True,
-            device_id=payer.device,
-        )
+        payer = _new_device_login(ctx, victim, at, tag)
         at += timedelta(minutes=rng.randint(3, 20))
     if rng.random() < 0.7:
         lender = rng.choice(ctx.pop.bank_lenders)
@@ -434,15 +426,7 @@ def velocity_burst(ctx: ScenarioContext, instance: str, midnight: datetime) -> N
     at = midnight + timedelta(hours=rng.randint(8, 23), minutes=rng.randrange(60))
     payer = victim.payer
     if rng.random() < 0.5:
-        payer = Payer(victim.iin, victim.account, f"dev-{rng.getrandbits(48):012x}")
-        stream.customer_event(
-            at,
-            victim.iin,
-            "login",
-            tag("login_new_device"),
-            new_device=True,
-            device_id=payer.device,
-        )
+        payer = _new_device_login(ctx, victim, at, tag)
     amount = kzt(rng.choice((30_000, 40_000, 50_000, 50_000, 70_000, 90_000)))
     minutes = rng.uniform(3, 15)
     count = rng.randint(12, 30)
@@ -646,6 +630,16 @@ def _send_out(
             reveal_receiver=mule is not None and rng.random() < 0.5,
             tag=tag(role, stop=True),
         )
+
+
+def _new_device_login(ctx: ScenarioContext, victim: Person, at: datetime, tag: Tagger) -> Payer:
+    """The victim logs in from a device never seen before (a remote-access app, a scammer's
+    phone); who pays from that session."""
+    payer = Payer(victim.iin, victim.account, f"dev-{ctx.rng.getrandbits(48):012x}")
+    ctx.stream.customer_event(
+        at, victim.iin, "login", tag("login_new_device"), new_device=True, device_id=payer.device
+    )
+    return payer
 
 
 def _tagger(scenario: str, instance: str) -> Tagger:
