@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import redis
 
 from screener import devinfra_cluster
 from screener.adapters.kafka_admin import delete_topics, ensure_topics
@@ -28,49 +27,18 @@ def cluster() -> Iterator[dict[str, str]]:
     devinfra_cluster.down()
 
 
-def sentinel_primary(url: str) -> redis.Redis:
-    """A blocking client for the primary a `redis+sentinel://` URL names, following it
-    across failovers as the worker's client does."""
-    return blocking_redis_from_url(url, socket_timeout=10.0, retry_on_timeout=True)
-
-
-@pytest.fixture
-def cluster_deployment(cluster: dict[str, str]) -> Iterator[Deployment]:
-    """A `Deployment` (tests/integration) on the 3 brokers and the Sentinel-managed Redis:
-    its own topics, consumer group and Redis prefix."""
-    env = isolated_env(cluster, "cluster")
+def _deployment(env: dict[str, str], client_id: str) -> Iterator[Deployment]:
+    """A `Deployment` (tests/integration) on `env`: its Redis client follows a Sentinel
+    failover or, on a Redis Cluster, reaches every primary (SCAN included). Its keys and
+    topics are removed afterwards."""
     settings = Settings.from_env(env)
     ensure_topics(settings)
-    client = sentinel_primary(settings.redis_url)
-    deployment = Deployment(
-        env=env,
-        settings=settings,
-        redis=client,
-        producer=kafka_python_producer(settings, client_id="cluster-test"),
-    )
-    yield deployment
-    deployment.stop()
-    for key in client.scan_iter(f"{settings.redis_prefix}*", count=1000):
-        client.delete(key)
-    delete_topics(settings)
-
-
-@pytest.fixture
-def redis_cluster_deployment(cluster: dict[str, str]) -> Iterator[Deployment]:
-    """A `Deployment` on the 3 brokers and the Redis Cluster (`SCREENER_REDIS_URL` set to
-    the cluster's URL, as an operator would): its own topics, consumer group and prefix."""
-    env = isolated_env(
-        {**cluster, "SCREENER_REDIS_URL": cluster["SCREENER_REDIS_CLUSTER_URL"]}, "rcluster"
-    )
-    settings = Settings.from_env(env)
-    ensure_topics(settings)
-    # A RedisCluster: SCAN and the helpers' commands reach every primary.
     client = blocking_redis_from_url(settings.redis_url, socket_timeout=10.0, retry_on_timeout=True)
     deployment = Deployment(
         env=env,
         settings=settings,
         redis=client,
-        producer=kafka_python_producer(settings, client_id="redis-cluster-test"),
+        producer=kafka_python_producer(settings, client_id=client_id),
     )
     yield deployment
     deployment.stop()
@@ -78,3 +46,20 @@ def redis_cluster_deployment(cluster: dict[str, str]) -> Iterator[Deployment]:
         client.delete(key)
     client.close()
     delete_topics(settings)
+
+
+@pytest.fixture
+def cluster_deployment(cluster: dict[str, str]) -> Iterator[Deployment]:
+    """On the 3 brokers and the Sentinel-managed Redis: its own topics, consumer group and
+    Redis prefix."""
+    yield from _deployment(isolated_env(cluster, "cluster"), "cluster-test")
+
+
+@pytest.fixture
+def redis_cluster_deployment(cluster: dict[str, str]) -> Iterator[Deployment]:
+    """On the 3 brokers and the Redis Cluster (`SCREENER_REDIS_URL` set to the cluster's
+    URL, as an operator would): its own topics, consumer group and prefix."""
+    env = isolated_env(
+        {**cluster, "SCREENER_REDIS_URL": cluster["SCREENER_REDIS_CLUSTER_URL"]}, "rcluster"
+    )
+    yield from _deployment(env, "redis-cluster-test")
