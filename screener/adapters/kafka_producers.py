@@ -12,6 +12,7 @@ the review API and the traffic generator. Both are built here.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,6 +21,8 @@ from kafka import KafkaProducer
 
 from screener.adapters.kafka_admin import kafka_python_security
 from screener.settings import Settings
+
+log = logging.getLogger(__name__)
 
 DURABLE_WRITES: Mapping[str, Any] = {"acks": "all", "enable_idempotence": True}
 
@@ -48,3 +51,19 @@ def kafka_python_producer(settings: Settings, **options: Any) -> KafkaProducer:
         **kafka_python_security(settings),
         **options,
     )
+
+
+def close_producer(producer: KafkaProducer, timeout: float | None = None) -> None:
+    """Flush the producer, then close it; `timeout` in seconds for each (None: wait).
+
+    A failed flush raises: records may not have reached Kafka. Once flushed, nothing is
+    left to lose, so an error from `close` itself is logged, not raised: kafka-python 2.2
+    races there (its sender thread can close the client's wake-up socket between
+    `KafkaClient.wakeup`'s check and its use, raising AttributeError on `None.sendall`),
+    and a shutdown must not fail on it.
+    """
+    producer.flush(timeout=timeout)
+    try:
+        producer.close(timeout)
+    except (AttributeError, OSError) as exc:
+        log.warning("the Kafka producer raised while closing, after a full flush: %r", exc)

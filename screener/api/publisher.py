@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 from kafka import KafkaProducer
 
-from screener.adapters.kafka_producers import kafka_python_producer
+from screener.adapters.kafka_producers import close_producer, kafka_python_producer
 from screener.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -81,4 +81,4 @@ class HoldChangePublisher:
         with self._lock:
             producer, self._producer = self._producer, None
         if producer is not None:
-            await asyncio.to_thread(producer.close, 5)
+            await asyncio.to_thread(close_producer, producer, 5)

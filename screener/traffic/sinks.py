@@ -80,7 +80,7 @@ def send_to_kafka(
     (0: as fast as the producer goes). Returns once Kafka has acknowledged all of them."""
     # The JSONL path must not need a Kafka client.
     from screener.adapters.kafka_admin import ensure_topics
-    from screener.adapters.kafka_producers import kafka_python_producer
+    from screener.adapters.kafka_producers import close_producer, kafka_python_producer
 
     ensure_topics(settings)
     producer = kafka_python_producer(settings, linger_ms=5)
@@ -100,9 +100,8 @@ def send_to_kafka(
             )
             if bar is not None:
                 bar.update(sent + 1)
-        producer.flush()
     finally:
-        producer.close()
+        close_producer(producer)
     if bar is not None:
         bar.finish(len(records))
     return len(records)

@@ -21,7 +21,7 @@ from kafka.admin import ConfigResource, ConfigResourceType
 
 from screener import devinfra, devinfra_cluster, devinfra_sentinel
 from screener.adapters.kafka_admin import delete_topics, ensure_topics
-from screener.adapters.kafka_producers import kafka_python_producer
+from screener.adapters.kafka_producers import close_producer, kafka_python_producer
 from screener.adapters.redis_client import redis_from_url
 from screener.adapters.redis_replication import ReplicasBehind, wait_for_replicas
 from screener.settings import Settings
@@ -103,7 +103,7 @@ def test_the_durable_producer_writes_to_three_replicas(topics: Settings) -> None
     try:
         metadata = producer.send(topics.topics.dlq, key=b"k", value=b"durable").get(timeout=60)
     finally:
-        producer.close()
+        close_producer(producer)
     consumer = KafkaConsumer(
         bootstrap_servers=topics.kafka_bootstrap,
         auto_offset_reset="earliest",

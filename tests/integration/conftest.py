@@ -27,6 +27,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from screener import devinfra
 from screener.adapters.kafka_admin import delete_topics, ensure_topics
+from screener.adapters.kafka_producers import close_producer
 from screener.settings import Settings
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -158,7 +159,7 @@ class Deployment:
                 os.killpg(worker.pid, signal.SIGKILL)
         if self._consumer is not None:
             self._consumer.close()
-        self.producer.close()
+        close_producer(self.producer)
 
 
 def free_port() -> int:

@@ -20,6 +20,7 @@ import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from screener.adapters.kafka_admin import delete_topics
+from screener.adapters.kafka_producers import close_producer
 from screener.demo import collect, decisions_consumer
 from screener.settings import Settings
 
@@ -47,8 +48,7 @@ def publish(settings: Settings, records: list[dict[str, str]]) -> None:
     producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
     for record in records:
         producer.send(settings.topics.decisions, value=json.dumps(record).encode())
-    producer.flush()
-    producer.close()
+    close_producer(producer)
 
 
 def test_position_is_fixed_on_a_topic_created_moments_before(fresh_settings: Settings) -> None:

@@ -19,6 +19,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 
 from screener import devinfra
+from screener.adapters.kafka_producers import close_producer
 
 pytestmark = pytest.mark.integration
 
@@ -60,7 +61,7 @@ def test_kafka_creates_topic_and_round_trips_a_record(settings: dict[str, str]) 
     try:
         producer.send(topic, key=b"k", value=b"hello").get(timeout=30)
     finally:
-        producer.close()
+        close_producer(producer)
 
     # A consumer group, not a bare assignment: Faust needs the group coordinator and the
     # offsets topic to work on this broker too.

@@ -19,6 +19,7 @@ from urllib.parse import quote
 from kafka import KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
 
+from screener.adapters.kafka_producers import close_producer
 from screener.api.auth import Role
 from screener.api.users import add_user
 from screener.audit_cli import read_topic
@@ -74,8 +75,7 @@ def copy_topic(settings: Settings, name: str, records: list[dict[str, Any]]) -> 
     producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
     for record in records:
         producer.send(name, key=record["entity_id"].encode(), value=json.dumps(record).encode())
-    producer.flush()
-    producer.close()
+    close_producer(producer)
 
 
 def drop_topic(settings: Settings, name: str) -> None:
