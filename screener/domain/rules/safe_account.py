@@ -73,6 +73,9 @@ class Settings:
     own_money_seconds: float = 0.0
     own_money_percent: int = 0
     own_money_score: int = 0
+    # The own-money finding is judged from this much sent to strangers (a closed deposit is
+    # often smaller than the amounts the share of money in is judged from).
+    own_money_above_minor: int = 0
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -88,6 +91,7 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         own_money_seconds=number(raw, "own_money_hours", path) * 3600,
         own_money_percent=integer(raw, "own_money_percent", path, low=1, high=1_000_000),
         own_money_score=integer(raw, "own_money_score", path, low=0, high=100),
+        own_money_above_minor=kzt_setting(raw, "own_money_above_kzt", path),
     )
 
 
@@ -107,7 +111,8 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         for payment in payments.earlier_between(start, now)
         if payment.to_stranger
     )
-    if moved <= settings.transfer_above_minor * strict:
+    judged_by_share = moved > settings.transfer_above_minor * strict
+    if not judged_by_share and moved <= settings.own_money_above_minor * strict:
         return None
     baseline = baseline_of(context.history, settings.baseline_min_transfers)
     usual_limit = None if baseline is None else baseline.median_minor * settings.baseline_multiple
@@ -125,7 +130,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     if share > settings.max_percent:
         return None  # money the customer had before the window: savings_drain's question
     # For a past victim every band starts at `factor` times its percentage.
-    band = band_for(settings.bands, math.floor(share / strict + 1e-9))
+    band = band_for(settings.bands, math.floor(share / strict + 1e-9)) if judged_by_share else None
     own_share = _own_money_moved(transfer, payments, account, settings)
     from_own = own_share is not None and own_share >= settings.own_money_percent * strict
     if band is None and not from_own:

@@ -7,18 +7,26 @@ coming in; this rule judges what it can without a balance: the money sent to str
 (`_signals`: new beneficiaries other than a new shop or biller at home, never the customer's
 own account) within `window_hours`, this transfer included.
 
-Chunks (two or more such payments) are the scheme's habit and score more; one large payment
-alone stays weak, since a used car or a flat's deposit is paid to a stranger in one go too,
-and holds only with other evidence (velocity, the receiver's mule evidence, a takeover
-sign). A customer whose usual transfer (median of the last ones) is already this large is
-doing what they always do. For a past victim the amounts are multiplied by
-`repeat_victim_factor`.
+How the money leaves decides the score:
+- **in chunks to one stranger** (one receiver paid two or more times in the window): one
+  "safe account" paid in parts, the scheme's habit; `chunk_bands`;
+- **in even chunks to several strangers** (at least `even_chunks` payments within
+  `even_within_percent` of the largest): one sum cut into pieces, the caller naming a new
+  card for each; `chunk_bands`;
+- **in one payment, or to several strangers in unlike amounts**: what a used car, a flat's
+  deposit or an evening buying second-hand things from private sellers looks like;
+  `one_payment_bands`, weak, holding only with other evidence (velocity, the receiver's mule
+  evidence, a takeover sign).
+A customer whose usual transfer (median of the last ones) is already this large is doing
+what they always do. For a past victim the amounts are multiplied by `repeat_victim_factor`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from screener.domain.config import RuleMode, integer, number, rule_mode
@@ -27,6 +35,7 @@ from screener.domain.decision import Message, RuleHit
 from screener.domain.events import Transfer
 from screener.domain.rules._bands import ScoreBand, band_for, parse_bands
 from screener.domain.rules._signals import (
+    Payment,
     baseline_of,
     is_person,
     joined,
@@ -46,11 +55,26 @@ class Settings:
     mode: RuleMode
     window_seconds: float
     transfer_above_minor: int
-    one_payment_bands: tuple[ScoreBand, ...]  # KZT sent in one payment -> score
-    chunk_bands: tuple[ScoreBand, ...]  # KZT sent in two or more payments -> score
+    one_payment_bands: tuple[ScoreBand, ...]  # KZT sent in one go or spread -> score
+    chunk_bands: tuple[ScoreBand, ...]  # KZT sent in chunks to one stranger or even -> score
     baseline_min_transfers: int
     baseline_multiple: float
     repeat_victim_factor: float
+    even_chunks: int = 3
+    even_within_percent: int = 10
+
+
+class Pattern(Enum):
+    """How the money left for strangers within the window."""
+
+    ONE_PAYMENT = "one_payment"
+    ONE_RECEIVER = "chunks_to_one_receiver"
+    EVEN_CHUNKS = "even_chunks"
+    SPREAD = "spread"
+
+    @property
+    def chunked(self) -> bool:
+        return self in (Pattern.ONE_RECEIVER, Pattern.EVEN_CHUNKS)
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -63,7 +87,21 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         baseline_min_transfers=integer(raw, "baseline_min_transfers", path, low=3, high=10_000),
         baseline_multiple=number(raw, "baseline_multiple", path, minimum=1),
         repeat_victim_factor=repeat_victim_factor(raw, path),
+        even_chunks=integer(raw, "even_chunks", path, low=2, high=100),
+        even_within_percent=integer(raw, "even_within_percent", path, low=0, high=100),
     )
+
+
+def pattern_of(sent: Sequence[Payment], settings: Settings) -> Pattern:
+    if len(sent) == 1:
+        return Pattern.ONE_PAYMENT
+    if max(Counter(p.receiver_account for p in sent).values()) > 1:
+        return Pattern.ONE_RECEIVER
+    largest = max(p.amount_minor for p in sent)
+    alike_from = largest * (100 - settings.even_within_percent) / 100
+    if sum(p.amount_minor >= alike_from for p in sent) >= settings.even_chunks:
+        return Pattern.EVEN_CHUNKS
+    return Pattern.SPREAD
 
 
 def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) -> RuleHit | None:
@@ -84,22 +122,14 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     baseline = baseline_of(context.history, settings.baseline_min_transfers)
     if baseline is not None and total <= baseline.median_minor * settings.baseline_multiple:
         return None
-    bands = settings.chunk_bands if len(sent) > 1 else settings.one_payment_bands
+    pattern = pattern_of(sent, settings)
+    bands = settings.chunk_bands if pattern.chunked else settings.one_payment_bands
     # Bands are in whole KZT; for a past victim each starts at `strict` times its amount.
     band = band_for(bands, int(total / 100 / strict))
     if band is None:
         return None
-    window = span(settings.window_seconds)
     receivers = len({p.receiver_account for p in sent})
-    message = Message(
-        en=f"{kzt(total)} sent to new beneficiaries within {window.en} in {len(sent)} "
-        f"payment(s) to {receivers} receiver(s), this one included: savings emptied to a "
-        "'safe account' leave like this.",
-        ru=f"За {window.ru} новым получателям ушло {kzt(total)}: платежей {len(sent)}, "
-        f"получателей {receivers}, включая этот: так сбережения уходят на «безопасный счёт».",
-        kk=f"{window.kk} ішінде жаңа алушыларға {kzt(total)} кетті: {len(sent)} төлем, "
-        f"{receivers} алушы, осыны қоса: жинақ «қауіпсіз шотқа» осылай кетеді.",
-    )
+    message = _explain(total, len(sent), receivers, pattern, settings)
     if strict < 1:
         message = joined([message, stricter_note(strict)])
     return RuleHit(
@@ -111,9 +141,53 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
             "sent_to_new_beneficiaries_minor": total,
             "payments": len(sent),
             "receivers": receivers,
+            "pattern": pattern.value,
             "window_hours": settings.window_seconds / 3600,
             "band_kzt": band.at_least,
             "usual_transfer_minor": None if baseline is None else round(baseline.median_minor),
             "limit_factor": strict,
         },
     )
+
+
+def _explain(
+    total: int, payments: int, receivers: int, pattern: Pattern, settings: Settings
+) -> Message:
+    window, sent = span(settings.window_seconds), kzt(total)
+    facts = Message(
+        en=f"{sent} sent to new beneficiaries within {window.en} in {payments} payment(s) "
+        f"to {receivers} receiver(s), this one included.",
+        ru=f"За {window.ru} новым получателям ушло {sent}: платежей {payments}, "
+        f"получателей {receivers}, включая этот.",
+        kk=f"{window.kk} ішінде жаңа алушыларға {sent} кетті: {payments} төлем, "
+        f"{receivers} алушы, осыны қоса.",
+    )
+    if pattern is Pattern.ONE_RECEIVER:
+        reading = Message(
+            en="One new account paid in parts: savings emptied to a 'safe account' leave "
+            "like this.",
+            ru="Один новый счёт получает деньги частями: так сбережения уходят на "
+            "«безопасный счёт».",
+            kk="Бір жаңа шотқа ақша бөлшектеп түсуде: жинақ «қауіпсіз шотқа» осылай кетеді.",
+        )
+    elif pattern is Pattern.EVEN_CHUNKS:
+        reading = Message(
+            en="Chunks of about the same amount to different new accounts: one sum cut into "
+            "pieces, a new card named for each.",
+            ru="Части почти равной суммы на разные новые счета: одна сумма, разрезанная на "
+            "куски, на каждую часть — новая карта.",
+            kk="Әр түрлі жаңа шоттарға шамамен бірдей бөліктер: бір сома бөлшектеліп, әр "
+            "бөлігіне жаңа карта аталған.",
+        )
+    else:
+        reading = Message(
+            en="Large sums to strangers in one go or in unlike amounts: weak alone (a used "
+            "car, things bought from private sellers look the same).",
+            ru="Крупные суммы незнакомым получателям одним платежом или в разных суммах: "
+            "слабый признак сам по себе (так же выглядит покупка подержанной машины или "
+            "вещей у частных продавцов).",
+            kk="Бейтаныс алушыларға бір төлеммен немесе әр түрлі сомамен ірі ақша: өзі ғана "
+            "әлсіз белгі (пайдаланылған көлік, жеке сатушылардан зат сатып алу да осылай "
+            "көрінеді).",
+        )
+    return joined([facts, reading])

@@ -10,6 +10,7 @@ from screener.domain.decision import Verdict
 from screener.domain.rules import new_beneficiary_burst, safe_account, savings_drain
 from tests.unit.rules.customer_scenes import (
     AT,
+    MULE_ACCOUNT,
     VICTIM,
     VICTIM_ACCOUNT,
     context_of,
@@ -71,17 +72,58 @@ def test_a_past_victims_burst_bands_start_at_half() -> None:
     [
         (None, 999_999, None),  # one payment: weak from 1 000 000 KZT
         (None, 1_000_000, 15),
-        (100_000.01, 100_000.01, 60),  # two chunks above 100 000, 200 000.02 in all
-        (100_000, 150_000, None),  # the earlier one is not above 100 000
-        (99_999.99, 100_000.01, None),
+        (100_000, 100_000, 60),  # the same stranger paid twice, 200 000 in all
+        (100_000, 99_999.99, None),  # below the 200 000 band
+        (50_000, 150_000, None),  # the earlier one is not above 50 000
+        (50_000.01, 149_999.99, 60),
     ],
 )
-def test_savings_drain_bands(earlier_kzt: float | None, now_kzt: float, score: int | None) -> None:
-    events = [] if earlier_kzt is None else [paid(earlier_kzt, 30, new_beneficiary=True)]
+def test_savings_drain_chunks_to_one_stranger(
+    earlier_kzt: float | None, now_kzt: float, score: int | None
+) -> None:
+    events = [] if earlier_kzt is None else [paid(earlier_kzt, 30, to=MULE_ACCOUNT)]
     hit = savings_drain.evaluate(
         to_stranger(now_kzt), context_of(*events), settings(savings_drain.RULE_ID)
     )
     assert (None if hit is None else hit.score) == score
+    if hit is not None and earlier_kzt is not None:
+        assert hit.measured["pattern"] == "chunks_to_one_receiver"
+        assert "parts" in three_languages(hit)[0]
+
+
+@pytest.mark.parametrize(
+    ("earlier_kzt", "now_kzt", "pattern", "score"),
+    [
+        # Three chunks within 10 % of the largest, each to a new stranger: one sum cut up.
+        ((75_000, 72_000), 74_000, "even_chunks", 60),
+        ((75_000, 67_500), 74_000, "even_chunks", 60),  # 67 500 is 90 % of 75 000
+        # Unlike amounts to several strangers: a sofa, a bicycle, a pram from private
+        # sellers; judged as one payment would be (weak from 1 000 000 KZT).
+        ((75_000, 67_499), 74_000, "spread", None),
+        ((150_000,), 155_000, "spread", None),  # two alike are not enough
+        ((600_000, 150_000), 400_000, "spread", 15),
+    ],
+)
+def test_savings_drain_to_several_strangers(
+    earlier_kzt: tuple[float, ...], now_kzt: float, pattern: str, score: int | None
+) -> None:
+    events = [paid(amount, 20 + 20 * n, n=n) for n, amount in enumerate(earlier_kzt)]
+    hit = savings_drain.evaluate(
+        to_stranger(now_kzt), context_of(*events), settings(savings_drain.RULE_ID)
+    )
+    assert (None if hit is None else hit.score) == score
+    if hit is not None:
+        assert hit.measured["pattern"] == pattern
+        assert hit.measured["receivers"] == len(earlier_kzt) + 1
+        assert all(three_languages(hit))
+
+
+def test_a_past_victims_chunks_are_judged_from_half_the_amounts() -> None:
+    events = [fraud_report(), paid(60_000, 30, to=MULE_ACCOUNT)]
+    hit = savings_drain.evaluate(
+        to_stranger(45_000), context_of(*events), settings(savings_drain.RULE_ID)
+    )
+    assert hit is not None and hit.score == 60 and hit.measured["limit_factor"] == 0.5
 
 
 def test_savings_drain_leaves_ones_own_account_alone() -> None:
@@ -103,3 +145,17 @@ def test_a_deposit_closed_and_half_of_it_sent_to_a_stranger_holds(
     if hit is not None:
         assert hit.measured["own_money_moved_percent"] == 50
         assert "deposit" in three_languages(hit)[0]
+
+
+@pytest.mark.parametrize(("sent_kzt", "held"), [(100_000, False), (100_000.01, True)])
+def test_the_own_money_finding_has_its_own_floor(sent_kzt: float, held: bool) -> None:
+    """A deposit of 150 000 closed and sent on: below safe_account's 200 000 for the share
+    of money in, yet the "protect your deposit" move all the same."""
+    deposit = Flow("deposit", AT.timestamp() - 1800, kzt(150_000), "KZ-DEPOSIT", party=VICTIM)
+    account = AccountActivity(VICTIM_ACCOUNT, inbound=(deposit,))
+    hit = safe_account.evaluate(
+        to_stranger(sent_kzt), context(sender=account), settings(safe_account.RULE_ID)
+    )
+    assert (hit is not None) is held
+    if hit is not None:
+        assert hit.score == 60 and hit.measured["band_percent"] is None
