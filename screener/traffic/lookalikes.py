@@ -12,6 +12,9 @@ the honest side), so a backtest shows what a rule would wrongly hold:
 - second-hand shopping: an evening buying from two to four private sellers on a classifieds
   site (OLX, Kaspi's marketplace), each a new person at some bank: several strangers paid
   within the hour, the "safe account in chunks" shape;
+- moving into a rented flat: the first month's rent and a deposit of the same size paid to
+  a landlord never paid before, in one payment or in two within the day: one stranger paid
+  in parts, the "safe account" shape again;
 - new customers: people who have just moved their everyday banking here (the bank saw the
   account opened days ago) and carry on as before, salary, family and rent included: a
   young account is no dropper's by itself.
@@ -37,6 +40,8 @@ SAVINGS_TO_OWN_ACCOUNT = 0.0015
 RENTERS = 0.15
 # Per person per day: an evening buying second-hand from several private sellers.
 SECOND_HAND_SHOPPING = 0.001
+# Per person per day: moving into a rented flat (rent and deposit to a new landlord).
+MOVING_IN = 0.0005
 # Share of people whose account here was opened lately (moved from another bank).
 NEW_CUSTOMERS = 0.03
 
@@ -100,6 +105,8 @@ class LookAlikes:
                 self._savings_moved(person, midnight)
             if self.rng.random() < SECOND_HAND_SHOPPING * self.rare:
                 self._second_hand_shopping(person, midnight)
+            if self.rng.random() < MOVING_IN * self.rare:
+                self._moving_in(person, midnight)
 
     def after_salary(self, person: Person, paid_at: datetime, day: date) -> None:
         """A renter pays the landlord within hours of the salary (called on payday)."""
@@ -184,13 +191,41 @@ class LookAlikes:
                 at,
                 person.payer,
                 payee,
-                kzt(rounded(log_uniform(rng, 10_000, 200_000), 500)),
+                kzt(_asking_price(rng, 10_000, 200_000)),
                 new_beneficiary=True,
                 reveal_receiver=rng.random() < 0.5,
                 tag=tag,
             )
             at += timedelta(minutes=rng.uniform(5, 50))
 
+    def _moving_in(self, person: Person, midnight: datetime) -> None:
+        """The first month's rent and a deposit of the same size to a new landlord."""
+        rng = self.rng
+        tag = self._tag("moving_in", "rent_and_deposit")
+        owner = rng.choice(self.pop.people)
+        landlord = owner.payee if owner is not person else self._other_bank_person()
+        rent = kzt(max(rounded(person.income_kzt * rng.uniform(0.3, 0.7), 10_000), 80_000))
+        at = midnight + timedelta(hours=rng.uniform(10, 20))
+        parts = (2 * rent,) if rng.random() < 0.5 else (rent, rent)
+        for amount in parts:
+            self.stream.transfer(
+                at,
+                person.payer,
+                landlord,
+                amount,
+                new_beneficiary=True,
+                reveal_receiver=rng.random() < 0.5,
+                tag=tag,
+            )
+            at += timedelta(minutes=rng.uniform(2, 240))
+
     def _other_bank_person(self) -> Payee:
         bank = self.rng.choice(self.pop.banks)
         return Payee(make_kz_iban(bank.code, self.rng.randrange(10**13)), "person", "KZ", bank.bic)
+
+
+def _asking_price(rng: random.Random, low_kzt: float, high_kzt: float) -> float:
+    """A private seller's price: round, as classifieds prices are (to 1,000 below 50,000,
+    to 5,000 above)."""
+    price = log_uniform(rng, low_kzt, high_kzt)
+    return rounded(price, 1_000 if price < 50_000 else 5_000)

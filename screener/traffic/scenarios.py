@@ -614,9 +614,8 @@ def _send_out(
 ) -> None:
     """Move `pot` in a few transfers minutes apart: to fresh receivers, or all to one."""
     rng = ctx.rng
-    parts = rng.randint(*splits)
     chosen: tuple[Payee, Person | None] | None = None
-    for _ in range(parts):
+    for amount in _chunks(rng, pot, rng.randint(*splits)):
         at += timedelta(minutes=rng.randint(5, 40), seconds=rng.randrange(60))
         if chosen is None or not one_receiver:
             chosen = ctx.money_mule_payee(at, tag)
@@ -625,11 +624,30 @@ def _send_out(
             at,
             payer,
             payee,
-            whole_kzt(pot / parts),
+            amount,
             new_beneficiary=True,
             reveal_receiver=mule is not None and rng.random() < 0.5,
             tag=tag(role, stop=True),
         )
+
+
+def _chunks(rng: random.Random, pot: int, parts: int) -> list[int]:
+    """`pot` (minor units) cut into `parts` transfers the way callers dictate them: equal
+    parts; a round sum per transfer (a card's limit, say) and the rest last; or most of it
+    first and the rest in equal parts."""
+    if parts == 1:
+        return [whole_kzt(pot)]
+    style = rng.random()
+    if style < 0.4:
+        return [whole_kzt(pot / parts)] * parts
+    if style < 0.7:
+        step = kzt(10_000 if pot < kzt(1_000_000) else 50_000)
+        each = -(-pot // parts // step) * step  # rounded up: the last part is what is left
+        amounts = [each] * (parts - 1)
+        rest = pot - sum(amounts)
+        return [*amounts, whole_kzt(rest)] if rest >= kzt(1_000) else amounts
+    first = whole_kzt(pot * rng.uniform(0.55, 0.8))
+    return [first] + [whole_kzt((pot - first) / (parts - 1))] * (parts - 1)
 
 
 def _new_device_login(ctx: ScenarioContext, victim: Person, at: datetime, tag: Tagger) -> Payer:

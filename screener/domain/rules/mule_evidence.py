@@ -14,6 +14,9 @@ receiving account; and the sending account, where the transfer may be the forwar
 - victim_senders: the share of payers who were victims as their bank saw them: they had
   signed a cash loan or had a takeover sign (a 1414 code, a new device) shortly before, or
   their payment was held by a victim-side rule;
+- small_tickets: how much of that fan-in is small retail sums (payers who paid no more than
+  `small_ticket_kzt` in the window), counting against: buyers pay a trader a few thousand
+  tenge, victims pay a mule their savings or a loan;
 - young_account (opened lately), young_holder (18-24, the droppers' usual recruits),
   new_receiver (first seen receiving money lately);
 - established: the long-term profile shows money coming in from several people on many
@@ -69,6 +72,8 @@ from screener.domain.rules._signals import cash_loans
 from screener.domain.texts import local_time
 
 RULE_ID = "mule_evidence"
+# Signals added to SIGNALS after rules files were in use: a file without their weight loads.
+_LATER_SIGNALS = frozenset({"small_tickets"})
 HOME_COUNTRY = "KZ"
 SIGNALS = (
     "fan_in",
@@ -79,6 +84,7 @@ SIGNALS = (
     "young_holder",
     "new_receiver",
     "established",
+    "small_tickets",
 )
 _WORDS: Mapping[str, tuple[str, str, str]] = {
     "fan_in": ("unrelated payers", "разные плательщики", "бөгде төлеушілер"),
@@ -99,6 +105,11 @@ _WORDS: Mapping[str, tuple[str, str, str]] = {
         "first seen receiving lately",
         "недавно начал получать переводы",
         "жақында ғана аударым ала бастады",
+    ),
+    "small_tickets": (
+        "many payers, paying small retail sums",
+        "много плательщиков, но платят небольшие розничные суммы",
+        "төлеушілер көп, бірақ шағын бөлшек сомалар төлейді",
     ),
     "established": (
         "paid by many for weeks and keeps the money",
@@ -123,6 +134,7 @@ class Settings:
     established_min_days: int
     established_min_senders_per_day: float
     established_max_out_share: float
+    small_ticket_minor: int
     bias: float
     weights: Mapping[str, float]
     suspend_score: int
@@ -144,7 +156,8 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         raise ConfigError(f"{path}.weights: unknown signals {unknown} (known: {list(SIGNALS)})")
     weights = {}
     for name in SIGNALS:
-        value = weights_raw.get(name)
+        # A signal added after a bank's rules file was written weighs nothing until set.
+        value = weights_raw.get(name, 0.0 if name in _LATER_SIGNALS else None)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"{path}.weights.{name}: expected a number, got {value!r}")
         weights[name] = float(value)
@@ -167,6 +180,9 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         established_min_days=integer(raw, "established_min_days", path, low=1, high=10_000),
         established_min_senders_per_day=number(raw, "established_min_senders_per_day", path),
         established_max_out_share=number(raw, "established_max_out_share", path),
+        small_ticket_minor=(
+            round(number(raw, "small_ticket_kzt", path) * 100) if "small_ticket_kzt" in raw else 0
+        ),
         bias=float(bias),
         weights=weights,
         suspend_score=integer(raw, "suspend_score", path, low=1, high=100),
@@ -299,6 +315,11 @@ def measure(
         if not _own(flow, holder) and flow.receiver_kind not in settings.spending_kinds
     ]
     senders = {sender_of(flow) for flow in inbound}
+    paid_by: dict[str, int] = {}
+    for flow in inbound:
+        payer = sender_of(flow)
+        paid_by[payer] = paid_by.get(payer, 0) + flow.amount_minor
+    small_payers = sum(total <= settings.small_ticket_minor for total in paid_by.values())
     victims = {sender_of(flow) for flow in inbound if flow.signals & VICTIM_SIGNALS}
     money_in = sum(flow.amount_minor for flow in inbound if flow.event_id != this_payment)
     money_out = sum(flow.amount_minor for flow in outbound)
@@ -315,8 +336,9 @@ def measure(
     profile_out_share = (
         profile.out_per_day_minor / profile.in_per_day_minor if profile.in_per_day_minor else 0.0
     )
+    fan_in = _ramp(len(senders), settings.fan_in_full_senders)
     signals = {
-        "fan_in": _ramp(len(senders), settings.fan_in_full_senders),
+        "fan_in": fan_in,
         "forwarded": forwarded,
         "risky_destinations": risky_out / money_out if forwarded and money_out else 0.0,
         # The share of payers who were victims, reaching 1 only with enough of them: one
@@ -337,12 +359,15 @@ def measure(
             and profile.senders_per_day >= settings.established_min_senders_per_day
             and profile_out_share <= settings.established_max_out_share
         ),
+        # Only ever offsets fan-in: one small payer says nothing either way.
+        "small_tickets": fan_in * small_payers / len(senders) if senders else 0.0,
     }
     logit = settings.bias + sum(settings.weights[name] * value for name, value in signals.items())
     measured = {
         "window_hours": settings.window_seconds / 3600,
         "distinct_payers": len(senders),
         "victim_payers": len(victims),
+        "small_ticket_payers": small_payers,
         "inflow_minor": money_in,
         "outflow_minor": money_out,
         "risky_outflow_minor": risky_out,

@@ -62,6 +62,7 @@ class Settings:
     repeat_victim_factor: float
     even_chunks: int = 3
     even_within_percent: int = 10
+    chunks_to_one_receiver: int = 2
 
 
 class Pattern(Enum):
@@ -89,13 +90,14 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         repeat_victim_factor=repeat_victim_factor(raw, path),
         even_chunks=integer(raw, "even_chunks", path, low=2, high=100),
         even_within_percent=integer(raw, "even_within_percent", path, low=0, high=100),
+        chunks_to_one_receiver=integer(raw, "chunks_to_one_receiver", path, low=2, high=100),
     )
 
 
 def pattern_of(sent: Sequence[Payment], settings: Settings) -> Pattern:
     if len(sent) == 1:
         return Pattern.ONE_PAYMENT
-    if max(Counter(p.receiver_account for p in sent).values()) > 1:
+    if max(Counter(p.receiver_account for p in sent).values()) >= settings.chunks_to_one_receiver:
         return Pattern.ONE_RECEIVER
     largest = max(p.amount_minor for p in sent)
     alike_from = largest * (100 - settings.even_within_percent) / 100

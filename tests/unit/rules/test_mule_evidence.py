@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from importlib import resources
 
 import pytest
+import yaml
 
 from screener.domain.accounts import SENDER_BORROWED, AccountActivity, Flow
 from screener.domain.decision import Verdict, decide
@@ -27,6 +29,9 @@ from tests.unit.rules.scenes import (
 
 RULE = mule_evidence.RULE_ID
 SETTINGS = settings(RULE)
+CONFIG_RAW_MULE = yaml.safe_load(
+    (resources.files("screener") / "config" / "rules.yaml").read_text(encoding="utf-8")
+)["rules"][RULE]
 
 
 def forward(amount_kzt: int, **overrides: object) -> object:
@@ -107,6 +112,40 @@ def test_an_established_receiver_counts_against() -> None:
         payment, context(receiver=dataclasses.replace(fresh, profile=below)), SETTINGS
     )
     assert same is not None and "established" not in same.measured["terms"]
+
+
+@pytest.mark.parametrize(("ticket_kzt", "small"), [(10_000, 1.0), (10_001, 0.0)])
+def test_many_small_payers_count_against_fan_in(ticket_kzt: int, small: float) -> None:
+    """Forty buyers paying a trader a few thousand tenge, who then bought crypto with 60 %
+    of it: fan-in, forwarding to a risky destination, and yet a trader's takings."""
+    trader = collected(
+        40,
+        amount_kzt=ticket_kzt,
+        outbound=(paid_out(ticket_kzt * 24 * TENGE, kind="crypto_exchange"),),
+    )
+    payment = transfer(
+        receiver_account=MULE_ACCOUNT, receiver_customer_id=MULE, amount_minor=ticket_kzt * TENGE
+    )
+    hit = mule_evidence.evaluate(payment, context(receiver=trader), SETTINGS)
+    assert hit is not None
+    terms = hit.measured["terms"]
+    assert terms["fan_in"]["signal"] == 1.0
+    assert terms.get("small_tickets", {}).get("signal", 0.0) == small
+    assert hit.measured["small_ticket_payers"] == (41 if small else 0)  # this payment too
+    if small:
+        assert terms["small_tickets"]["weight"] == SETTINGS.weights["small_tickets"] < 0
+        assert "small retail sums" in three_languages(hit)[0]
+        assert decide([hit], CONFIG.policy).verdict is Verdict.ALLOW
+    else:  # the same account paid 10 001 a head by forty people: held
+        assert decide([hit], CONFIG.policy).verdict is Verdict.HOLD
+
+
+def test_a_rules_file_without_the_small_tickets_weight_still_loads() -> None:
+    raw = dict(CONFIG_RAW_MULE)
+    raw["weights"] = {k: v for k, v in raw["weights"].items() if k != "small_tickets"}
+    raw.pop("small_ticket_kzt")
+    older = mule_evidence.parse_settings(raw, "rules.mule_evidence")
+    assert older.weights["small_tickets"] == 0.0 and older.small_ticket_minor == 0
 
 
 def test_payers_who_just_borrowed_are_victims() -> None:
