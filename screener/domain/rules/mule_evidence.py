@@ -320,8 +320,22 @@ def measure(
         payer = sender_of(flow)
         paid_by[payer] = paid_by.get(payer, 0) + flow.amount_minor
     small_payers = sum(total <= settings.small_ticket_minor for total in paid_by.values())
-    victims = {sender_of(flow) for flow in inbound if flow.signals & VICTIM_SIGNALS}
-    money_in = sum(flow.amount_minor for flow in inbound if flow.event_id != this_payment)
+    victim_weight: dict[str, float] = {}
+    for flow in inbound:
+        if flow.signals & VICTIM_SIGNALS:
+            # Borrowing is everyday: a payer who only borrowed counts as half a victim.
+            weight = 0.5 if flow.signals & VICTIM_SIGNALS == SENDER_BORROWED else 1.0
+            payer = sender_of(flow)
+            victim_weight[payer] = max(weight, victim_weight.get(payer, 0.0))
+    victims = sum(victim_weight.values())
+    # A payment held because its payer looked like a victim had not arrived (the bank
+    # stopped it): it cannot have been sent on. Counting it would make the receiver of a
+    # wrongly held payment look like a mule as soon as it spends its own money.
+    money_in = sum(
+        flow.amount_minor
+        for flow in inbound
+        if flow.event_id != this_payment and not flow.signals & SENDER_HELD
+    )
     money_out = sum(flow.amount_minor for flow in outbound)
     risky_out = sum(flow.amount_minor for flow in outbound if _risky(flow))
 
@@ -343,8 +357,8 @@ def measure(
         "risky_destinations": risky_out / money_out if forwarded and money_out else 0.0,
         # The share of payers who were victims, reaching 1 only with enough of them: one
         # buyer of a trader's forty who happened to borrow that week says little.
-        "victim_senders": (len(victims) / len(senders) if senders else 0.0)
-        * min(1.0, len(victims) / settings.victim_full_senders),
+        "victim_senders": (victims / len(senders) if senders else 0.0)
+        * min(1.0, victims / settings.victim_full_senders),
         "young_account": float(
             account.opened_at is not None
             and (now - account.opened_at) / 86400 < settings.young_account_days
@@ -366,7 +380,7 @@ def measure(
     measured = {
         "window_hours": settings.window_seconds / 3600,
         "distinct_payers": len(senders),
-        "victim_payers": len(victims),
+        "victim_payers": len(victim_weight),
         "small_ticket_payers": small_payers,
         "inflow_minor": money_in,
         "outflow_minor": money_out,

@@ -9,7 +9,13 @@ from importlib import resources
 import pytest
 import yaml
 
-from screener.domain.accounts import SENDER_BORROWED, AccountActivity, Flow
+from screener.domain.accounts import (
+    SENDER_BORROWED,
+    SENDER_HELD,
+    SENDER_TAKEOVER_SIGN,
+    AccountActivity,
+    Flow,
+)
 from screener.domain.decision import Verdict, decide
 from screener.domain.profile import AccountProfile
 from screener.domain.rules import mule_evidence, suspended_account
@@ -148,13 +154,38 @@ def test_a_rules_file_without_the_small_tickets_weight_still_loads() -> None:
     assert older.weights["small_tickets"] == 0.0 and older.small_ticket_minor == 0
 
 
-def test_payers_who_just_borrowed_are_victims() -> None:
+@pytest.mark.parametrize(
+    ("signals", "victim_signal"),
+    [
+        (SENDER_TAKEOVER_SIGN, 1.0),  # a 1414 code or a new device just before paying
+        (SENDER_BORROWED | SENDER_TAKEOVER_SIGN, 1.0),
+        # Borrowing is everyday: half a victim (and one half-victim of the one needed).
+        (SENDER_BORROWED, 0.25),
+    ],
+)
+def test_payers_with_a_victims_signs_are_victims(signals: int, victim_signal: float) -> None:
     flows = tuple(
-        flow._replace(signals=SENDER_BORROWED) for flow in paid_in(1, amount_minor=500_000 * TENGE)
+        flow._replace(signals=signals) for flow in paid_in(1, amount_minor=500_000 * TENGE)
     )
     account = AccountActivity(MULE_ACCOUNT, inbound=flows)
     hit = mule_evidence.evaluate(forward(480_000), context(sender=account), SETTINGS)
-    assert hit is not None and hit.measured["terms"]["victim_senders"]["signal"] == 1.0
+    assert hit is not None and hit.measured["terms"]["victim_senders"]["signal"] == victim_signal
+
+
+def test_money_stopped_because_its_payer_looked_like_a_victim_cannot_be_forwarded() -> None:
+    """A giveaway's prize held by new_beneficiary_burst: the winner spending their own money
+    afterwards is not sending the prize on."""
+    held = tuple(
+        flow._replace(signals=SENDER_HELD) for flow in paid_in(1, amount_minor=50_000 * TENGE)
+    )
+    account = AccountActivity(MULE_ACCOUNT, inbound=held)
+    hit = mule_evidence.evaluate(forward(30_000), context(sender=account), SETTINGS)
+    terms = {} if hit is None else hit.measured["terms"]
+    assert "forwarded" not in terms and "risky_destinations" not in terms
+    assert hit is None or decide([hit], CONFIG.policy).verdict is Verdict.ALLOW
+    paid = AccountActivity(MULE_ACCOUNT, inbound=paid_in(1, amount_minor=50_000 * TENGE))
+    allowed = mule_evidence.evaluate(forward(30_000), context(sender=paid), SETTINGS)
+    assert allowed is not None and allowed.measured["terms"]["forwarded"]["signal"] == 0.6
 
 
 def test_spending_at_shops_is_not_judged_on_the_sending_side() -> None:
