@@ -55,6 +55,8 @@ from screener.domain.hold_status import STATUS_BLOCKED, STATUS_HELD
 from screener.domain.loan_release import hold_fields
 from screener.domain.profile import AccountProfile
 from screener.domain.redelivery import event_digest
+from screener.domain.reported_account import RULE_ID as REPORTED_ACCOUNT
+from screener.domain.reported_account import reported_account
 from screener.domain.rules import mule_evidence, receiver_kinds_without_flows
 from screener.domain.safety_cap import SafetyCap, SafetyCapSettings, buckets_needed
 from screener.domain.screening import holding_rules, remember, screen, uncapped
@@ -127,7 +129,8 @@ class NewBlock:
 
 @dataclass(frozen=True, slots=True)
 class NewSuspension:
-    """An account suspended on mule evidence: its payments are held until `expires_at`."""
+    """An account suspended on mule evidence or a fraud report: its payments are held until
+    `expires_at`."""
 
     account: str
     entry: dict[str, Any]
@@ -243,6 +246,12 @@ class ScreeningService:
 
         transfers = [e for _, e in events if isinstance(e, Transfer)]
         accounts = {a for t in transfers for a in (t.sender_account, t.receiver_account)}
+        # A fraud report's account: is it someone else's, already suspended? (no flows needed)
+        accounts |= {
+            e.account
+            for _, e in events
+            if isinstance(e, CustomerEvent) and e.type == "fraud_reported" and e.account
+        }
         kinds_without_flows = receiver_kinds_without_flows(config)
         needing_flows = {t.sender_account for t in transfers} | {
             t.receiver_account for t in transfers if t.receiver_kind not in kinds_without_flows
@@ -271,6 +280,7 @@ class ScreeningService:
         for record, event in events:
             try:
                 if isinstance(event, CustomerEvent):
+                    batch.suspend_reported_account(event, config, self._clock(event))
                     batch.remember(event, config)
                     if event.type in LOAN_ANSWER_TYPES and event.loan_id:
                         answered.add((event.customer_id, event.loan_id))
@@ -518,6 +528,36 @@ class _BatchState:
         self.writes.outbound.setdefault(sender.account, []).append(money_out)
         self.writes.profiles[sender.account] = profile
 
+    def suspend_reported_account(
+        self, event: CustomerEvent, config: RulesConfig, decided_at: datetime
+    ) -> None:
+        """Suspend the account a new fraud report names (domain/reported_account.py); a
+        redelivered report changes nothing (an officer may have lifted it since)."""
+        if event.type != "fraud_reported" or not event.account:
+            return
+        history = self.histories.get(event.customer_id, CustomerHistory())
+        if event.event_id in history.fraud_report_ids:
+            return
+        account = self.account(event.account)
+        found = reported_account(
+            event, account, history, config.reported_suspend_business_days, config.calendar
+        )
+        if found is None:
+            return
+        self.accounts[account.account] = replace(account, suspended=True)
+        until = found.suspension.ends_at
+        entry = block_entry(
+            found.message.en,
+            REPORTED_ACCOUNT,
+            decided_at,
+            until,
+            hold_id=event.event_id,
+            suspension=found.suspension.as_entry(),
+        )
+        self.writes.suspensions.append(
+            NewSuspension(account.account, entry, until, _lifetime(until, event))
+        )
+
     def block_accounts(self, event: ScreenedEvent, outcome: Outcome, decided_at: datetime) -> None:
         self._suspend_accounts(event, outcome, decided_at)
         for hit in outcome.reasons:
@@ -557,7 +597,7 @@ def _reused(earlier: dict[str, Any]) -> str:
     )
 
 
-def _lifetime(until: datetime, event: ScreenedEvent) -> int:
+def _lifetime(until: datetime, event: InputEvent) -> int:
     """A block's or suspension's Redis lifetime, counted from the event that caused it (event
     time, like `until`), so a replay or a backlog suspends as long as live traffic does."""
     return max(1, int(until.timestamp() - event.occurred_at.timestamp()))

@@ -181,6 +181,8 @@ class RulesConfig:
     profile_half_life_days: float = 30.0
     profile_keep_seconds: float = 400 * 86400.0
     event_time: EventTimeLimits = field(default_factory=EventTimeLimits)
+    # An account a fraud report names is suspended this long (domain/reported_account.py).
+    reported_suspend_business_days: int = 5
 
     @property
     def history_ttl_seconds(self) -> int:
@@ -245,6 +247,11 @@ def parse_config(
     # Optional: a rules file written before the profiles existed keeps working.
     half_life = optional_number(accounts_raw, "profile_half_life_days", "accounts", 30, 0.1)
     profile_keep = optional_number(accounts_raw, "profile_keep_days", "accounts", 400, 1)
+    reported_days = (
+        integer(accounts_raw, "reported_suspend_business_days", "accounts", low=0, high=30)
+        if "reported_suspend_business_days" in accounts_raw
+        else 5
+    )
 
     history_raw = raw.get("history", {})
     if not isinstance(history_raw, Mapping):
@@ -296,6 +303,7 @@ def parse_config(
         account_max_flows=account_max_flows,
         profile_half_life_days=half_life,
         profile_keep_seconds=profile_keep * 86400,
+        reported_suspend_business_days=reported_days,
         history_keep_seconds=float(keep_days) * 86400,
         history_max_entries=max_entries,
         rules=rules,

@@ -1,10 +1,12 @@
-"""suspended_account: does this payment touch an account suspended on mule evidence?
+"""suspended_account: does this payment touch a suspended account?
 
-`mule_evidence` suspends an account when its signals together say "money mule". The
-suspension is the screener's own judgement, not a proof: later payments to or from the
-account are held for a fraud officer, never refused. An officer who confirms fraud puts the
-account on the block list (then `blocklisted_receiver` refuses); one who releases such a
-hold lifts the suspension (the review API does, and audits it).
+`mule_evidence` suspends an account when its signals together say "money mule"; a fraud
+report that names an account as where the money went suspends it too
+(domain/reported_account.py). The suspension is the screener's own judgement, not a
+proof: later payments to or from the account are held for a fraud officer, never refused.
+An officer who confirms fraud puts the account on the block list (then
+`blocklisted_receiver` refuses); one who releases such a hold lifts the suspension (the
+review API does, and audits it).
 """
 
 from __future__ import annotations
@@ -46,12 +48,14 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
             shadow=settings.mode is RuleMode.SHADOW,
             may_refuse=False,
             message=Message(
-                en=f"{en} {account.account} is suspended on mule evidence. The payment waits "
-                "for a fraud officer.",
-                ru=f"{ru} {account.account} приостановлен по признакам дроппера. Платёж ждёт "
-                "решения специалиста по мошенничеству.",
-                kk=f"{kk} ({account.account}) дроппер белгілері бойынша тоқтатылды. Төлем "
-                "алаяқтыққа қарсы маманның шешімін күтеді.",
+                en=f"{en} {account.account} is suspended (mule evidence, or a fraud report "
+                "naming it). The payment waits for a fraud officer.",
+                ru=f"{ru} {account.account} приостановлен (признаки дроппера или заявление о "
+                "мошенничестве с этим счётом). Платёж ждёт решения специалиста по "
+                "мошенничеству.",
+                kk=f"{kk} ({account.account}) тоқтатылды (дроппер белгілері немесе осы шот "
+                "аталған алаяқтық туралы өтініш). Төлем алаяқтыққа қарсы маманның шешімін "
+                "күтеді.",
             ),
             measured={"account": account.account, "suspended": True},
         )

@@ -1,0 +1,83 @@
+"""A fraud report that names an account: the account the money went to is suspended.
+
+A customer who reports fraud (`fraud_reported`) tells the bank where the money went: the
+account of the fraudster or of a mule, which the contract's optional `account` carries.
+The Anti-Fraud Center suspends such an account while it checks, and so does the screener:
+for `accounts.reported_suspend_business_days` business days, payments to or from the account
+are held for a fraud officer (rule `suspended_account`), never refused, since one report is
+not a proof. An officer who confirms fraud on such a hold blocks the account; one who
+releases it lifts the suspension.
+
+Banks fill `account` differently (the contract says "the account concerned"), so the
+account is suspended only when it is clearly someone else's: the reporter paid it (a
+receiver in their history), or the screener knows its holder (from `account_opened`, or
+as the customer who sends from it) and that holder is not the reporter. An account the
+reporter holds, or one the screener knows nothing of, is left alone: it may be the
+victim's own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from screener.domain.accounts import AccountActivity
+from screener.domain.calendar import BusinessCalendar, Suspension
+from screener.domain.decision import Message
+from screener.domain.events import CustomerEvent
+from screener.domain.history import CustomerHistory
+from screener.domain.texts import local_time
+
+RULE_ID = "fraud_report"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedAccount:
+    account: str
+    suspension: Suspension
+    message: Message
+
+
+def reported_account(
+    event: CustomerEvent,
+    account: AccountActivity,
+    reporter: CustomerHistory,
+    business_days: int,
+    calendar: BusinessCalendar,
+) -> ReportedAccount | None:
+    """The suspension a fraud report asks for, or None (no account named, not clearly
+    someone else's, already suspended or blocked, or suspensions by report switched off)."""
+    if event.type != "fraud_reported" or not event.account or business_days <= 0:
+        return None
+    if account.suspended or account.blocked or not _someone_elses(event, account, reporter):
+        return None
+    suspension = calendar.suspension(event.occurred_at, business_days)
+    until = local_time(suspension.ends_at, calendar.zone)
+    en, ru, kk = suspension.note()
+    return ReportedAccount(
+        account=event.account,
+        suspension=suspension,
+        message=Message(
+            en=f"A customer reported fraud naming account {event.account} as where the money "
+            f"went; it is suspended until {until} ({en}): payments to or from it wait for a "
+            "fraud officer.",
+            ru=f"Клиент сообщил о мошенничестве и указал счёт {event.account}, куда ушли "
+            f"деньги; счёт приостановлен до {until} ({ru}): платежи на него и с него ждут "
+            "решения специалиста по мошенничеству.",
+            kk=f"Клиент алаяқтық туралы хабарлап, ақша кеткен {event.account} шотын атады; "
+            f"шот {until} дейін тоқтатылды ({kk}): оған және одан төлемдер алаяқтыққа қарсы "
+            "маманның шешімін күтеді.",
+        ),
+    )
+
+
+def _someone_elses(
+    event: CustomerEvent, account: AccountActivity, reporter: CustomerHistory
+) -> bool:
+    holders = {account.holder_id, account.profile.holder_id} - {None}
+    if event.customer_id in holders:
+        return False
+    paid_by_reporter = any(
+        entry.type == "transfer" and entry.attrs.get("receiver_account") == event.account
+        for entry in reporter.entries
+    )
+    return paid_by_reporter or bool(holders)

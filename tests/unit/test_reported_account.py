@@ -1,0 +1,114 @@
+"""A fraud report naming the account the money went to suspends it: later payments to or
+from it wait for an officer, never refused; the reporter's own account is left alone; a
+redelivered report changes nothing. Through the replay, which runs the worker's core."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from screener.backtest.replay import raw_records, replay
+from screener.domain.accounts import AccountActivity
+from screener.domain.calendar import BusinessCalendar
+from screener.domain.events import CustomerEvent
+from screener.domain.history import CustomerHistory
+from screener.domain.profile import AccountProfile
+from screener.domain.reported_account import reported_account
+from screener.settings import load_rules
+from tests import factories
+
+MONDAY = datetime(2026, 3, 16, 9, 0, tzinfo=UTC)  # 14:00 in Almaty
+
+
+def at(minutes: float) -> str:
+    return (MONDAY + timedelta(minutes=minutes)).isoformat()
+
+
+def decisions(*lines: tuple[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    records = raw_records({"topic": topic, "event": event} for topic, event in lines)
+    result = replay(records, load_rules())
+    return {d["event_id"]: d for d in result.decisions}
+
+
+def reasons(decision: dict[str, Any]) -> set[str]:
+    return {reason["rule"] for reason in decision["reasons"]}
+
+
+def test_payments_to_and_from_a_reported_account_are_held_never_refused() -> None:
+    mule = factories.new_kz_iban()
+    victim, stranger = factories.new_iin(), factories.new_iin()
+    report = factories.customer_event(
+        "fraud_reported", customer_id=victim, account=mule, occurred_at=at(0)
+    )
+    # The victim paid the account before reporting it: clearly not the victim's own.
+    before = factories.transfer(customer_id=victim, receiver_account=mule, occurred_at=at(-10))
+    to_mule = factories.transfer(customer_id=stranger, receiver_account=mule, occurred_at=at(30))
+    from_mule = factories.transfer(sender_account=mule, occurred_at=at(60))
+    elsewhere = factories.transfer(customer_id=stranger, occurred_at=at(90))
+    decided = decisions(
+        ("transfers", before),
+        ("customer_events", report),
+        ("transfers", to_mule),
+        ("transfers", from_mule),
+        ("transfers", elsewhere),
+    )
+    assert decided[before["event_id"]]["verdict"] == "allow"
+    for payment in (to_mule, from_mule):
+        decision = decided[payment["event_id"]]
+        assert decision["verdict"] == "hold" and "suspended_account" in reasons(decision)
+    assert decided[elsewhere["event_id"]]["verdict"] == "allow"
+
+
+def test_an_account_the_reporter_never_paid_and_nobody_is_known_to_hold_is_left_alone() -> None:
+    victim, stranger = factories.new_iin(), factories.new_iin()
+    account = factories.new_kz_iban()
+    report = factories.customer_event(
+        "fraud_reported", customer_id=victim, account=account, occurred_at=at(0)
+    )
+    payment = factories.transfer(customer_id=stranger, receiver_account=account, occurred_at=at(5))
+    decided = decisions(("customer_events", report), ("transfers", payment))
+    assert "suspended_account" not in reasons(decided[payment["event_id"]])
+
+
+def test_the_reporters_own_account_is_not_suspended() -> None:
+    victim = factories.new_iin()
+    own = factories.new_kz_iban()
+    opened = factories.customer_event(
+        "account_opened", customer_id=victim, account=own, occurred_at=at(-600)
+    )
+    report = factories.customer_event(
+        "fraud_reported", customer_id=victim, account=own, occurred_at=at(0)
+    )
+    salary_spent = factories.transfer(customer_id=victim, sender_account=own, occurred_at=at(30))
+    decided = decisions(
+        ("customer_events", opened),
+        ("customer_events", report),
+        ("transfers", salary_spent),
+    )
+    assert "suspended_account" not in reasons(decided[salary_spent["event_id"]])
+
+
+def test_a_suspension_ends_after_five_business_days_and_explains_itself() -> None:
+    event = CustomerEvent(
+        type="fraud_reported",
+        event_id="r-1",
+        customer_id="850503300129",
+        occurred_at=datetime(2026, 3, 19, 9, 0, tzinfo=UTC),  # Thursday before Nauryz
+        account="KZ-MULE",
+    )
+    # The screener saw someone else send from the account: not the reporter's.
+    theirs = AccountActivity("KZ-MULE", profile=AccountProfile(holder_id="010615600788"))
+    found = reported_account(event, theirs, CustomerHistory(), 5, BusinessCalendar())
+    assert found is not None and found.account == "KZ-MULE"
+    # Nauryz (21-23 March 2026, Saturday to Monday, moved days off) is skipped.
+    assert found.suspension.ends_at.date() > datetime(2026, 3, 26).date()
+    assert found.suspension.days_off_skipped
+    assert "KZ-MULE" in found.message.en and "KZ-MULE" in found.message.ru
+    assert "KZ-MULE" in found.message.kk
+    calendar, nobody = BusinessCalendar(), CustomerHistory()
+    suspended = dataclasses.replace(theirs, suspended=True)
+    assert reported_account(event, suspended, nobody, 5, calendar) is None  # the earlier stands
+    assert reported_account(event, theirs, nobody, 0, calendar) is None  # switched off
+    # Nothing known of the account: it may be the victim's own, left alone.
+    assert reported_account(event, AccountActivity("KZ-MULE"), nobody, 5, calendar) is None
