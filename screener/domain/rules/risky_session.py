@@ -14,6 +14,11 @@ bank's own codes are not a sign), `login` with `new_device` true, `phone_changed
 `password_reset`. One kind of sign scores `score`; two kinds or more (a 1414 code and a new
 device: the textbook takeover) score `score_several`. A loan's moment is its signing. For a
 past fraud victim the amount limits are multiplied by `repeat_victim_factor`.
+
+An online loan whose only sign is a code from 1414 or eGov scores `code_only_loan_score`:
+lenders ask for the borrower's consent to read their data through eGov, which sends a 1414
+code, so an honest online borrower gets one minutes before the loan too. What the scheme
+adds (a new device, a changed phone number, the money leaving for strangers) is what holds.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ class Settings:
     transfer_above_minor: int  # transfers to new beneficiaries above this are risky
     online_loan_above_minor: int  # online loans above this are risky
     repeat_victim_factor: float
+    code_only_loan_score: int | None = None  # None: `score`
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -66,6 +72,11 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         transfer_above_minor=kzt_setting(raw, "transfer_above_kzt", path),
         online_loan_above_minor=kzt_setting(raw, "online_loan_above_kzt", path),
         repeat_victim_factor=repeat_victim_factor(raw, path),
+        code_only_loan_score=(
+            integer(raw, "code_only_loan_score", path, low=0, high=100)
+            if "code_only_loan_score" in raw
+            else None
+        ),
     )
 
 
@@ -100,9 +111,15 @@ def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings
     if not risky:
         return None
     ordered = sorted(signs.items(), key=lambda item: item[1].at)
+    if len(signs) > 1:
+        score = settings.score_several
+    elif action == "online_loan" and "code" in signs and settings.code_only_loan_score is not None:
+        score = settings.code_only_loan_score
+    else:
+        score = settings.score
     return RuleHit(
         rule=RULE_ID,
-        score=settings.score_several if len(signs) > 1 else settings.score,
+        score=score,
         shadow=settings.mode is RuleMode.SHADOW,
         message=_explain(
             action, event.amount_minor, round(limit), ordered, context, settings, strict

@@ -127,3 +127,25 @@ def test_no_history_no_hit() -> None:
     empty = context_of()
     assert evaluate(to_stranger(9_000_000), empty) is None
     assert evaluate(online_loan(9_000_000), empty) is None
+
+
+@pytest.mark.parametrize(
+    ("signs", "score"),
+    [
+        ([code(30)], 40),  # eGov's consent code comes with honest online loans too
+        ([code(30, source="egov")], 40),
+        ([new_device(30)], 65),
+        ([sign("phone_changed", 30)], 65),
+        ([code(40), new_device(30)], 75),
+    ],
+)
+def test_an_online_loan_after_only_a_1414_code_is_weak(
+    signs: list[CustomerEvent], score: int
+) -> None:
+    hit = evaluate(online_loan(1_000_000), context_of(*signs))
+    assert hit is not None and hit.score == score
+    if score == 40:
+        assert decided(hit).verdict is Verdict.ALLOW
+        # ...while the same code before a large payment to a stranger still holds alone.
+        payment = evaluate(to_stranger(1_000_000), context_of(*signs))
+        assert payment is not None and decided(payment).verdict is Verdict.HOLD
