@@ -123,10 +123,11 @@ def test_an_age_hold_is_ended_by_the_reconfirmation_or_by_an_officer(
 
 
 def test_fraud_reasons_on_the_same_hold_still_need_an_officer() -> None:
-    code = CustomerEvent(
-        "sms_code_sent", "c-1", "850503300129", SIGNED - timedelta(minutes=20), source="1414"
+    # A login from a new device before the loan (a 1414 code alone is weak before a loan).
+    login = CustomerEvent(
+        "login", "l-1", "850503300129", SIGNED - timedelta(minutes=20), new_device=True
     )
-    history = remember(code, CustomerHistory(), CONFIG)
+    history = remember(login, CustomerHistory(), CONFIG)
     outcome = screen(big_loan(), ScreeningContext(history, CONFIG.mrp), CONFIG)
     assert {hit.rule for hit in outcome.reasons} == {"cooling_period", "risky_session"}
     assert outcome.terms == HoldTerms(period_ends_at=ENDS, reconfirmation=True, officer=True)
