@@ -15,6 +15,10 @@ bank's own codes are not a sign), `login` with `new_device` true, `phone_changed
 device: the textbook takeover) score `score_several`. A loan's moment is its signing. For a
 past fraud victim the amount limits are multiplied by `repeat_victim_factor`.
 
+A burst of payments to strangers is a risky action whatever their size: the payment that
+makes `burst_payees` distinct new beneficiaries within `burst_minutes` (a taken-over
+account emptied in small sums, to stay under the amount limits).
+
 An online loan whose only sign is a code from 1414 or eGov scores `code_only_loan_score`:
 lenders ask for the borrower's consent to read their data through eGov, which sends a 1414
 code, so an honest online borrower gets one minutes before the loan too. What the scheme
@@ -38,6 +42,7 @@ from screener.domain.rules._signals import (
     is_person,
     joined,
     kzt_setting,
+    payments_of,
     pays_stranger,
     repeat_victim_factor,
     span,
@@ -60,6 +65,8 @@ class Settings:
     online_loan_above_minor: int  # online loans above this are risky
     repeat_victim_factor: float
     code_only_loan_score: int | None = None  # None: `score`
+    burst_payees: int = 0  # 0: bursts are not a risky action
+    burst_seconds: float = 0.0
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -76,6 +83,12 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
             integer(raw, "code_only_loan_score", path, low=0, high=100)
             if "code_only_loan_score" in raw
             else None
+        ),
+        burst_payees=(
+            integer(raw, "burst_payees", path, low=2, high=1000) if "burst_payees" in raw else 0
+        ),
+        burst_seconds=(
+            number(raw, "burst_minutes", path, minimum=1) * 60 if "burst_minutes" in raw else 0.0
         ),
     )
 
@@ -102,9 +115,15 @@ def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings
     if not signs:
         return None
     strict = tightening(context, settings.repeat_victim_factor)
+    payees = 0
     if isinstance(event, Transfer):
         action, limit = "transfer_to_new_beneficiary", settings.transfer_above_minor * strict
-        risky = event.amount_minor > limit and pays_stranger(event, context.history)
+        to_stranger = pays_stranger(event, context.history)
+        risky = event.amount_minor > limit and to_stranger
+        if not risky and to_stranger and settings.burst_payees:
+            payees = _strangers_paid(event, context, settings.burst_seconds)
+            if payees >= settings.burst_payees:
+                action, risky = "burst_to_new_beneficiaries", True
     else:
         action, limit = "online_loan", settings.online_loan_above_minor * strict
         risky = event.amount_minor > limit and event.channel == "online"
@@ -122,10 +141,11 @@ def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings
         score=score,
         shadow=settings.mode is RuleMode.SHADOW,
         message=_explain(
-            action, event.amount_minor, round(limit), ordered, context, settings, strict
+            action, event.amount_minor, round(limit), ordered, context, settings, strict, payees
         ),
         measured={
             "action": action,
+            "new_beneficiaries_in_burst": payees or None,
             "amount_minor": event.amount_minor,
             "above_minor": round(limit),
             "limit_factor": strict,
@@ -171,6 +191,7 @@ def _explain(
     context: ScreeningContext,
     settings: Settings,
     strict: float,
+    payees: int = 0,
 ) -> Message:
     amount, limit = kzt(amount_minor), kzt(limit_minor)
     window = span(settings.window_seconds)
@@ -185,6 +206,14 @@ def _explain(
             en=f"an online loan of {amount} (above {limit})",
             ru=f"онлайн-заём на {amount} (больше {limit})",
             kk=f"{amount} онлайн қарыз ({limit} асады)",
+        )
+    elif action == "burst_to_new_beneficiaries":
+        minutes = span(settings.burst_seconds)
+        did = Message(
+            en=f"payments to {payees} new beneficiaries within {minutes.en}, this one of "
+            f"{amount} included",
+            ru=f"платежи {payees} новым получателям за {minutes.ru}, включая этот на {amount}",
+            kk=f"{minutes.kk} ішінде {payees} жаңа алушыға төлем, осы {amount} төлемді қоса",
         )
     else:
         did = Message(
@@ -207,3 +236,11 @@ def _explain(
     if strict < 1:
         parts.append(stricter_note(strict))
     return joined(parts)
+
+
+def _strangers_paid(transfer: Transfer, context: ScreeningContext, window_seconds: float) -> int:
+    """Distinct strangers paid within the window before this transfer, this one included."""
+    payments = payments_of(transfer, context.history)
+    now = payments.current.at
+    earlier = payments.earlier_between(now - window_seconds, now)
+    return len({p.receiver_account for p in earlier if p.to_stranger} | {transfer.receiver_account})

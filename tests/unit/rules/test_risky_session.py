@@ -17,6 +17,7 @@ from tests.unit.rules.customer_scenes import (
     fraud_report,
     new_device,
     online_loan,
+    paid,
     sign,
     to_stranger,
 )
@@ -149,3 +150,21 @@ def test_an_online_loan_after_only_a_1414_code_is_weak(
         # ...while the same code before a large payment to a stranger still holds alone.
         payment = evaluate(to_stranger(1_000_000), context_of(*signs))
         assert payment is not None and decided(payment).verdict is Verdict.HOLD
+
+
+@pytest.mark.parametrize(("payees", "held"), [(4, False), (5, True)])
+def test_a_burst_to_new_beneficiaries_after_a_sign_is_risky_whatever_the_amounts(
+    payees: int, held: bool
+) -> None:
+    """A password reset, a new device at 5 am, then 5 000 KZT to one stranger after another."""
+    earlier = [paid(5_000, 1 + i, n=i, new_beneficiary=True) for i in range(payees - 1)]
+    context = context_of(sign("password_reset", 30), *earlier)
+    hit = evaluate(to_stranger(5_000), context)
+    assert (hit is not None) is held
+    if hit is not None:
+        assert hit.measured["action"] == "burst_to_new_beneficiaries"
+        assert hit.measured["new_beneficiaries_in_burst"] == payees
+        assert decided(hit).verdict is Verdict.HOLD
+        assert all(str(payees) in text for text in three_languages(hit))
+    # Without a sign the same burst is new_beneficiary_burst's and velocity's to judge.
+    assert evaluate(to_stranger(5_000), context_of(*earlier)) is None
