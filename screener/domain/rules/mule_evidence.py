@@ -331,13 +331,18 @@ def measure(
     # A payment held because its payer looked like a victim had not arrived (the bank
     # stopped it): it cannot have been sent on. Counting it would make the receiver of a
     # wrongly held payment look like a mule as soon as it spends its own money.
-    money_in = sum(
-        flow.amount_minor
+    arrived = [
+        flow
         for flow in inbound
         if flow.event_id != this_payment and not flow.signals & SENDER_HELD
-    )
-    money_out = sum(flow.amount_minor for flow in outbound)
-    risky_out = sum(flow.amount_minor for flow in outbound if _risky(flow))
+    ]
+    money_in = sum(flow.amount_minor for flow in arrived)
+    # Only money out after the first money in can be that money sent on: what left before
+    # came from elsewhere (savings, or a mule's takings at other banks the bank never sees).
+    first_in = min((flow.at for flow in arrived), default=now)
+    sent_on = [flow for flow in outbound if flow.at >= first_in]
+    money_out = sum(flow.amount_minor for flow in sent_on)
+    risky_out = sum(flow.amount_minor for flow in sent_on if _risky(flow))
 
     ratio = money_out / money_in if money_in else 0.0
     forwarded = 0.0

@@ -225,3 +225,19 @@ def test_the_profile_decays_daily_means_and_learns_the_holder() -> None:
     assert next_day.today_senders == ("buyer-x",)
     assert AccountProfile.from_dict(next_day.as_dict()).as_dict() == next_day.as_dict()
     assert isinstance(Flow.decode(paid_out(1).encode()), Flow)
+
+
+def test_only_money_out_after_the_first_money_in_can_be_forwarding() -> None:
+    """A mule paid out its takings from other banks' victims (never seen here) in the
+    morning; in the evening a victim here pays it 93 000 and it forwards 87 700 abroad."""
+    earlier = paid_out(500_000 * TENGE, hours_ago=8, kind="person", country="GE", n=1)
+    victim = paid_in(1, hours_ago=1, amount_minor=93_000 * TENGE)
+    account = AccountActivity(MULE_ACCOUNT, inbound=victim, outbound=(earlier,))
+    hit = mule_evidence.evaluate(
+        forward(87_700, receiver_kind="person", receiver_country="GE"),
+        context(sender=account),
+        SETTINGS,
+    )
+    assert hit is not None
+    assert hit.measured["terms"]["forwarded"]["signal"] == round(87_700 / 93_000, 3)
+    assert hit.measured["outflow_minor"] == 87_700 * TENGE  # the morning's 500 000 left out
