@@ -332,9 +332,7 @@ def measure(
     # stopped it): it cannot have been sent on. Counting it would make the receiver of a
     # wrongly held payment look like a mule as soon as it spends its own money.
     arrived = [
-        flow
-        for flow in inbound
-        if flow.event_id != this_payment and not flow.signals & SENDER_HELD
+        flow for flow in inbound if flow.event_id != this_payment and not flow.signals & SENDER_HELD
     ]
     money_in = sum(flow.amount_minor for flow in arrived)
     # Only money out after the first money in can be that money sent on: what left before
