@@ -328,12 +328,9 @@ def measure(
             payer = sender_of(flow)
             victim_weight[payer] = max(weight, victim_weight.get(payer, 0.0))
     victims = sum(victim_weight.values())
-    # A payment held because its payer looked like a victim had not arrived (the bank
-    # stopped it): it cannot have been sent on. Counting it would make the receiver of a
-    # wrongly held payment look like a mule as soon as it spends its own money.
-    arrived = [
-        flow for flow in inbound if flow.event_id != this_payment and not flow.signals & SENDER_HELD
-    ]
+    # Held payments count: a mule goes on forwarding while a victim's payment waits (money
+    # from victims at other banks, which the bank never sees).
+    arrived = [flow for flow in inbound if flow.event_id != this_payment]
     money_in = sum(flow.amount_minor for flow in arrived)
     # Only money out after the first money in can be that money sent on: what left before
     # came from elsewhere (savings, or a mule's takings at other banks the bank never sees).

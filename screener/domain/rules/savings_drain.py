@@ -10,9 +10,12 @@ own account) within `window_hours`, this transfer included.
 How the money leaves decides the score:
 - **in chunks to one stranger** (one receiver paid two or more times in the window): one
   "safe account" paid in parts, the scheme's habit; `chunk_bands`;
-- **in even chunks to several strangers** (at least `even_chunks` payments within
-  `even_within_percent` of the largest): one sum cut into pieces, the caller naming a new
-  card for each; `chunk_bands`;
+- **in even chunks to several strangers** (at least `even_chunks` payments of about the
+  same amount, no more than `even_within_percent` below the largest of them): one sum cut
+  into pieces, the caller naming a new card for each; `chunk_bands`;
+- **to an account opened days ago** (this bank saw it opened fewer than
+  `young_receiver_days` days before): a "safe account" the fraudster has just opened;
+  `chunk_bands`;
 - **in one payment, or to several strangers in unlike amounts**: what a used car, a flat's
   deposit or an evening buying second-hand things from private sellers looks like;
   `one_payment_bands`, weak, holding only with other evidence (velocity, the receiver's mule
@@ -63,6 +66,7 @@ class Settings:
     even_chunks: int = 3
     even_within_percent: int = 10
     chunks_to_one_receiver: int = 2
+    young_receiver_seconds: float = 0.0
 
 
 class Pattern(Enum):
@@ -71,11 +75,12 @@ class Pattern(Enum):
     ONE_PAYMENT = "one_payment"
     ONE_RECEIVER = "chunks_to_one_receiver"
     EVEN_CHUNKS = "even_chunks"
+    YOUNG_RECEIVER = "to_a_young_account"
     SPREAD = "spread"
 
     @property
     def chunked(self) -> bool:
-        return self in (Pattern.ONE_RECEIVER, Pattern.EVEN_CHUNKS)
+        return self in (Pattern.ONE_RECEIVER, Pattern.EVEN_CHUNKS, Pattern.YOUNG_RECEIVER)
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -91,19 +96,36 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         even_chunks=integer(raw, "even_chunks", path, low=2, high=100),
         even_within_percent=integer(raw, "even_within_percent", path, low=0, high=100),
         chunks_to_one_receiver=integer(raw, "chunks_to_one_receiver", path, low=2, high=100),
+        young_receiver_seconds=(
+            number(raw, "young_receiver_days", path) * 86400
+            if "young_receiver_days" in raw
+            else 0.0
+        ),
     )
 
 
-def pattern_of(sent: Sequence[Payment], settings: Settings) -> Pattern:
+def pattern_of(sent: Sequence[Payment], settings: Settings, young_receiver: bool) -> Pattern:
+    if young_receiver:
+        return Pattern.YOUNG_RECEIVER
     if len(sent) == 1:
         return Pattern.ONE_PAYMENT
     if max(Counter(p.receiver_account for p in sent).values()) >= settings.chunks_to_one_receiver:
         return Pattern.ONE_RECEIVER
-    largest = max(p.amount_minor for p in sent)
-    alike_from = largest * (100 - settings.even_within_percent) / 100
-    if sum(p.amount_minor >= alike_from for p in sent) >= settings.even_chunks:
+    if _alike(sorted(p.amount_minor for p in sent), settings.even_within_percent) >= (
+        settings.even_chunks
+    ):
         return Pattern.EVEN_CHUNKS
     return Pattern.SPREAD
+
+
+def _alike(amounts: Sequence[int], within_percent: int) -> int:
+    """The most amounts (sorted) that lie within `within_percent` below the largest of them."""
+    most, low = 0, 0
+    for high, amount in enumerate(amounts):
+        while amounts[low] < amount * (100 - within_percent) / 100:
+            low += 1
+        most = max(most, high - low + 1)
+    return most
 
 
 def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) -> RuleHit | None:
@@ -124,7 +146,13 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     baseline = baseline_of(context.history, settings.baseline_min_transfers)
     if baseline is not None and total <= baseline.median_minor * settings.baseline_multiple:
         return None
-    pattern = pattern_of(sent, settings)
+    receiver = context.receiver_account
+    young_receiver = (
+        receiver is not None
+        and receiver.opened_at is not None
+        and now - receiver.opened_at < settings.young_receiver_seconds
+    )
+    pattern = pattern_of(sent, settings, young_receiver)
     bands = settings.chunk_bands if pattern.chunked else settings.one_payment_bands
     # Bands are in whole KZT; for a past victim each starts at `strict` times its amount.
     band = band_for(bands, int(total / 100 / strict))
@@ -171,6 +199,15 @@ def _explain(
             ru="Один новый счёт получает деньги частями: так сбережения уходят на "
             "«безопасный счёт».",
             kk="Бір жаңа шотқа ақша бөлшектеп түсуде: жинақ «қауіпсіз шотқа» осылай кетеді.",
+        )
+    elif pattern is Pattern.YOUNG_RECEIVER:
+        reading = Message(
+            en="The receiving account was opened only days ago: a 'safe account' the "
+            "fraudsters have just opened looks like this.",
+            ru="Счёт получателя открыт всего несколько дней назад: так выглядит «безопасный "
+            "счёт», только что открытый мошенниками.",
+            kk="Алушының шоты бірнеше күн бұрын ғана ашылған: алаяқтар жаңа ашқан «қауіпсіз "
+            "шот» осылай көрінеді.",
         )
     elif pattern is Pattern.EVEN_CHUNKS:
         reading = Message(

@@ -11,7 +11,6 @@ import yaml
 
 from screener.domain.accounts import (
     SENDER_BORROWED,
-    SENDER_HELD,
     SENDER_TAKEOVER_SIGN,
     AccountActivity,
     Flow,
@@ -172,20 +171,11 @@ def test_payers_with_a_victims_signs_are_victims(signals: int, victim_signal: fl
     assert hit is not None and hit.measured["terms"]["victim_senders"]["signal"] == victim_signal
 
 
-def test_money_stopped_because_its_payer_looked_like_a_victim_cannot_be_forwarded() -> None:
-    """A giveaway's prize held by new_beneficiary_burst: the winner spending their own money
-    afterwards is not sending the prize on."""
-    held = tuple(
-        flow._replace(signals=SENDER_HELD) for flow in paid_in(1, amount_minor=50_000 * TENGE)
-    )
-    account = AccountActivity(MULE_ACCOUNT, inbound=held)
-    hit = mule_evidence.evaluate(forward(30_000), context(sender=account), SETTINGS)
-    terms = {} if hit is None else hit.measured["terms"]
-    assert "forwarded" not in terms and "risky_destinations" not in terms
-    assert hit is None or decide([hit], CONFIG.policy).verdict is Verdict.ALLOW
-    paid = AccountActivity(MULE_ACCOUNT, inbound=paid_in(1, amount_minor=50_000 * TENGE))
-    allowed = mule_evidence.evaluate(forward(30_000), context(sender=paid), SETTINGS)
-    assert allowed is not None and allowed.measured["terms"]["forwarded"]["signal"] == 0.6
+def test_a_payer_held_for_a_burst_or_velocity_is_no_victim() -> None:
+    """A giveaway's forty prizes held by new_beneficiary_burst: the winners are not mules."""
+    held_by = SETTINGS.victim_held_by
+    assert "new_beneficiary_burst" not in held_by and "velocity" not in held_by
+    assert {"risky_session", "safe_account", "savings_drain", "loan_then_drain"} <= held_by
 
 
 def test_spending_at_shops_is_not_judged_on_the_sending_side() -> None:

@@ -159,3 +159,26 @@ def test_the_own_money_finding_has_its_own_floor(sent_kzt: float, held: bool) ->
     assert (hit is not None) is held
     if hit is not None:
         assert hit.score == 60 and hit.measured["band_percent"] is None
+
+
+def test_savings_drain_even_chunks_after_a_large_first_payment() -> None:
+    """Most of it first, then the rest cut into three equal parts to three new cards."""
+    events = [paid(6_300_000, 60, n=0)] + [paid(1_210_000, 40 - 10 * n, n=n + 1) for n in range(2)]
+    hit = savings_drain.evaluate(
+        to_stranger(1_210_000), context_of(*events), settings(savings_drain.RULE_ID)
+    )
+    assert hit is not None and hit.score == 60 and hit.measured["pattern"] == "even_chunks"
+
+
+@pytest.mark.parametrize(("opened_days_ago", "score"), [(6.9, 60), (7.1, None)])
+def test_savings_drain_a_large_sum_to_an_account_opened_days_ago(
+    opened_days_ago: float, score: int | None
+) -> None:
+    young = AccountActivity(MULE_ACCOUNT, opened_at=AT.timestamp() - opened_days_ago * 86400)
+    hit = savings_drain.evaluate(
+        to_stranger(250_000), context(receiver=young), settings(savings_drain.RULE_ID)
+    )
+    assert (None if hit is None else hit.score) == score
+    if hit is not None:
+        assert hit.measured["pattern"] == "to_a_young_account"
+        assert "opened" in three_languages(hit)[0]
