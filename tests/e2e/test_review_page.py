@@ -6,7 +6,7 @@ artifacts/e2e/."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
@@ -85,11 +85,23 @@ def play_evening(deployment: Deployment) -> dict[str, Any]:
         amount="1800000.00",
         occurred_at=at(40),
     )
+    # The mules are young (18-24, the droppers' usual recruits) and each sends the money on
+    # to someone it never paid before.
     b_c = factories.transfer(
-        sender_account=b, receiver_account=c, amount="1750000.00", occurred_at=at(30)
+        customer_id=factories.new_iin(birth=date.today() - timedelta(days=365 * 20 + 40)),
+        sender_account=b,
+        receiver_account=c,
+        amount="1750000.00",
+        new_beneficiary=True,
+        occurred_at=at(30),
     )
     c_d = factories.transfer(
-        sender_account=c, receiver_account=d, amount="1700000.00", occurred_at=at(20)
+        customer_id=factories.new_iin(birth=date.today() - timedelta(days=365 * 19 + 100)),
+        sender_account=c,
+        receiver_account=d,
+        amount="1700000.00",
+        new_beneficiary=True,
+        occurred_at=at(20),
     )
     purchase = factories.transfer(
         customer_id=shopper,
@@ -178,8 +190,9 @@ def test_an_officer_works_the_queue_in_the_browser(
 
     rows = page.locator("#queue-table tbody tr[data-hold]")
     # The loan, the victim's transfer, the purchase, and the mule chain's two forwarding
-    # transfers, which the worker held itself: B and C sent on almost all they had just
-    # received from a payer who had just got a 1414 code (or was held).
+    # transfers, which the worker held itself: B sent on almost all it had just received
+    # from a payer who had just got a 1414 code, C almost all it had from B, each to a new
+    # payee from a young holder's account.
     expect(rows).to_have_count(5)
     onward = [evening["b_c"], evening["c_d"]]
     for transfer in onward:

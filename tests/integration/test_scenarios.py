@@ -223,6 +223,27 @@ def test_a_dropper_ring_is_suspended_on_mule_evidence_and_its_cash_out_stopped(
     assert "suspended_account" in rules_of(prepayment)
 
 
+def test_an_account_a_victim_reports_is_suspended_and_the_next_payment_to_it_held(
+    worker: Deployment,
+) -> None:
+    start = evening()
+    mule_account = factories.new_kz_iban()
+    victim = Customer(worker, start)
+    [paid] = decided(worker, victim.pay(0, mule_account, "120000.00", new_beneficiary=True))
+    assert paid["verdict"] == "allow"  # one payment to a new person: nothing to see yet
+    victim.event("fraud_reported", 60, account=mule_account)
+    key = f"{worker.prefix}suspended:account:{mule_account}"
+    worker.wait_for("the reported account's suspension", lambda: worker.redis.exists(key) == 1)
+    entry = json.loads(worker.redis.get(key))
+    assert entry["rule"] == "fraud_report" and entry["suspension"]["business_days"] == 5
+    assert worker.redis.get(f"{worker.prefix}block:account:{mule_account}") is None
+
+    # Another customer of the bank, a marketplace "seller" asking for prepayment into it.
+    buyer = Customer(worker, start + timedelta(hours=2))
+    [prepayment] = decided(worker, buyer.pay(0, mule_account, "45000.00", new_beneficiary=True))
+    assert prepayment["verdict"] == "hold" and "suspended_account" in rules_of(prepayment)
+
+
 def test_stop_credit_blocks_loans_until_it_is_lifted(worker: Deployment) -> None:
     customer = Customer(worker, evening())
     customer.event("loan_optout_set", 0)
