@@ -85,24 +85,21 @@ def play_evening(deployment: Deployment) -> dict[str, Any]:
         amount="1800000.00",
         occurred_at=at(40),
     )
-    # The mules are young (18-24, the droppers' usual recruits) and each sends the money on
-    # to someone it never paid before.
-    b_c = factories.transfer(
-        customer_id=factories.new_iin(birth=date.today() - timedelta(days=365 * 20 + 40)),
-        sender_account=b,
-        receiver_account=c,
-        amount="1750000.00",
-        new_beneficiary=True,
-        occurred_at=at(30),
-    )
-    c_d = factories.transfer(
-        customer_id=factories.new_iin(birth=date.today() - timedelta(days=365 * 19 + 100)),
-        sender_account=c,
-        receiver_account=d,
-        amount="1700000.00",
-        new_beneficiary=True,
-        occurred_at=at(20),
-    )
+
+    def sent_on(sender: str, receiver: str, amount: str, minutes_ago: int) -> dict[str, Any]:
+        """A mule sends the money on to someone it never paid before; mules are young
+        (20: the droppers' usual recruits are 18-24)."""
+        return factories.transfer(
+            customer_id=factories.new_iin(birth=date.today() - timedelta(days=365 * 20 + 40)),
+            sender_account=sender,
+            receiver_account=receiver,
+            amount=amount,
+            new_beneficiary=True,
+            occurred_at=at(minutes_ago),
+        )
+
+    b_c = sent_on(b, c, "1750000.00", 30)
+    c_d = sent_on(c, d, "1700000.00", 20)
     purchase = factories.transfer(
         customer_id=shopper,
         sender_account=factories.new_kz_iban(),
