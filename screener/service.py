@@ -538,13 +538,15 @@ class _BatchState:
         history = self.histories.get(event.customer_id, CustomerHistory())
         if event.event_id in history.fraud_report_ids:
             return
-        account = self.account(event.account)
         found = reported_account(
-            event, account, history, config.reported_suspend_business_days, config.calendar
+            event,
+            self.account(event.account),
+            history,
+            config.reported_suspend_business_days,
+            config.calendar,
         )
         if found is None:
             return
-        self.accounts[account.account] = replace(account, suspended=True)
         until = found.suspension.ends_at
         entry = block_entry(
             found.message.en,
@@ -554,9 +556,7 @@ class _BatchState:
             hold_id=event.event_id,
             suspension=found.suspension.as_entry(),
         )
-        self.writes.suspensions.append(
-            NewSuspension(account.account, entry, until, _lifetime(until, event))
-        )
+        self._suspend(event.account, entry, until, event)
 
     def block_accounts(self, event: ScreenedEvent, outcome: Outcome, decided_at: datetime) -> None:
         self._suspend_accounts(event, outcome, decided_at)
@@ -578,15 +578,21 @@ class _BatchState:
         for hit in outcome.reasons:
             if hit.suspend_account is None or hit.suspend_until is None:
                 continue
-            account = self.account(hit.suspend_account)
-            if account.suspended or account.blocked:
-                continue
-            self.accounts[account.account] = replace(account, suspended=True)
             entry = _account_entry(hit, event, decided_at, hit.suspend_until)
-            ttl = _lifetime(hit.suspend_until, event)
-            self.writes.suspensions.append(
-                NewSuspension(account.account, entry, hit.suspend_until, ttl)
-            )
+            self._suspend(hit.suspend_account, entry, hit.suspend_until, event)
+
+    def _suspend(
+        self, account_id: str, entry: dict[str, Any], until: datetime, event: InputEvent
+    ) -> None:
+        """Suspend an account until `until`, unless it already is, or is blocked (the
+        earlier suspension or the block stands)."""
+        account = self.account(account_id)
+        if account.suspended or account.blocked:
+            return
+        self.accounts[account_id] = replace(account, suspended=True)
+        self.writes.suspensions.append(
+            NewSuspension(account_id, entry, until, _lifetime(until, event))
+        )
 
 
 def _reused(earlier: dict[str, Any]) -> str:

@@ -107,6 +107,13 @@ class AccountActivity:
     suspended: bool = False
     profile: AccountProfile = EMPTY_PROFILE
 
+    def days_open(self, now: float) -> float | None:
+        """Days since this bank saw the account opened (None: it never saw the opening). An
+        opening reported a little after `now` (clocks, ordering) is brand new: 0."""
+        if self.opened_at is None:
+            return None
+        return max(0.0, (now - self.opened_at) / 86400)
+
     def inbound_between(self, start: float, end: float) -> list[Flow]:
         return [flow for flow in self.inbound if start < flow.at <= end]
 

@@ -123,6 +123,13 @@ def integer(raw: Mapping[str, Any], key: str, path: str, *, low: int, high: int)
     return value
 
 
+def optional_integer(
+    raw: Mapping[str, Any], key: str, path: str, default: int, *, low: int, high: int
+) -> int:
+    """`integer`, or `default` when the setting is absent (a rules file written before it)."""
+    return integer(raw, key, path, low=low, high=high) if key in raw else default
+
+
 def choice(raw: Mapping[str, Any], key: str, path: str, options: Mapping[str, T]) -> T:
     value = raw.get(key)
     if not isinstance(value, str) or value not in options:
@@ -247,10 +254,8 @@ def parse_config(
     # Optional: a rules file written before the profiles existed keeps working.
     half_life = optional_number(accounts_raw, "profile_half_life_days", "accounts", 30, 0.1)
     profile_keep = optional_number(accounts_raw, "profile_keep_days", "accounts", 400, 1)
-    reported_days = (
-        integer(accounts_raw, "reported_suspend_business_days", "accounts", low=0, high=30)
-        if "reported_suspend_business_days" in accounts_raw
-        else 5
+    reported_days = optional_integer(
+        accounts_raw, "reported_suspend_business_days", "accounts", 5, low=0, high=30
     )
 
     history_raw = raw.get("history", {})

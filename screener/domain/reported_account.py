@@ -25,14 +25,13 @@ from screener.domain.calendar import BusinessCalendar, Suspension
 from screener.domain.decision import Message
 from screener.domain.events import CustomerEvent
 from screener.domain.history import CustomerHistory
-from screener.domain.texts import local_time
+from screener.domain.rules._accounts import until_texts
 
 RULE_ID = "fraud_report"
 
 
 @dataclass(frozen=True, slots=True)
 class ReportedAccount:
-    account: str
     suspension: Suspension
     message: Message
 
@@ -45,27 +44,26 @@ def reported_account(
     calendar: BusinessCalendar,
 ) -> ReportedAccount | None:
     """The suspension a fraud report asks for, or None (no account named, not clearly
-    someone else's, already suspended or blocked, or suspensions by report switched off)."""
+    someone else's, or suspensions by report switched off). An account already suspended
+    or blocked keeps that: the service suspends only those that are not."""
     if event.type != "fraud_reported" or not event.account or business_days <= 0:
         return None
-    if account.suspended or account.blocked or not _someone_elses(event, account, reporter):
+    if not _someone_elses(event, account, reporter):
         return None
     suspension = calendar.suspension(event.occurred_at, business_days)
-    until = local_time(suspension.ends_at, calendar.zone)
-    en, ru, kk = suspension.note()
+    en, ru, kk = until_texts(suspension, calendar)
     return ReportedAccount(
-        account=event.account,
         suspension=suspension,
         message=Message(
             en=f"A customer reported fraud naming account {event.account} as where the money "
-            f"went; it is suspended until {until} ({en}): payments to or from it wait for a "
-            "fraud officer.",
+            f"went; it is suspended until {en}: payments to or from it wait for a fraud "
+            "officer.",
             ru=f"Клиент сообщил о мошенничестве и указал счёт {event.account}, куда ушли "
-            f"деньги; счёт приостановлен до {until} ({ru}): платежи на него и с него ждут "
-            "решения специалиста по мошенничеству.",
+            f"деньги; счёт приостановлен до {ru}: платежи на него и с него ждут решения "
+            "специалиста по мошенничеству.",
             kk=f"Клиент алаяқтық туралы хабарлап, ақша кеткен {event.account} шотын атады; "
-            f"шот {until} дейін тоқтатылды ({kk}): оған және одан төлемдер алаяқтыққа қарсы "
-            "маманның шешімін күтеді.",
+            f"шот {kk} дейін тоқтатылды: оған және одан төлемдер алаяқтыққа қарсы маманның "
+            "шешімін күтеді.",
         ),
     )
 

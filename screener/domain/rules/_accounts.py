@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from screener.domain.accounts import AccountActivity, Flow, inbound_flow, outbound_flow
-from screener.domain.calendar import Suspension
+from screener.domain.calendar import BusinessCalendar, Suspension
 from screener.domain.context import ScreeningContext
 from screener.domain.events import Transfer
 from screener.domain.texts import local_time
@@ -100,8 +100,8 @@ def suspension_of(moment: datetime, business_days: int, context: ScreeningContex
     return context.calendar.suspension(moment, business_days)
 
 
-def until_texts(suspension: Suspension, context: ScreeningContext) -> tuple[str, str, str]:
+def until_texts(suspension: Suspension, calendar: BusinessCalendar) -> tuple[str, str, str]:
     """The suspension's end and how it was counted, in English, Russian and Kazakh."""
-    when = local_time(suspension.ends_at, context.calendar.zone)
+    when = local_time(suspension.ends_at, calendar.zone)
     en, ru, kk = suspension.note()
     return f"{when} ({en})", f"{when} ({ru})", f"{when} ({kk})"

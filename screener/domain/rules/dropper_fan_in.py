@@ -96,7 +96,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
             len(recent.senders),
             settings,
             longer.outflow_share,
-            None if suspension is None else until_texts(suspension, context),
+            None if suspension is None else until_texts(suspension, context.calendar),
         ),
         measured={
             "account": account.account,

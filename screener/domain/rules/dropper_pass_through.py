@@ -111,7 +111,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         message=_explain(
             worst,
             settings,
-            None if suspension is None else until_texts(suspension, context),
+            None if suspension is None else until_texts(suspension, context.calendar),
         ),
         measured={
             "side": worst.side,

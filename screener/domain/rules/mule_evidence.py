@@ -52,6 +52,7 @@ from screener.domain.config import (
     RuleMode,
     integer,
     number,
+    optional_number,
     rule_mode,
     section,
     string_list,
@@ -72,8 +73,6 @@ from screener.domain.rules._signals import cash_loans
 from screener.domain.texts import local_time
 
 RULE_ID = "mule_evidence"
-# Signals added to SIGNALS after rules files were in use: a file without their weight loads.
-_LATER_SIGNALS = frozenset({"small_tickets"})
 HOME_COUNTRY = "KZ"
 SIGNALS = (
     "fan_in",
@@ -86,6 +85,8 @@ SIGNALS = (
     "established",
     "small_tickets",
 )
+# Signals added after rules files were in use: a file without their weight loads (weight 0).
+_LATER_SIGNALS = frozenset({"small_tickets"})
 _WORDS: Mapping[str, tuple[str, str, str]] = {
     "fan_in": ("unrelated payers", "разные плательщики", "бөгде төлеушілер"),
     "forwarded": ("money sent on", "деньги переведены дальше", "ақша әрі қарай аударылды"),
@@ -180,9 +181,7 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         established_min_days=integer(raw, "established_min_days", path, low=1, high=10_000),
         established_min_senders_per_day=number(raw, "established_min_senders_per_day", path),
         established_max_out_share=number(raw, "established_max_out_share", path),
-        small_ticket_minor=(
-            round(number(raw, "small_ticket_kzt", path) * 100) if "small_ticket_kzt" in raw else 0
-        ),
+        small_ticket_minor=round(optional_number(raw, "small_ticket_kzt", path, 0, 0) * 100),
         bias=float(bias),
         weights=weights,
         suspend_score=integer(raw, "suspend_score", path, low=1, high=100),
@@ -314,19 +313,17 @@ def measure(
         for flow in account.outbound_between(start, now)
         if not _own(flow, holder) and flow.receiver_kind not in settings.spending_kinds
     ]
-    senders = {sender_of(flow) for flow in inbound}
-    paid_by: dict[str, int] = {}
+    paid_by: dict[str, int] = {}  # payer -> money in from them
+    victim_weight: dict[str, float] = {}  # payer -> how much of a victim they looked
     for flow in inbound:
         payer = sender_of(flow)
         paid_by[payer] = paid_by.get(payer, 0) + flow.amount_minor
-    small_payers = sum(total <= settings.small_ticket_minor for total in paid_by.values())
-    victim_weight: dict[str, float] = {}
-    for flow in inbound:
         if flow.signals & VICTIM_SIGNALS:
             # Borrowing is everyday: a payer who only borrowed counts as half a victim.
             weight = 0.5 if flow.signals & VICTIM_SIGNALS == SENDER_BORROWED else 1.0
-            payer = sender_of(flow)
             victim_weight[payer] = max(weight, victim_weight.get(payer, 0.0))
+    senders = paid_by.keys()
+    small_payers = sum(total <= settings.small_ticket_minor for total in paid_by.values())
     victims = sum(victim_weight.values())
     # Held payments count: a mule goes on forwarding while a victim's payment waits (money
     # from victims at other banks, which the bank never sees).
@@ -351,6 +348,7 @@ def measure(
         profile.out_per_day_minor / profile.in_per_day_minor if profile.in_per_day_minor else 0.0
     )
     fan_in = _ramp(len(senders), settings.fan_in_full_senders)
+    days_open = account.days_open(now)
     signals = {
         "fan_in": fan_in,
         "forwarded": forwarded,
@@ -359,10 +357,7 @@ def measure(
         # buyer of a trader's forty who happened to borrow that week says little.
         "victim_senders": (victims / len(senders) if senders else 0.0)
         * min(1.0, victims / settings.victim_full_senders),
-        "young_account": float(
-            account.opened_at is not None
-            and (now - account.opened_at) / 86400 < settings.young_account_days
-        ),
+        "young_account": float(days_open is not None and days_open < settings.young_account_days),
         "young_holder": float(
             age is not None
             and settings.young_holder_min_age <= age <= settings.young_holder_max_age

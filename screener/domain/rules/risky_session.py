@@ -32,7 +32,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from screener.domain.config import RuleMode, integer, number, rule_mode, string_list
+from screener.domain.config import (
+    RuleMode,
+    integer,
+    number,
+    optional_integer,
+    optional_number,
+    rule_mode,
+    string_list,
+)
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import ScreenedEvent, Transfer
@@ -64,32 +72,28 @@ class Settings:
     transfer_above_minor: int  # transfers to new beneficiaries above this are risky
     online_loan_above_minor: int  # online loans above this are risky
     repeat_victim_factor: float
-    code_only_loan_score: int | None = None  # None: `score`
+    code_only_loan_score: int  # an online loan after only a 1414/eGov code
     burst_payees: int = 0  # 0: bursts are not a risky action
     burst_seconds: float = 0.0
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
+    score = integer(raw, "score", path, low=0, high=100)
     return Settings(
         mode=rule_mode(raw, path),
-        score=integer(raw, "score", path, low=0, high=100),
+        score=score,
         score_several=integer(raw, "score_several", path, low=0, high=100),
         window_seconds=number(raw, "window_hours", path, minimum=0.1) * 3600,
         code_sources=frozenset(string_list(raw, "code_sources", path)),
         transfer_above_minor=kzt_setting(raw, "transfer_above_kzt", path),
         online_loan_above_minor=kzt_setting(raw, "online_loan_above_kzt", path),
         repeat_victim_factor=repeat_victim_factor(raw, path),
-        code_only_loan_score=(
-            integer(raw, "code_only_loan_score", path, low=0, high=100)
-            if "code_only_loan_score" in raw
-            else None
+        # Optional, as rules files written before them keep working: the old behaviour.
+        code_only_loan_score=optional_integer(
+            raw, "code_only_loan_score", path, score, low=0, high=100
         ),
-        burst_payees=(
-            integer(raw, "burst_payees", path, low=2, high=1000) if "burst_payees" in raw else 0
-        ),
-        burst_seconds=(
-            number(raw, "burst_minutes", path, minimum=1) * 60 if "burst_minutes" in raw else 0.0
-        ),
+        burst_payees=optional_integer(raw, "burst_payees", path, 0, low=0, high=1000),
+        burst_seconds=optional_number(raw, "burst_minutes", path, 0, 1) * 60,
     )
 
 
@@ -132,7 +136,7 @@ def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings
     ordered = sorted(signs.items(), key=lambda item: item[1].at)
     if len(signs) > 1:
         score = settings.score_several
-    elif action == "online_loan" and "code" in signs and settings.code_only_loan_score is not None:
+    elif action == "online_loan" and "code" in signs:
         score = settings.code_only_loan_score
     else:
         score = settings.score

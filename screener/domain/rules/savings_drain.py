@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from screener.domain.config import RuleMode, integer, number, rule_mode
+from screener.domain.config import RuleMode, integer, number, optional_number, rule_mode
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import Transfer
@@ -66,7 +66,7 @@ class Settings:
     even_chunks: int = 3
     even_within_percent: int = 10
     chunks_to_one_receiver: int = 2
-    young_receiver_seconds: float = 0.0
+    young_receiver_days: float = 0.0
 
 
 class Pattern(Enum):
@@ -96,11 +96,7 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         even_chunks=integer(raw, "even_chunks", path, low=2, high=100),
         even_within_percent=integer(raw, "even_within_percent", path, low=0, high=100),
         chunks_to_one_receiver=integer(raw, "chunks_to_one_receiver", path, low=2, high=100),
-        young_receiver_seconds=(
-            number(raw, "young_receiver_days", path) * 86400
-            if "young_receiver_days" in raw
-            else 0.0
-        ),
+        young_receiver_days=optional_number(raw, "young_receiver_days", path, 0, 0),
     )
 
 
@@ -147,12 +143,10 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     if baseline is not None and total <= baseline.median_minor * settings.baseline_multiple:
         return None
     receiver = context.receiver_account
-    young_receiver = (
-        receiver is not None
-        and receiver.opened_at is not None
-        and now - receiver.opened_at < settings.young_receiver_seconds
+    days_open = None if receiver is None else receiver.days_open(now)
+    pattern = pattern_of(
+        sent, settings, days_open is not None and days_open < settings.young_receiver_days
     )
-    pattern = pattern_of(sent, settings, young_receiver)
     bands = settings.chunk_bands if pattern.chunked else settings.one_payment_bands
     # Bands are in whole KZT; for a past victim each starts at `strict` times its amount.
     band = band_for(bands, int(total / 100 / strict))

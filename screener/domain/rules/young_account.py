@@ -94,10 +94,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
 def _days_open(transfer: Transfer, context: ScreeningContext) -> float | None:
     """Days since the receiving account was opened, when this bank saw it opened."""
     account = context.receiver_account
-    if account is None or account.opened_at is None:
-        return None
-    # an opening reported a little after the transfer (clocks, ordering) is brand new
-    return max(0.0, (transfer.occurred_at.timestamp() - account.opened_at) / 86400)
+    return None if account is None else account.days_open(transfer.occurred_at.timestamp())
 
 
 def _explain(account: str, days: float | None, age: int | None) -> Message:
