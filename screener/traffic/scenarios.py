@@ -642,7 +642,8 @@ def _chunks(rng: random.Random, pot: int, parts: int) -> list[int]:
         return [whole_kzt(pot / parts)] * parts
     if style < 0.7:
         step = kzt(10_000 if pot < kzt(1_000_000) else 50_000)
-        each = -(-pot // parts // step) * step  # rounded up: the last part is what is left
+        # pot / parts rounded up to a whole step; the last part is what is left
+        each = -(-pot // (parts * step)) * step
         amounts = [each] * (parts - 1)
         rest = pot - sum(amounts)
         return [*amounts, whole_kzt(rest)] if rest >= kzt(1_000) else amounts
