@@ -109,9 +109,14 @@ def up() -> dict[str, str]:
         layout,
     )
     devinfra.ensure_all_running(kafka_services, layout)
+    # Every broker, asked on its own port, must list all of them: a broker that has just
+    # joined can answer before its metadata has the last one (seen: 2 of 3 on one port).
     _wait_for(
-        f"{BROKERS} Kafka brokers",
-        lambda: devinfra.kafka_broker_count(layout.kafka_bootstrap) == BROKERS,
+        f"{BROKERS} Kafka brokers, each listing all of them",
+        lambda: all(
+            devinfra.kafka_broker_count(address) == BROKERS
+            for address in layout.kafka_bootstrap.split(",")
+        ),
         layout,
     )
     return {
