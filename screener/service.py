@@ -541,7 +541,6 @@ class _BatchState:
         found = reported_account(
             event,
             self.account(event.account),
-            history,
             config.reported_suspend_business_days,
             config.calendar,
         )
@@ -555,6 +554,7 @@ class _BatchState:
             until,
             hold_id=event.event_id,
             suspension=found.suspension.as_entry(),
+            reported_by=event.customer_id,
         )
         self._suspend(event.account, entry, until, event)
 
@@ -589,7 +589,9 @@ class _BatchState:
         account = self.account(account_id)
         if account.suspended or account.blocked:
             return
-        self.accounts[account_id] = replace(account, suspended=True)
+        self.accounts[account_id] = replace(
+            account, suspended=True, reported_by=entry.get("reported_by")
+        )
         self.writes.suspensions.append(
             NewSuspension(account_id, entry, until, _lifetime(until, event))
         )

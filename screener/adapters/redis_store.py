@@ -45,6 +45,19 @@ def _stored_or_empty(
         return empty
 
 
+def _reporter(suspension: bytes | None) -> str | None:
+    """Who reported the fraud that suspended the account (None: no suspension, one by mule
+    evidence, or an entry that cannot be read, which still suspends)."""
+    if suspension is None:
+        return None
+    try:
+        entry = orjson.loads(suspension)
+    except ValueError:
+        return None
+    reporter = entry.get("reported_by") if isinstance(entry, dict) else None
+    return reporter if isinstance(reporter, str) else None
+
+
 def _flows(account: str, members: list[bytes]) -> tuple[Flow, ...]:
     """The readable flows of an account; an unreadable member is skipped and counted."""
     flows = []
@@ -211,6 +224,7 @@ class RedisScreeningStore:
                 holder_id=holder_id.decode() if holder_id else None,
                 blocked=bool(blocked),
                 suspended=suspended is not None,
+                reported_by=_reporter(suspended),
                 profile=_stored_or_empty(
                     "profile",
                     account,

@@ -6,8 +6,9 @@ Definitions (printed in the report too):
   `should_stop` / events labelled `should_stop`. Unlabelled events are everyday traffic;
 - per rule, a hit is a reason (enforced) or a shadow reason in a decision, and its precision
   and recall count every hit, so a rule in shadow mode can be judged before it is enforced;
-- "regulatory only": holds whose every reason comes from a regulatory rule (the law
-  demands them, whatever the labels say), reported apart from the hold rate.
+- "regulatory only": holds that the law demands (a cooling period, Stop-credit...), reported
+  apart from the hold rate: the reasons of the other rules would not hold the event by
+  themselves (every reason regulatory, or the others scoring below the hold score).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from screener.backtest.replay import ReplayResult
+from screener.domain.decision import combine_scores
 from screener.domain.rules import RULES
 
 EVERYDAY = "everyday"  # the scenario of unlabelled events
@@ -61,7 +63,7 @@ class ScenarioStats:
     instances_interrupted: int  # instances with at least one should-stop event held
     amount_at_risk_minor: int  # sum of should-stop amounts
     amount_held_minor: int  # of which held
-    fraud_held: int = 0  # held for fraud: not every reason regulatory (the law's holds apart)
+    fraud_held: int = 0  # held for fraud: the non-regulatory reasons alone would hold
 
     @property
     def recall(self) -> float | None:
@@ -159,6 +161,8 @@ def evaluate(result: ReplayResult, labels: Iterable[Mapping[str, Any]] = ()) -> 
     by_event = {str(label["event_id"]): dict(label) for label in labels}
     decisions = {d["event_id"]: d for d in result.decisions}  # a replayed event: same decision
     regulatory = {spec.rule_id for spec in RULES if spec.regulatory}
+    hold_score = result.config.policy.hold_score
+    for_fraud = {i for i, d in decisions.items() if _held_for_fraud(d, regulatory, hold_score)}
 
     def label(event_id: str) -> Mapping[str, Any]:
         return by_event.get(event_id, {})
@@ -173,22 +177,20 @@ def evaluate(result: ReplayResult, labels: Iterable[Mapping[str, Any]] = ()) -> 
         decisions=len(decisions),
         held=len(held),
         blocked=sum(1 for d in held if d["verdict"] == "block"),
-        regulatory_only=sum(1 for d in held if not _held_for_fraud(d, regulatory)),
+        regulatory_only=sum(1 for d in held if d["event_id"] not in for_fraud),
         dead_letters=len(result.dead_letters),
         labelled=bool(by_event),
         true_positives=sum(1 for d in held if label(d["event_id"]).get("is_fraud")),
         should_stop=len(should_stop),
         stopped=stopped,
         rules=rules,
-        scenarios=_scenario_stats(decisions, by_event, regulatory),
+        scenarios=_scenario_stats(decisions, by_event, for_fraud),
         hours=_hours(decisions.values(), result.config.mrp.zone),
         decisions_by_id=decisions,
         labels=by_event,
         honest=sum(1 for i in decisions if not label(i).get("is_fraud")),
         honest_fraud_held=sum(
-            1
-            for i, d in decisions.items()
-            if not label(i).get("is_fraud") and _held_for_fraud(d, regulatory)
+            1 for i, d in decisions.items() if not label(i).get("is_fraud") and i in for_fraud
         ),
     )
 
@@ -237,7 +239,7 @@ def _rule_stats(
 def _scenario_stats(
     decisions: Mapping[str, Mapping[str, Any]],
     labels: Mapping[str, Mapping[str, Any]],
-    regulatory: set[str],
+    for_fraud: set[str],
 ) -> tuple[ScenarioStats, ...]:
     groups: dict[str, list[tuple[str, Mapping[str, Any]]]] = defaultdict(list)
     for event_id, lb in labels.items():
@@ -266,17 +268,25 @@ def _scenario_stats(
                 instances_interrupted=len({lb["instance"] for _, lb in stopped}),
                 amount_at_risk_minor=sum(amount_minor(decisions[i]) for i, _ in stop),
                 amount_held_minor=sum(amount_minor(decisions[i]) for i, _ in stopped),
-                fraud_held=sum(1 for i, _ in screened if _held_for_fraud(decisions[i], regulatory)),
+                fraud_held=sum(1 for i, _ in screened if i in for_fraud),
             )
         )
     # Scams first, then the benign look-alikes, then everyday traffic.
     return tuple(sorted(stats, key=lambda s: (not s.is_fraud, s.scenario == EVERYDAY, s.scenario)))
 
 
-def _held_for_fraud(decision: Mapping[str, Any], regulatory: set[str]) -> bool:
-    """Held, and not only because the law demands it (a cooling period, Stop-credit...)."""
+def _held_for_fraud(decision: Mapping[str, Any], regulatory: set[str], hold_score: int) -> bool:
+    """Held, and not only because the law demands it (a cooling period, Stop-credit...):
+    the other rules' reasons, combined as the policy combines them, reach the hold score.
+    A large online loan held for its cooling period with one weak fraud signal beside it
+    is held by the law."""
+    if not is_held(decision):
+        return False
     reasons = decision["reasons"]
-    return is_held(decision) and not (reasons and all(r["rule"] in regulatory for r in reasons))
+    if not reasons:
+        return True  # held with no reason given (the safety net): count it against the rules
+    fraud_scores = [int(r["score"]) for r in reasons if r["rule"] not in regulatory]
+    return bool(fraud_scores) and combine_scores(fraud_scores) >= hold_score
 
 
 def _hours(decisions: Iterable[Mapping[str, Any]], zone: ZoneInfo) -> tuple[HourStats, ...]:

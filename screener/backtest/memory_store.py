@@ -150,7 +150,8 @@ class InMemoryScreeningStore:
                 opened_at=opened_at,
                 holder_id=holder_id,
                 blocked=self._live(self._blocks, account) is not None,
-                suspended=self._live(self._suspensions, account) is not None,
+                suspended=(suspension := self._live(self._suspensions, account)) is not None,
+                reported_by=(suspension or {}).get("reported_by"),
                 profile=self._live(self._profiles, account) or AccountProfile(),
             )
         safety_cap = {

@@ -395,7 +395,8 @@ def _definitions() -> str:
         "could reasonably catch).</dd>"
         "<dt>per-rule hits</dt><dd>reasons and shadow reasons naming the rule; its precision "
         "and recall count both, so a shadow rule can be judged before it is enforced.</dd>"
-        "<dt>regulatory only</dt><dd>holds whose every reason is a regulatory rule (cooling "
-        "period, Stop-credit, ...): required by law whatever the labels say.</dd>"
+        "<dt>regulatory only</dt><dd>holds required by law (cooling period, Stop-credit, "
+        "...) whatever the labels say: the other rules' reasons, combined, stay below the "
+        "hold score.</dd>"
         "<dt>everyday</dt><dd>events without a label: ordinary traffic.</dd></dl>"
     )

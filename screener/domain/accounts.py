@@ -106,6 +106,9 @@ class AccountActivity:
     # Under a heuristic suspension (a rule found mule evidence): payments wait for an officer.
     suspended: bool = False
     profile: AccountProfile = EMPTY_PROFILE
+    # The customer whose fraud report suspended the account: where the screener never saw
+    # its holder, the account may turn out to be the reporter's own (suspended_account).
+    reported_by: str | None = None
 
     def days_open(self, now: float) -> float | None:
         """Days since this bank saw the account opened (None: it never saw the opening). An
@@ -139,6 +142,7 @@ class AccountActivity:
             self.blocked,
             self.suspended,
             self.profile if profile is None else profile,
+            self.reported_by,
         )
 
 

@@ -22,9 +22,11 @@ def block_entry(
     expires_at: datetime | None,
     hold_id: str = "",
     suspension: dict[str, Any] | None = None,
+    reported_by: str | None = None,
 ) -> dict[str, Any]:
     """A block or suspension entry; `expires_at` None for a block until lifted.
-    `suspension` says how the end was counted (holidays skipped), when it was."""
+    `suspension` says how the end was counted (holidays skipped), when it was;
+    `reported_by` the customer whose fraud report asked for it."""
     entry: dict[str, Any] = {
         "reason": reason,
         "rule": rule,
@@ -34,6 +36,8 @@ def block_entry(
     }
     if suspension is not None:
         entry["suspension"] = suspension
+    if reported_by is not None:
+        entry["reported_by"] = reported_by
     return entry
 
 

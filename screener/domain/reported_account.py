@@ -8,12 +8,14 @@ are held for a fraud officer (rule `suspended_account`), never refused, since on
 not a proof. An officer who confirms fraud on such a hold blocks the account; one who
 releases it lifts the suspension.
 
-Banks fill `account` differently (the contract says "the account concerned"), so the
-account is suspended only when it is clearly someone else's: the reporter paid it (a
-receiver in their history), or the screener knows its holder (from `account_opened`, or
-as the customer who sends from it) and that holder is not the reporter. An account the
-reporter holds, or one the screener knows nothing of, is left alone: it may be the
-victim's own.
+Banks fill `account` differently (the contract says only "`account` (optional)"), so the
+account is left alone when it is the reporter's own: the screener knows its holder (from
+`account_opened`, or as the customer who sends from it) and that holder is the reporter.
+Any other account is suspended, including one the screener knows nothing of: a victim's own
+account at this bank is one the screener has seen them use or open, while a fraudster's or
+a mule's is usually at another bank, or first seen when the next victim pays it. Were it
+after all an unused account of the reporter's, the cost is small: its payments wait for an
+officer for a few days, which a customer who has just been defrauded would want.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from screener.domain.accounts import AccountActivity
 from screener.domain.calendar import BusinessCalendar, Suspension
 from screener.domain.decision import Message
 from screener.domain.events import CustomerEvent
-from screener.domain.history import CustomerHistory
 from screener.domain.rules._accounts import until_texts
 
 RULE_ID = "fraud_report"
@@ -39,16 +40,15 @@ class ReportedAccount:
 def reported_account(
     event: CustomerEvent,
     account: AccountActivity,
-    reporter: CustomerHistory,
     business_days: int,
     calendar: BusinessCalendar,
 ) -> ReportedAccount | None:
-    """The suspension a fraud report asks for, or None (no account named, not clearly
-    someone else's, or suspensions by report switched off). An account already suspended
+    """The suspension a fraud report asks for, or None (no account named, the reporter's
+    own, or suspensions by report switched off). An account already suspended
     or blocked keeps that: the service suspends only those that are not."""
     if event.type != "fraud_reported" or not event.account or business_days <= 0:
         return None
-    if not _someone_elses(event, account, reporter):
+    if not _someone_elses(event, account):
         return None
     suspension = calendar.suspension(event.occurred_at, business_days)
     en, ru, kk = until_texts(suspension, calendar)
@@ -68,14 +68,6 @@ def reported_account(
     )
 
 
-def _someone_elses(
-    event: CustomerEvent, account: AccountActivity, reporter: CustomerHistory
-) -> bool:
+def _someone_elses(event: CustomerEvent, account: AccountActivity) -> bool:
     holders = {account.holder_id, account.profile.holder_id} - {None}
-    if event.customer_id in holders:
-        return False
-    paid_by_reporter = any(
-        entry.type == "transfer" and entry.attrs.get("receiver_account") == event.account
-        for entry in reporter.entries
-    )
-    return paid_by_reporter or bool(holders)
+    return event.customer_id not in holders

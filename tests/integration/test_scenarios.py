@@ -236,12 +236,26 @@ def test_an_account_a_victim_reports_is_suspended_and_the_next_payment_to_it_hel
     worker.wait_for("the reported account's suspension", lambda: worker.redis.exists(key) == 1)
     entry = json.loads(worker.redis.get(key))
     assert entry["rule"] == "fraud_report" and entry["suspension"]["business_days"] == 5
+    assert entry["reported_by"] == victim.id
     assert worker.redis.get(f"{worker.prefix}block:account:{mule_account}") is None
 
     # Another customer of the bank, a marketplace "seller" asking for prepayment into it.
     buyer = Customer(worker, start + timedelta(hours=2))
     [prepayment] = decided(worker, buyer.pay(0, mule_account, "45000.00", new_beneficiary=True))
     assert prepayment["verdict"] == "hold" and "suspended_account" in rules_of(prepayment)
+
+
+def test_a_report_naming_the_reporters_own_account_does_not_hold_their_payments(
+    worker: Deployment,
+) -> None:
+    # The bank filled the report's account with the victim's own, which the screener had
+    # not seen used: it is suspended, and it is the reporter's own once they use it.
+    victim = Customer(worker, evening())
+    victim.event("fraud_reported", 0, account=victim.account)
+    key = f"{worker.prefix}suspended:account:{victim.account}"
+    worker.wait_for("the reported account's suspension", lambda: worker.redis.exists(key) == 1)
+    [rent] = decided(worker, victim.pay(60, factories.new_kz_iban(), "30000.00"))
+    assert rent["verdict"] == "allow" and "suspended_account" not in rules_of(rent)
 
 
 def test_stop_credit_blocks_loans_until_it_is_lifted(worker: Deployment) -> None:

@@ -18,13 +18,13 @@ import yaml
 
 from screener.backtest.evaluation import Evaluation, compare, evaluate
 from screener.backtest.memory_store import InMemoryScreeningStore
-from screener.backtest.replay import ReplayResult, raw_records, replay
+from screener.backtest.replay import ReplayResult, new_store, raw_records, replay
 from screener.cli import main
 from screener.domain.accounts import Flow
 from screener.domain.config import RulesConfig
 from screener.domain.history import CustomerHistory, HistoryEntry
 from screener.service import BatchWrites, NewBlock, NewHold, ScreeningStore
-from screener.settings import load_rules
+from screener.settings import Settings, load_rules
 from screener.traffic.events import Traffic
 from screener.traffic.generate import TrafficSpec, generate_traffic
 from screener.traffic.scenarios import REPORTED_APART, SCENARIOS
@@ -249,6 +249,35 @@ def test_the_evaluation_agrees_with_an_independent_count(
     scams = {s.scenario: s for s in ev.scenarios if s.is_fraud}
     assert {REPORTED_APART.get(name, name) for name in scams} == set(SCENARIOS)
     assert sum(s.should_stop for s in scams.values()) == ev.should_stop
+
+
+def test_a_hold_the_law_demands_is_apart_unless_the_fraud_reasons_alone_would_hold(
+    config: RulesConfig,
+) -> None:
+    def held(*reasons: tuple[str, int]) -> dict[str, Any]:
+        return {
+            "event_id": f"loan-{len(decisions)}",
+            "verdict": "hold",
+            "amount": "900000.00",
+            "decided_at": "2026-03-16T14:00:00+05:00",
+            "reasons": [{"rule": rule, "score": score} for rule, score in reasons],
+        }
+
+    decisions: list[dict[str, Any]] = []
+    for reasons in (
+        [("cooling_period", 40)],  # the law alone
+        [("cooling_period", 40), ("risky_session", 40)],  # one weak signal beside it
+        [("cooling_period", 40), ("risky_session", 65)],  # a fraud hold on its own
+        [("cooling_period", 40), ("risky_session", 40), ("velocity", 35)],  # 61 together
+    ):
+        decisions.append(held(*reasons))
+    labels = [
+        {"event_id": d["event_id"], "scenario": "honest_loan", "instance": "a"} for d in decisions
+    ]
+    store = new_store(config, Settings.from_env({}))
+    result = ReplayResult(config, len(decisions), decisions, [], [], store)
+    ev = evaluate(result, labels)
+    assert ev.held == 4 and ev.regulatory_only == 2 and ev.honest_fraud_held == 2
 
 
 def test_the_command_prints_the_counts_and_writes_an_html_report(

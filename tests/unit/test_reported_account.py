@@ -1,6 +1,7 @@
 """A fraud report naming the account the money went to suspends it: later payments to or
-from it wait for an officer, never refused; the reporter's own account is left alone; a
-redelivered report changes nothing. Through the replay, which runs the worker's core."""
+from it wait for an officer, never refused; the reporter's own account is left alone, also
+when the screener learns only later that it is theirs; a redelivered report changes
+nothing. Through the replay, which runs the worker's core."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from screener.backtest.replay import raw_records, replay
 from screener.domain.accounts import AccountActivity
 from screener.domain.calendar import BusinessCalendar
 from screener.domain.events import CustomerEvent
-from screener.domain.history import CustomerHistory
 from screener.domain.profile import AccountProfile
 from screener.domain.reported_account import reported_account
 from screener.settings import load_rules
@@ -59,15 +59,20 @@ def test_payments_to_and_from_a_reported_account_are_held_never_refused() -> Non
     assert decided[elsewhere["event_id"]]["verdict"] == "allow"
 
 
-def test_an_account_the_reporter_never_paid_and_nobody_is_known_to_hold_is_left_alone() -> None:
-    victim, stranger = factories.new_iin(), factories.new_iin()
+def test_an_account_first_seen_in_a_report_holds_the_next_victims_payment() -> None:
+    # The reporter paid it before the screener's history began, or from another bank: the
+    # screener knows nothing of the account, and it is not the reporter's.
+    victim, next_victim = factories.new_iin(), factories.new_iin()
     account = factories.new_kz_iban()
     report = factories.customer_event(
         "fraud_reported", customer_id=victim, account=account, occurred_at=at(0)
     )
-    payment = factories.transfer(customer_id=stranger, receiver_account=account, occurred_at=at(5))
+    payment = factories.transfer(
+        customer_id=next_victim, receiver_account=account, occurred_at=at(5)
+    )
     decided = decisions(("customer_events", report), ("transfers", payment))
-    assert "suspended_account" not in reasons(decided[payment["event_id"]])
+    assert decided[payment["event_id"]]["verdict"] == "hold"
+    assert "suspended_account" in reasons(decided[payment["event_id"]])
 
 
 def test_the_reporters_own_account_is_not_suspended() -> None:
@@ -88,6 +93,34 @@ def test_the_reporters_own_account_is_not_suspended() -> None:
     assert "suspended_account" not in reasons(decided[salary_spent["event_id"]])
 
 
+def test_a_report_naming_the_reporters_unseen_own_account_stops_holding_once_they_use_it() -> None:
+    # The bank filled the report with the victim's own account, which the screener had
+    # never seen: it is suspended, but the reporter's own payments from it, money paid to
+    # them into it, and then anyone's payments into it (the holder is known now) pass.
+    victim, employer, friend = factories.new_iin(), factories.new_iin(), factories.new_iin()
+    own = factories.new_kz_iban()
+    report = factories.customer_event(
+        "fraud_reported", customer_id=victim, account=own, occurred_at=at(0)
+    )
+    salary = factories.transfer(
+        customer_id=employer, receiver_account=own, receiver_customer_id=victim, occurred_at=at(5)
+    )
+    rent = factories.transfer(customer_id=victim, sender_account=own, occurred_at=at(10))
+    gift = factories.transfer(customer_id=friend, receiver_account=own, occurred_at=at(15))
+    decided = decisions(
+        ("customer_events", report),
+        ("transfers", salary),
+        ("transfers", rent),
+        ("transfers", gift),
+    )
+    for payment in (salary, rent, gift):
+        assert "suspended_account" not in reasons(decided[payment["event_id"]])
+    # A stranger who pays the account before the reporter is seen with it is held.
+    early = factories.transfer(customer_id=friend, receiver_account=own, occurred_at=at(3))
+    decided = decisions(("customer_events", report), ("transfers", early))
+    assert "suspended_account" in reasons(decided[early["event_id"]])
+
+
 def test_a_suspension_ends_after_five_business_days_and_explains_itself() -> None:
     event = CustomerEvent(
         type="fraud_reported",
@@ -98,17 +131,20 @@ def test_a_suspension_ends_after_five_business_days_and_explains_itself() -> Non
     )
     # The screener saw someone else send from the account: not the reporter's.
     theirs = AccountActivity("KZ-MULE", profile=AccountProfile(holder_id="010615600788"))
-    found = reported_account(event, theirs, CustomerHistory(), 5, BusinessCalendar())
+    found = reported_account(event, theirs, 5, BusinessCalendar())
     assert found is not None
     # Nauryz (21-23 March 2026, Saturday to Monday, moved days off) is skipped.
     assert found.suspension.ends_at.date() > datetime(2026, 3, 26).date()
     assert found.suspension.days_off_skipped
     assert "KZ-MULE" in found.message.en and "KZ-MULE" in found.message.ru
     assert "KZ-MULE" in found.message.kk
-    calendar, nobody = BusinessCalendar(), CustomerHistory()
-    assert reported_account(event, theirs, nobody, 0, calendar) is None  # switched off
-    # Nothing known of the account: it may be the victim's own, left alone.
-    assert reported_account(event, AccountActivity("KZ-MULE"), nobody, 5, calendar) is None
+    calendar = BusinessCalendar()
+    assert reported_account(event, theirs, 0, calendar) is None  # switched off
+    # Nothing known of the account: a fraudster's at another bank, suspended as well.
+    assert reported_account(event, AccountActivity("KZ-MULE"), 5, calendar) is not None
+    # The reporter's own account is left alone.
+    own = AccountActivity("KZ-MULE", profile=AccountProfile(holder_id=event.customer_id))
+    assert reported_account(event, own, 5, calendar) is None
 
 
 def test_a_second_report_keeps_the_first_suspension() -> None:

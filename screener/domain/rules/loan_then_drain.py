@@ -47,6 +47,7 @@ class Settings:
     mode: RuleMode
     window_seconds: float
     transfer_above_minor: int  # smaller transfers are not judged
+    cash_out_transfer_above_minor: int  # the same, for transfers to crypto or abroad
     bands: tuple[ScoreBand, ...]  # percent of the borrowed money moved out -> score
     # When every drained payment went to a crypto exchange or abroad (no used car is bought
     # there), bands reaching `cash_out_from_percent` score `cash_out_score`.
@@ -55,10 +56,17 @@ class Settings:
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
+    transfer_above_minor = kzt_setting(raw, "transfer_above_kzt", path)
     return Settings(
         mode=rule_mode(raw, path),
         window_seconds=number(raw, "window_hours", path, minimum=1) * 3600,
-        transfer_above_minor=kzt_setting(raw, "transfer_above_kzt", path),
+        transfer_above_minor=transfer_above_minor,
+        # A rules file written before the setting keeps one floor for every destination.
+        cash_out_transfer_above_minor=(
+            kzt_setting(raw, "cash_out_transfer_above_kzt", path)
+            if "cash_out_transfer_above_kzt" in raw
+            else transfer_above_minor
+        ),
         bands=parse_bands(raw, "bands", path, count="percent"),
         cash_out_from_percent=integer(raw, "cash_out_from_percent", path, low=0, high=10_000),
         cash_out_score=integer(raw, "cash_out_score", path, low=0, high=100),
@@ -66,14 +74,15 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
 
 
 def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) -> RuleHit | None:
-    if (
-        not is_person(transfer.customer_id)
-        or transfer.amount_minor <= settings.transfer_above_minor
-    ):
+    if not is_person(transfer.customer_id):
         return None
     payments = payments_of(transfer, context.history)
     where = payments.current.risky_destinations()
     if not where:
+        return None
+    cashing_out = CRYPTO_EXCHANGE in where or ABROAD in where
+    floor = settings.cash_out_transfer_above_minor if cashing_out else settings.transfer_above_minor
+    if transfer.amount_minor <= floor:
         return None
     now = payments.current.at
     loans = cash_loans(context.history, now - settings.window_seconds, now)

@@ -4,6 +4,9 @@
 report that names an account as where the money went suspends it too
 (domain/reported_account.py). The suspension is the screener's own judgement, not a
 proof: later payments to or from the account are held for a fraud officer, never refused.
+A report may name the reporter's own account (banks fill the field differently): once the
+reporter is seen sending from it or being paid into it, its payments are not held for that
+suspension.
 An officer who confirms fraud puts the account on the block list (then
 `blocklisted_receiver` refuses); one who releases such a hold lifts the suspension (the
 review API does, and audits it).
@@ -15,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from screener.domain.accounts import AccountActivity
 from screener.domain.config import RuleMode, integer, rule_mode
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit, Verdict
@@ -41,6 +45,8 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     for account, (en, ru, kk) in sides:
         if account is None or not account.suspended or account.blocked:
             continue  # a blocked account is the block-list rules' case
+        if _reporters_own(account, transfer):
+            continue
         return RuleHit(
             rule=RULE_ID,
             score=settings.score,
@@ -60,3 +66,15 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
             measured={"account": account.account, "suspended": True},
         )
     return None
+
+
+def _reporters_own(account: AccountActivity, transfer: Transfer) -> bool:
+    """Did the fraud report that suspended the account name the reporter's own? The reporter
+    sends from it, is paid into it, or has been seen holding it since."""
+    reporter = account.reported_by
+    return reporter is not None and reporter in (
+        transfer.customer_id,
+        transfer.receiver_customer_id,
+        account.holder_id,
+        account.profile.holder_id,
+    )

@@ -108,6 +108,45 @@ def test_small_transfers_are_not_judged(amount: float, fires: bool) -> None:
     assert (evaluate(to_stranger(amount), microloan) is not None) is fires
 
 
+@pytest.mark.parametrize(
+    ("amount", "destination", "fires"),
+    [
+        (10_000, {"receiver_kind": "crypto_exchange"}, False),
+        (10_000.01, {"receiver_kind": "crypto_exchange"}, True),
+        (10_000.01, {"receiver_country": "AE"}, True),
+        (40_000, {}, False),  # to a new person at home the floor stays 50 000
+    ],
+)
+def test_pieces_to_crypto_or_abroad_are_judged_from_a_lower_floor(
+    amount: float, destination: dict[str, Any], fires: bool
+) -> None:
+    microloan = borrowed(15_000, 2, lender_kind="mfo")  # each piece is over half of it
+    assert (evaluate(to_stranger(amount, **destination), microloan) is not None) is fires
+
+
+def test_a_loan_cashed_out_in_pieces_to_crypto_holds() -> None:
+    # 80 000 borrowed, 61 000 to one exchange, then 46 000 to another: the second piece is
+    # under the 50 000 floor for people at home, and still the loan's money cashed out.
+    loan = borrowed(80_000, 2, lender_kind="mfo")
+    first = paid(61_000, 30, receiver_kind="crypto_exchange", new_beneficiary=True)
+    hit = evaluate(to_stranger(46_000, receiver_kind="crypto_exchange"), loan, first)
+    assert hit is not None and hit.measured["all_to_crypto_or_abroad"] is True
+    assert decided(hit).verdict is Verdict.HOLD
+
+
+def test_a_rules_file_without_the_cash_out_floor_keeps_one_floor() -> None:
+    raw = {
+        "mode": "enforce",
+        "window_hours": 48,
+        "transfer_above_kzt": 50000,
+        "bands": [{"percent": 50, "score": 40}],
+        "cash_out_from_percent": 80,
+        "cash_out_score": 62,
+    }
+    parsed = loan_then_drain.parse_settings(raw, "rules.loan_then_drain")
+    assert parsed.cash_out_transfer_above_minor == parsed.transfer_above_minor
+
+
 def test_no_loan_no_hit() -> None:
     assert evaluate(to_stranger(9_000_000)) is None
 
