@@ -7,8 +7,9 @@ window) or whom a fraud officer confirmed as a victim. Such a customer is judged
 strictly in two ways, because each catches what the other misses:
 
 (a) This rule scores a past victim's risky action on its own: a transfer to a new
-    beneficiary above a modest amount (not a new shop or biller at home, see `_signals`), or an
-    online loan above it. Alone it stays below the hold score (past victims pay new plumbers
+    beneficiary above a modest amount (not a new shop or biller at home, see `_signals`; for
+    a recent victim a new firm at home counts too, the "recovery agency"), or an online loan
+    above it. Alone it stays below the hold score (past victims pay new plumbers
     too), but it adds to any other rule's signal.
 (b) `is_repeat_victim` and `tightening`, used by velocity, safe_account and risky_session:
     those rules multiply their limits by their own `repeat_victim_factor` for a past victim,
@@ -26,7 +27,7 @@ from screener.domain.config import RuleMode, integer, number, rule_mode
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import ScreenedEvent, Transfer
-from screener.domain.rules._signals import is_person, kzt_setting, pays_stranger
+from screener.domain.rules._signals import is_person, kzt_setting, payments_of
 from screener.domain.texts import kzt
 from screener.domain.texts import number as fmt_number
 
@@ -84,6 +85,15 @@ def _recent(event: ScreenedEvent, context: ScreeningContext, settings: Settings)
     return context.confirmed_victim or (last is not None and now - last <= settings.recent_seconds)
 
 
+def _judged_payee(transfer: Transfer, context: ScreeningContext, recent: bool) -> bool:
+    """A stranger; for a recent victim any new beneficiary, a firm at home too: the "we will
+    get your money back" approach asks for fees to a "law firm" or a "recovery agency"."""
+    current = payments_of(transfer, context.history).current
+    if recent:
+        return current.to_new_beneficiary and not current.to_self
+    return current.to_stranger
+
+
 def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings) -> RuleHit | None:
     if not is_person(event.customer_id) or not is_repeat_victim(context):
         return None
@@ -92,7 +102,7 @@ def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings
     if event.amount_minor <= limit:
         return None
     if isinstance(event, Transfer):
-        if not pays_stranger(event, context.history):
+        if not _judged_payee(event, context, recent):
             return None
         action = "transfer_to_new_beneficiary"
     elif event.channel == "online":

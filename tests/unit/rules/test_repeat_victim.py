@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from screener.domain.context import ScreeningContext
@@ -99,6 +101,23 @@ def test_a_recent_victim_has_a_lower_limit_and_is_held(
     if hit is not None:
         assert hit.measured["recent_victim"] is (score == 62)
         assert decided(hit).verdict is (Verdict.HOLD if score == 62 else Verdict.ALLOW)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fires"),
+    [
+        ({"receiver_kind": "business"}, True),  # a "recovery agency" at home
+        ({"receiver_kind": "business", "new_beneficiary": False}, False),  # a firm paid before
+        ({"receiver_kind": "business", "receiver_customer_id": "CUSTOMER"}, False),
+    ],
+)
+def test_a_recent_victims_fee_to_a_new_firm_counts(overrides: dict[str, Any], fires: bool) -> None:
+    if overrides.get("receiver_customer_id") == "CUSTOMER":
+        overrides = {**overrides, "receiver_customer_id": to_stranger(1).customer_id}
+    recent = context_of(fraud_report(1))
+    assert (evaluate(to_stranger(279_000, **overrides), recent) is not None) is fires
+    # Long ago, a new firm is a new shop: not judged.
+    assert evaluate(to_stranger(279_000, receiver_kind="business")) is None
 
 
 def test_an_officers_confirmation_makes_the_victim_recent() -> None:
