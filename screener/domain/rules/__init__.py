@@ -19,6 +19,7 @@ from screener.domain.rules import (
     blocklisted_receiver,
     blocklisted_sender,
     borrower_age,
+    cash_out_spread,
     cashout_abroad,
     cooling_period,
     dropper_fan_in,
@@ -168,6 +169,12 @@ RULES: tuple[RuleSpec, ...] = (
         event_types=(Transfer,),
         parse_settings=savings_drain.parse_settings,
         evaluate=savings_drain.evaluate,
+    ),
+    RuleSpec(
+        rule_id=cash_out_spread.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=cash_out_spread.parse_settings,
+        evaluate=cash_out_spread.evaluate,
     ),
     RuleSpec(
         rule_id=new_beneficiary_burst.RULE_ID,
