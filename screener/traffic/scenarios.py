@@ -107,6 +107,13 @@ class ScenarioContext:
         abroad = [p for p in self.pop.foreign_payees if p.country in _MULE_COUNTRIES]
         return self.rng.choice(abroad)
 
+    def recovery_firm_payee(self) -> Payee:
+        """A "law firm" or "recovery agency" at home that promises a victim their money back
+        for a fee: a firm's account the victim never paid."""
+        bank = self.rng.choice(self.pop.banks)
+        account = make_kz_iban(bank.code, self.rng.randrange(10**13))
+        return Payee(account, "business", "KZ", bank.bic)
+
     def broker_payee(self) -> Payee:
         """A fake investment platform: a crypto exchange, or a 'broker' abroad."""
         if self.rng.random() < 0.5:
@@ -398,7 +405,8 @@ def investment_scam(ctx: ScenarioContext, instance: str, midnight: datetime) -> 
 
 
 def repeat_victim(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
-    """A customer who reported fraud earlier is talked into a 'safe account' again."""
+    """A customer who reported fraud earlier is talked into a 'safe account' again, or into
+    paying a "recovery agency" fees to get the money back."""
     rng, stream = ctx.rng, ctx.stream
     victim = ctx.victim(min_age=35)
     tag = _tagger("repeat_victim", instance)
@@ -411,6 +419,20 @@ def repeat_victim(ctx: ScenarioContext, instance: str, midnight: datetime) -> No
         at += timedelta(days=rng.randint(1, min(days_left, 4)), hours=rng.randint(-3, 3))
     else:
         at += timedelta(hours=rng.randint(3, 6))
+    if rng.random() < 0.4:  # "we will get your money back": fees to a firm
+        firm = ctx.recovery_firm_payee()
+        for _ in range(rng.randint(1, 3)):
+            at += timedelta(hours=rng.uniform(0.5, 6))
+            fee = kzt(rounded(log_uniform(rng, 30_000, 300_000), 1_000))
+            stream.transfer(
+                at,
+                victim.payer,
+                firm,
+                fee,
+                new_beneficiary=True,
+                tag=tag("recovery_fee", stop=True),
+            )
+        return
     if rng.random() < 0.5:
         stream.customer_event(at, victim.iin, "sms_code_sent", tag("sms_code_1414"), source="1414")
     pot = kzt(max(victim.savings_kzt, 200_000) * rng.uniform(0.3, 0.6))
@@ -444,12 +466,19 @@ def velocity_burst(ctx: ScenarioContext, instance: str, midnight: datetime) -> N
 
 def dropper_cash_out(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
     """A dropper receives one to three victims' money and forwards it within hours: to a
-    crypto exchange, abroad, or to another dropper (who cashes it out in turn)."""
+    crypto exchange, abroad, or to another dropper (who cashes it out in turn). Sometimes
+    the victims paid at a bank the screener does not see, and only the forwarding shows."""
     rng, stream = ctx.rng, ctx.stream
     mule = ctx.mule()
     tag = _tagger("dropper_cash_out", instance)
     first = midnight + timedelta(hours=rng.randint(10, 19), minutes=rng.randrange(60))
     ctx.announce_mule_account(mule, first, tag)
+    if rng.random() < 0.25:
+        # The victims paid the dropper's account at a bank that does not publish to the
+        # screener, and the dropper moved it over: only the forwarding is seen.
+        received = kzt(rounded(log_uniform(rng, 150_000, 1_500_000), 1_000))
+        _forward(ctx, mule, received, first, tag, hops=1)
+        return
     received, last = 0, first
     for n in range(rng.randint(1, 3)):
         victim = ctx.victim(min_age=21)
@@ -489,13 +518,15 @@ def dropper_cash_out(ctx: ScenarioContext, instance: str, midnight: datetime) ->
 
 def known_dropper(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
     """Victims pay a dropper the screener already saw collect and forward money earlier:
-    the later payments are the ones to stop (the first wave is a dropper ring of its own)."""
+    the later payments are the ones to stop (the first wave is a dropper ring of its own).
+    Sometimes a first-wave victim reports the fraud naming the dropper's account."""
     rng, stream = ctx.rng, ctx.stream
     mule = ctx.mule()
     tag = _tagger("known_dropper", instance)
     first = midnight + timedelta(hours=rng.randint(9, 13), minutes=rng.randrange(60))
     ctx.announce_mule_account(mule, first, tag)
     received, at = 0, first
+    reporter = None
     for _ in range(rng.randint(3, 6)):
         at += timedelta(minutes=rng.uniform(5, 60))
         amount = kzt(rounded(log_uniform(rng, 50_000, 500_000), 1_000))
@@ -510,7 +541,16 @@ def known_dropper(ctx: ScenarioContext, instance: str, midnight: datetime) -> No
             reveal_receiver=victim.bank == mule.bank,
             tag=tag("first_wave_payment"),  # fraud, but measured in the rings
         )
+        reporter = reporter or (victim if rng.random() < 0.5 else None)
     _forward(ctx, mule, received, at, tag, hops=1, role="first_wave_forward", stop=False)
+    if reporter is not None:  # a first-wave victim tells the bank where the money went
+        stream.customer_event(
+            at + timedelta(hours=rng.uniform(0.5, 3)),
+            reporter.iin,
+            "fraud_reported",
+            tag("fraud_report"),
+            account=mule.account,
+        )
     later = at + timedelta(hours=rng.uniform(3, 30))
     for _ in range(rng.randint(1, 4)):
         later += timedelta(minutes=rng.uniform(10, 180))
@@ -536,8 +576,9 @@ def _forward(
     role: str = "mule_forward",
     stop: bool = True,
 ) -> None:
-    """A dropper forwards 90-99 % of what came in, in one or two parts, within hours; with
-    `hops` 2 it goes to a second dropper first, who cashes it out."""
+    """A dropper forwards 90-99 % of what came in, in one or two parts or in three to five
+    to different destinations, within hours; with `hops` 2 it goes to a second dropper
+    first, who cashes it out."""
     rng, stream = ctx.rng, ctx.stream
     at = after + timedelta(minutes=rng.randint(10, 180))
     amount = whole_kzt(received * rng.uniform(0.90, 0.99))
@@ -549,7 +590,8 @@ def _forward(
         )
         _forward(ctx, second, amount, at, tag, hops - 1, role, stop)
         return
-    parts = rng.randint(1, 2)
+    # In one or two parts; or card after card, a new foreign card or exchange each time.
+    parts = rng.randint(1, 2) if rng.random() < 0.7 else rng.randint(3, 5)
     for _ in range(parts):
         stream.transfer(
             at,

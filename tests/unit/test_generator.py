@@ -295,9 +295,59 @@ def test_repeat_victims_reported_fraud_before_they_are_scammed_again(
     for instance in members(traffic, events, "repeat_victim"):
         assert instance[0][0] == "fraud_report"
         victim = instance[0][1]["customer_id"]
-        transfers = [event for role, event in instance if role == "transfer_to_safe_account"]
+        transfers = [
+            event
+            for role, event in instance
+            if role in ("transfer_to_safe_account", "recovery_fee")
+        ]
         assert transfers and all(t["customer_id"] == victim for t in transfers)
         assert all(at(t) > at(instance[0][1]) for t in transfers)
+
+
+@pytest.fixture(scope="module")
+def variants() -> Traffic:
+    """Eight instances of every scenario: enough for each variant to be drawn."""
+    return generate_traffic(TrafficSpec(seed=5, customers=400, days=3, scams=8 * len(SCENARIOS)))
+
+
+def test_every_scam_variant_is_drawn(variants: Traffic) -> None:
+    events = {event["event_id"]: event for _, event in variants.records}
+    roles = {
+        scenario: [
+            [(role, events[label["event_id"]]) for label, role in rows]
+            for rows in instances(variants, scenario).values()
+        ]
+        for scenario in ("repeat_victim", "known_dropper", "dropper_cash_out")
+    }
+    # A past victim pays a new firm at home "recovery" fees.
+    fees = [
+        event
+        for instance in roles["repeat_victim"]
+        for role, event in instance
+        if role == "recovery_fee"
+    ]
+    assert fees and all(f["receiver_kind"] == "business" and f["new_beneficiary"] for f in fees)
+    # A first-wave victim of a known dropper names the dropper's account in a report.
+    named = [
+        (event["account"], {e["receiver_account"] for r, e in instance if r.startswith("pay")})
+        for instance in roles["known_dropper"]
+        for role, event in instance
+        if role == "fraud_report"
+    ]
+    assert named and all(account in paid for account, paid in named)
+    # Only the forwarding is seen: the victims paid at a bank the screener does not see.
+    unseen = [
+        instance
+        for instance in roles["dropper_cash_out"]
+        if not any(role == "victim_payment" for role, _ in instance)
+    ]
+    assert unseen and all(any(r == "mule_forward" for r, _ in i) for i in unseen)
+    # Card after card: three or more destinations for one forwarding.
+    spread = [
+        len({e["receiver_account"] for r, e in instance if r == "mule_forward"})
+        for instance in roles["dropper_cash_out"]
+    ]
+    assert max(spread) >= 3
 
 
 def test_safe_account_transfers_go_to_new_beneficiaries(

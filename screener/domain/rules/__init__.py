@@ -19,7 +19,7 @@ from screener.domain.rules import (
     blocklisted_receiver,
     blocklisted_sender,
     borrower_age,
-    cash_out_spread,
+    cash_out_destinations,
     cashout_abroad,
     cooling_period,
     dropper_fan_in,
@@ -171,10 +171,10 @@ RULES: tuple[RuleSpec, ...] = (
         evaluate=savings_drain.evaluate,
     ),
     RuleSpec(
-        rule_id=cash_out_spread.RULE_ID,
+        rule_id=cash_out_destinations.RULE_ID,
         event_types=(Transfer,),
-        parse_settings=cash_out_spread.parse_settings,
-        evaluate=cash_out_spread.evaluate,
+        parse_settings=cash_out_destinations.parse_settings,
+        evaluate=cash_out_destinations.evaluate,
     ),
     RuleSpec(
         rule_id=new_beneficiary_burst.RULE_ID,

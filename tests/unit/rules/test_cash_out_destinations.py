@@ -1,24 +1,26 @@
-"""cash_out_spread: money sent to several new crypto exchanges or foreign accounts in a day."""
+"""cash_out_destinations: money sent to several new crypto exchanges or foreign accounts in
+a day, or to one from an account opened days ago."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 
 from screener.domain.decision import RuleHit, Verdict
 from screener.domain.events import InputEvent, Transfer
-from screener.domain.rules import cash_out_spread
+from screener.domain.rules import cash_out_destinations
 from tests.unit.rules.customer_scenes import COMPANY, context_of, paid, to_stranger
-from tests.unit.rules.scenes import decided, settings, shadow, spec, three_languages
+from tests.unit.rules.scenes import AT, decided, settings, shadow, spec, three_languages
 
-RULE = cash_out_spread.RULE_ID
+RULE = cash_out_destinations.RULE_ID
 CRYPTO = {"receiver_kind": "crypto_exchange", "new_beneficiary": True}
 FOREIGN_CARD = {"receiver_kind": "person", "receiver_country": "GE", "new_beneficiary": True}
 
 
 def evaluate(now: Transfer, *past: InputEvent, **changes: Any) -> RuleHit | None:
-    return cash_out_spread.evaluate(now, context_of(*past), settings(RULE, **changes))
+    return cash_out_destinations.evaluate(now, context_of(*past), settings(RULE, **changes))
 
 
 def forwarded(n: int, minutes_ago: float, amount: float = 60_000, **kind: Any) -> Transfer:
@@ -94,12 +96,41 @@ def test_companies_are_not_judged() -> None:
 def test_explained_in_three_languages_with_the_measured_values() -> None:
     hit = evaluate(to_stranger(60_000, **CRYPTO), forwarded(1, 60))
     en, ru, kk = three_languages(hit)
-    assert "2 different new" in en and "2 разным" in ru and "2 түрлі" in kk
+    assert "2 new crypto exchange(s)" in en and ": 2 (" in ru and ": 2 (" in kk
     assert hit is not None and hit.measured["countries"] == ["GE"]
 
 
 def test_shadow_mode() -> None:
-    hit = cash_out_spread.evaluate(
+    hit = cash_out_destinations.evaluate(
         to_stranger(60_000, **CRYPTO), context_of(forwarded(1, 60)), shadow(RULE)
     )
     assert hit is not None and hit.shadow
+
+
+def from_an_account_opened(days_ago: float, now: Transfer, *past: InputEvent) -> RuleHit | None:
+    context = context_of(*past)
+    opened = AT.timestamp() - days_ago * 86400
+    assert context.sender_account is not None
+    sender = dataclasses.replace(context.sender_account, opened_at=opened)
+    return cash_out_destinations.evaluate(
+        now, dataclasses.replace(context, sender_account=sender), settings(RULE)
+    )
+
+
+@pytest.mark.parametrize(("days_ago", "score"), [(6.99, 65), (7, None)])
+def test_one_destination_from_an_account_opened_days_ago_holds(
+    days_ago: float, score: int | None
+) -> None:
+    hit = from_an_account_opened(days_ago, to_stranger(200_000, **CRYPTO))
+    assert (hit.score if hit else None) == score
+    if hit is not None:
+        assert decided(hit).verdict is Verdict.HOLD
+        assert hit.measured["sending_account_days_open"] == 6.99
+        en, ru, kk = three_languages(hit)
+        assert "opened 7 day(s) ago" in en and "7 дн." in ru and "7 күн" in kk
+
+
+def test_a_young_account_paying_a_shop_abroad_or_someone_at_home_is_not_judged() -> None:
+    shop = {"receiver_kind": "business", "receiver_country": "CN", "new_beneficiary": True}
+    assert from_an_account_opened(1, to_stranger(200_000, **shop)) is None
+    assert from_an_account_opened(1, to_stranger(200_000)) is None
