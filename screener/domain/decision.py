@@ -96,8 +96,9 @@ class RuleHit:
     # for an officer) until then. Not the block list: refusing needs an officer or the AFC.
     suspend_account: str | None = None
     suspend_until: datetime | None = None
-    # False for heuristic findings (mule evidence, a suspension) that may hold a payment
-    # but never refuse it: refusing takes an officer's confirmation or the AFC's list.
+    # False for heuristic findings (mule evidence, how money moves; set from the rule's
+    # RuleSpec) that may hold a payment but never refuse it: refusing takes a list, the
+    # law, a takeover sign or an officer's confirmation.
     may_refuse: bool = True
 
     def as_capped(self) -> RuleHit:

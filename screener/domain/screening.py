@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from screener.domain.config import RuleMode, RulesConfig
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Outcome, RuleHit, Verdict, decide
@@ -36,6 +38,8 @@ def screen(
         hit = spec.evaluate(event, context, settings)
         if hit is None:
             continue
+        if not spec.may_refuse:
+            hit = replace(hit, may_refuse=False)
         if spec.rule_id in capped_rules and not spec.regulatory and not hit.shadow:
             hit = hit.as_capped()
         hits.append(hit)

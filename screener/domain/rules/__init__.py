@@ -53,6 +53,10 @@ class RuleSpec:
     # Reads the receiving account's flows, except for the kinds its settings'
     # `ignored_receiver_kinds` name (see `receiver_kinds_without_flows`).
     reads_receiver_flows: bool = False
+    # False for judgements from patterns that honest customers also show (how money moves,
+    # mule evidence): they hold a payment for an officer, however high they score, and never
+    # count towards refusing it. Refusals rest on lists, the law and takeover signs.
+    may_refuse: bool = True
 
 
 RULES: tuple[RuleSpec, ...] = (
@@ -110,6 +114,7 @@ RULES: tuple[RuleSpec, ...] = (
         parse_settings=dropper_fan_in.parse_settings,
         evaluate=dropper_fan_in.evaluate,
         reads_receiver_flows=True,
+        may_refuse=False,
     ),
     RuleSpec(
         rule_id=dropper_pass_through.RULE_ID,
@@ -117,6 +122,7 @@ RULES: tuple[RuleSpec, ...] = (
         parse_settings=dropper_pass_through.parse_settings,
         evaluate=dropper_pass_through.evaluate,
         reads_receiver_flows=True,
+        may_refuse=False,
     ),
     RuleSpec(
         rule_id=young_account.RULE_ID,
@@ -124,12 +130,14 @@ RULES: tuple[RuleSpec, ...] = (
         parse_settings=young_account.parse_settings,
         evaluate=young_account.evaluate,
         reads_receiver_flows=True,
+        may_refuse=False,
     ),
     RuleSpec(
         rule_id=cashout_abroad.RULE_ID,
         event_types=(Transfer,),
         parse_settings=cashout_abroad.parse_settings,
         evaluate=cashout_abroad.evaluate,
+        may_refuse=False,
     ),
     # Mule evidence combined (the single-signal dropper rules above run in shadow beside it).
     RuleSpec(
@@ -138,12 +146,14 @@ RULES: tuple[RuleSpec, ...] = (
         parse_settings=mule_evidence.parse_settings,
         evaluate=mule_evidence.evaluate,
         reads_receiver_flows=True,
+        may_refuse=False,
     ),
     RuleSpec(
         rule_id=suspended_account.RULE_ID,
         event_types=(Transfer,),
         parse_settings=suspended_account.parse_settings,
         evaluate=suspended_account.evaluate,
+        may_refuse=False,
     ),
     # The customer's own behaviour: takeover signs, bursts, loans and balances moved away.
     RuleSpec(
@@ -157,42 +167,49 @@ RULES: tuple[RuleSpec, ...] = (
         event_types=(Transfer,),
         parse_settings=loan_then_drain.parse_settings,
         evaluate=loan_then_drain.evaluate,
+        may_refuse=False,
     ),
     RuleSpec(
         rule_id=safe_account.RULE_ID,
         event_types=(Transfer,),
         parse_settings=safe_account.parse_settings,
         evaluate=safe_account.evaluate,
+        may_refuse=False,
     ),
     RuleSpec(
         rule_id=savings_drain.RULE_ID,
         event_types=(Transfer,),
         parse_settings=savings_drain.parse_settings,
         evaluate=savings_drain.evaluate,
+        may_refuse=False,
     ),
     RuleSpec(
         rule_id=cash_out_destinations.RULE_ID,
         event_types=(Transfer,),
         parse_settings=cash_out_destinations.parse_settings,
         evaluate=cash_out_destinations.evaluate,
+        may_refuse=False,
     ),
     RuleSpec(
         rule_id=new_beneficiary_burst.RULE_ID,
         event_types=(Transfer,),
         parse_settings=new_beneficiary_burst.parse_settings,
         evaluate=new_beneficiary_burst.evaluate,
+        may_refuse=False,
     ),
     RuleSpec(
         rule_id=velocity.RULE_ID,
         event_types=(Transfer,),
         parse_settings=velocity.parse_settings,
         evaluate=velocity.evaluate,
+        may_refuse=False,
     ),
     RuleSpec(
         rule_id=repeat_victim.RULE_ID,
         event_types=(Transfer, LoanApproval),
         parse_settings=repeat_victim.parse_settings,
         evaluate=repeat_victim.evaluate,
+        may_refuse=False,
     ),
 )
 

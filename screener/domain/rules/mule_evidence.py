@@ -271,7 +271,6 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         rule=RULE_ID,
         score=score,
         shadow=settings.mode is RuleMode.SHADOW,
-        may_refuse=False,
         message=_explain(worst, settings, suspend_until, context),
         measured={
             "side": worst.side,

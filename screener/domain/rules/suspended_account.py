@@ -52,7 +52,6 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
             score=settings.score,
             min_verdict=Verdict.HOLD,
             shadow=settings.mode is RuleMode.SHADOW,
-            may_refuse=False,
             message=Message(
                 en=f"{en} {account.account} is suspended (mule evidence, or a fraud report "
                 "naming it). The payment waits for a fraud officer.",
