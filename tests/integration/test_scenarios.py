@@ -258,6 +258,20 @@ def test_a_report_naming_the_reporters_own_account_does_not_hold_their_payments(
     assert rent["verdict"] == "allow" and "suspended_account" not in rules_of(rent)
 
 
+def test_an_account_opened_days_ago_cashing_out_to_crypto_is_held(worker: Deployment) -> None:
+    # A dropper's account, bought with its balance: the money in was never seen here.
+    dropper = Customer(worker, evening())
+    dropper.event("account_opened", -60 * 24 * 2, account=dropper.account)
+    exchange = factories.new_kz_iban()
+    [cash_out] = decided(
+        worker,
+        dropper.pay(
+            0, exchange, "240000.00", new_beneficiary=True, receiver_kind="crypto_exchange"
+        ),
+    )
+    assert cash_out["verdict"] == "hold" and "cash_out_destinations" in rules_of(cash_out)
+
+
 def test_stop_credit_blocks_loans_until_it_is_lifted(worker: Deployment) -> None:
     customer = Customer(worker, evening())
     customer.event("loan_optout_set", 0)
