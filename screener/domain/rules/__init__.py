@@ -167,6 +167,7 @@ RULES: tuple[RuleSpec, ...] = (
         event_types=(Transfer,),
         parse_settings=loan_then_drain.parse_settings,
         evaluate=loan_then_drain.evaluate,
+        reads_receiver_flows=True,
         may_refuse=False,
     ),
     RuleSpec(
@@ -174,6 +175,7 @@ RULES: tuple[RuleSpec, ...] = (
         event_types=(Transfer,),
         parse_settings=safe_account.parse_settings,
         evaluate=safe_account.evaluate,
+        reads_receiver_flows=True,
         may_refuse=False,
     ),
     RuleSpec(
@@ -181,6 +183,7 @@ RULES: tuple[RuleSpec, ...] = (
         event_types=(Transfer,),
         parse_settings=savings_drain.parse_settings,
         evaluate=savings_drain.evaluate,
+        reads_receiver_flows=True,
         may_refuse=False,
     ),
     RuleSpec(

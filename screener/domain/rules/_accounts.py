@@ -16,6 +16,7 @@ from screener.domain.accounts import AccountActivity, Flow, inbound_flow, outbou
 from screener.domain.calendar import BusinessCalendar, Suspension
 from screener.domain.context import ScreeningContext
 from screener.domain.events import Transfer
+from screener.domain.rules._signals import HOME_COUNTRY, MERCHANT_KINDS
 from screener.domain.texts import local_time
 
 
@@ -29,6 +30,24 @@ def sending_account(transfer: Transfer, context: ScreeningContext) -> AccountAct
     """The sending account's activity with this transfer's money out of it."""
     seen = context.sender_account or AccountActivity(transfer.sender_account)
     return seen.with_flows(outbound=[outbound_flow(transfer)])
+
+
+def to_everyday_account(transfer: Transfer, context: ScreeningContext) -> bool:
+    """Does the transfer go to someone's everyday account: one the screener saw pay a shop,
+    a biller or a payment service at home (within the flows it keeps, `accounts.keep_hours`)
+    before this transfer? Its holder lives on it; a "safe account", or a mule's account kept
+    for money passing through, does not buy groceries. A landlord, a car's seller or a
+    private seller is paid like this."""
+    account = context.receiver_account
+    if account is None:
+        return False
+    now = transfer.occurred_at.timestamp()
+    return any(
+        flow.at <= now
+        and flow.receiver_kind in MERCHANT_KINDS
+        and flow.receiver_country == HOME_COUNTRY
+        for flow in account.outbound
+    )
 
 
 def receiver_holder(transfer: Transfer, account: AccountActivity | None) -> str | None:

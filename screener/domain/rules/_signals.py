@@ -39,6 +39,9 @@ ABROAD = "abroad"
 # home is a new shop, dealer or biller, not the person's account a fake "safe account" is.
 # A new business abroad is another matter: the fake investment "broker" is one.
 MERCHANT_KINDS = frozenset({"business", "payment_service"})
+# Receivers that are never a stranger's account at home: rules judging strangers' accounts
+# need no flows of these (see `receiver_kinds_without_flows`).
+NEVER_A_STRANGERS_ACCOUNT = MERCHANT_KINDS | {CRYPTO_EXCHANGE}
 
 # Loans whose money the borrower receives and can move on. Goods, auto and mortgage loans
 # are paid to the seller and refinancing to the old lender, so they cannot be drained.

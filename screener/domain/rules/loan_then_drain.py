@@ -6,10 +6,14 @@ account", a foreign account or a crypto exchange. So: within `window_hours` of a
 signing, how much of the money borrowed has gone to risky destinations (a new beneficiary
 other than a shop or biller at home, `receiver_country` other than KZ, `receiver_kind`
 crypto_exchange), this transfer included? Transfers up to `transfer_above_kzt` are not
-judged, nor are companies (BIN).
+judged, nor are companies (BIN); to a crypto exchange or abroad the floor is the lower
+`cash_out_transfer_above_kzt`, since fraudsters cut the loan into pieces there too. A new
+beneficiary whose account is someone's everyday account (the screener saw it pay shops or
+bills: a car's seller, a landlord; `_accounts.to_everyday_account`) is not a risky
+destination.
 
-Only loans paid out as money the borrower can move count (unsecured consumer, card-limit and
-business loans): a car or goods loan paid to the seller is not drained. The window must
+Only loans paid out as money the borrower can move count (unsecured consumer, card-limit
+and business loans): a car or goods loan paid to the seller is not drained. The window must
 outlast the cooling period: a large online loan is paid out 24 hours after signing at the
 earliest, and a drain follows the payout. Each risky transfer since the first loan in the
 window counts; the share, in whole percent rounded down, is mapped to a score by `bands`.
@@ -25,10 +29,13 @@ from screener.domain.config import RuleMode, integer, number, rule_mode
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import Transfer
+from screener.domain.rules._accounts import to_everyday_account
 from screener.domain.rules._bands import ScoreBand, band_for, parse_bands
 from screener.domain.rules._signals import (
     ABROAD,
     CRYPTO_EXCHANGE,
+    NEVER_A_STRANGERS_ACCOUNT,
+    NEW_BENEFICIARY,
     cash_loans,
     destinations,
     is_person,
@@ -53,6 +60,9 @@ class Settings:
     # there), bands reaching `cash_out_from_percent` score `cash_out_score`.
     cash_out_from_percent: int
     cash_out_score: int
+    # Receivers whose flows the rule never reads (it asks only whether a stranger's
+    # account is someone's everyday account).
+    ignored_receiver_kinds: frozenset[str] = NEVER_A_STRANGERS_ACCOUNT
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -78,6 +88,8 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         return None
     payments = payments_of(transfer, context.history)
     where = payments.current.risky_destinations()
+    if NEW_BENEFICIARY in where and to_everyday_account(transfer, context):
+        where = tuple(w for w in where if w != NEW_BENEFICIARY)  # a seller, a landlord
     if not where:
         return None
     cashing_out = CRYPTO_EXCHANGE in where or ABROAD in where

@@ -11,7 +11,9 @@ question: what share of that went to new beneficiaries, this transfer included?
 Only transfers to new beneficiaries are judged, once what went to new beneficiaries in the
 look-back (this transfer included) passes `transfer_above_kzt`; a new shop, car
 dealer or biller at home (`receiver_kind` business or payment_service) is not the person's
-account a "safe account" is, and companies (BIN) are not judged (see `_signals`). A
+account a "safe account" is, nor is someone's everyday account (the screener saw it pay
+shops or bills: a car's seller, a landlord), and companies (BIN) are not judged (see
+`_signals`, `_accounts.to_everyday_account`). A
 customer whose usual transfer (the median of their last ones, once there are
 `baseline_min_transfers`) is already this large is doing what they always do: no hit below
 `baseline_multiple` times it.
@@ -36,8 +38,10 @@ from screener.domain.config import RuleMode, integer, number, rule_mode
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import Transfer
+from screener.domain.rules._accounts import to_everyday_account
 from screener.domain.rules._bands import ScoreBand, band_for, parse_bands
 from screener.domain.rules._signals import (
+    NEVER_A_STRANGERS_ACCOUNT,
     Baseline,
     Payments,
     baseline_of,
@@ -76,6 +80,9 @@ class Settings:
     # The own-money finding is judged from this much sent to strangers (a closed deposit is
     # often smaller than the amounts the share of money in is judged from).
     own_money_above_minor: int = 0
+    # Receivers whose flows the rule never reads (it asks only whether a stranger's
+    # account is someone's everyday account).
+    ignored_receiver_kinds: frozenset[str] = NEVER_A_STRANGERS_ACCOUNT
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -100,7 +107,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         return None
     payments = payments_of(transfer, context.history)
     strict = tightening(context, settings.repeat_victim_factor)
-    if not payments.current.to_stranger:
+    if not payments.current.to_stranger or to_everyday_account(transfer, context):
         return None
     now = payments.current.at
     start = now - settings.lookback_seconds

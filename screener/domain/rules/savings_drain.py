@@ -19,7 +19,10 @@ How the money leaves decides the score:
 - **in one payment, or to several strangers in unlike amounts**: what a used car, a flat's
   deposit or an evening buying second-hand things from private sellers looks like;
   `one_payment_bands`, weak, holding only with other evidence (velocity, the receiver's mule
-  evidence, a takeover sign).
+  evidence, a takeover sign);
+- **to someone's everyday account**, whatever the pattern (`_accounts.to_everyday_account`:
+  the screener saw it pay shops or bills): a landlord, a car's seller or a private seller
+  is paid like this, a "safe account" is not; `one_payment_bands`, weak.
 A customer whose usual transfer (median of the last ones) is already this large is doing
 what they always do. For a past victim the amounts are multiplied by `repeat_victim_factor`.
 """
@@ -36,8 +39,10 @@ from screener.domain.config import RuleMode, integer, number, optional_number, r
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import Transfer
+from screener.domain.rules._accounts import to_everyday_account
 from screener.domain.rules._bands import ScoreBand, band_for, parse_bands
 from screener.domain.rules._signals import (
+    NEVER_A_STRANGERS_ACCOUNT,
     Payment,
     baseline_of,
     is_person,
@@ -67,6 +72,8 @@ class Settings:
     even_within_percent: int = 10
     chunks_to_one_receiver: int = 2
     young_receiver_days: float = 0.0
+    # Receivers whose flows the rule never reads (it judges strangers' accounts).
+    ignored_receiver_kinds: frozenset[str] = NEVER_A_STRANGERS_ACCOUNT
 
 
 class Pattern(Enum):
@@ -76,6 +83,7 @@ class Pattern(Enum):
     ONE_RECEIVER = "chunks_to_one_receiver"
     EVEN_CHUNKS = "even_chunks"
     YOUNG_RECEIVER = "to_a_young_account"
+    EVERYDAY_RECEIVER = "to_an_everyday_account"
     SPREAD = "spread"
 
     @property
@@ -100,7 +108,11 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
     )
 
 
-def pattern_of(sent: Sequence[Payment], settings: Settings, young_receiver: bool) -> Pattern:
+def pattern_of(
+    sent: Sequence[Payment], settings: Settings, young_receiver: bool, everyday_receiver: bool
+) -> Pattern:
+    if everyday_receiver:
+        return Pattern.EVERYDAY_RECEIVER
     if young_receiver:
         return Pattern.YOUNG_RECEIVER
     if len(sent) == 1:
@@ -144,8 +156,12 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         return None
     receiver = context.receiver_account
     days_open = None if receiver is None else receiver.days_open(now)
+    everyday = to_everyday_account(transfer, context)
     pattern = pattern_of(
-        sent, settings, days_open is not None and days_open < settings.young_receiver_days
+        sent,
+        settings,
+        days_open is not None and days_open < settings.young_receiver_days,
+        everyday,
     )
     bands = settings.chunk_bands if pattern.chunked else settings.one_payment_bands
     # Bands are in whole KZT; for a past victim each starts at `strict` times its amount.
@@ -202,6 +218,17 @@ def _explain(
             "счёт», только что открытый мошенниками.",
             kk="Алушының шоты бірнеше күн бұрын ғана ашылған: алаяқтар жаңа ашқан «қауіпсіз "
             "шот» осылай көрінеді.",
+        )
+    elif pattern is Pattern.EVERYDAY_RECEIVER:
+        reading = Message(
+            en="The receiving account is someone's everyday account (it pays shops and bills): "
+            "a landlord or a seller is paid like this, a 'safe account' is not. Weak alone.",
+            ru="Счёт получателя — повседневный счёт человека (с него платят в магазинах и за "
+            "услуги): так платят арендодателю или продавцу, а не на «безопасный счёт». "
+            "Слабый признак сам по себе.",
+            kk="Алушының шоты — адамның күнделікті шоты (одан дүкенге және қызметтерге "
+            "төлейді): пәтер иесіне не сатушыға осылай төлейді, «қауіпсіз шотқа» емес. Өзі "
+            "ғана әлсіз белгі.",
         )
     elif pattern is Pattern.EVEN_CHUNKS:
         reading = Message(

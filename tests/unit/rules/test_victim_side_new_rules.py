@@ -7,12 +7,18 @@ import pytest
 
 from screener.domain.accounts import AccountActivity, Flow
 from screener.domain.decision import Verdict
-from screener.domain.rules import new_beneficiary_burst, safe_account, savings_drain
+from screener.domain.rules import (
+    loan_then_drain,
+    new_beneficiary_burst,
+    safe_account,
+    savings_drain,
+)
 from tests.unit.rules.customer_scenes import (
     AT,
     MULE_ACCOUNT,
     VICTIM,
     VICTIM_ACCOUNT,
+    borrowed,
     context_of,
     fraud_report,
     history_of,
@@ -182,3 +188,72 @@ def test_savings_drain_a_large_sum_to_an_account_opened_days_ago(
     if hit is not None:
         assert hit.measured["pattern"] == "to_a_young_account"
         assert "opened" in three_languages(hit)[0]
+
+
+# ---- someone's everyday account ------------------------------------------------------------
+
+
+def shopping(hours_ago: float, **overrides: object) -> Flow:
+    """The receiving account paid a shop at home `hours_ago` before AT."""
+    fields: dict[str, object] = {"receiver_kind": "business", "receiver_country": "KZ"}
+    fields.update(overrides)
+    return Flow(
+        f"shop-{hours_ago}",
+        AT.timestamp() - hours_ago * 3600,
+        kzt(8_000),
+        "KZ-SHOP",
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def landlord(*spending: Flow) -> AccountActivity:
+    return AccountActivity(MULE_ACCOUNT, outbound=spending)
+
+
+def test_two_parts_to_someones_everyday_account_are_weak_not_a_safe_account() -> None:
+    # The first rent and a deposit to a landlord who pays for groceries from the account.
+    deposit = paid(250_000, 30, to=MULE_ACCOUNT)
+    everyday = context_of(deposit)
+    rule = settings(savings_drain.RULE_ID)
+    held = savings_drain.evaluate(to_stranger(250_000), everyday, rule)
+    assert held is not None and held.score == 60  # the receiver's life unseen: held
+    lived_in = context(receiver=landlord(shopping(20)), history=everyday.history)
+    weak = savings_drain.evaluate(to_stranger(250_000), lived_in, rule)
+    assert weak is None or weak.score < 60
+    big = savings_drain.evaluate(to_stranger(900_000), lived_in, rule)
+    assert big is not None and big.measured["pattern"] == "to_an_everyday_account"
+    assert "everyday account" in three_languages(big)[0]
+
+
+@pytest.mark.parametrize(
+    ("spending", "everyday"),
+    [
+        (shopping(20), True),
+        (shopping(20, receiver_kind="payment_service"), True),  # a phone top-up, a bill
+        (shopping(20, receiver_kind="person"), False),  # money passed on to a person
+        (shopping(20, receiver_kind="crypto_exchange"), False),
+        (shopping(20, receiver_country="AE"), False),  # a shop abroad
+        (shopping(-1), False),  # after this payment: not seen yet when it is screened
+    ],
+)
+def test_what_makes_an_everyday_account(spending: Flow, everyday: bool) -> None:
+    deposit = Flow("deposit", AT.timestamp() - 1800, kzt(500_000), "KZ-DEPOSIT", party=VICTIM)
+    seller = context(
+        sender=AccountActivity(VICTIM_ACCOUNT, inbound=(deposit,)), receiver=landlord(spending)
+    )
+    # safe_account: a deposit closed and sent on to a stranger holds, unless the stranger's
+    # account is someone's everyday account (a car's seller).
+    hit = safe_account.evaluate(to_stranger(400_000), seller, settings(safe_account.RULE_ID))
+    assert (hit is None) is everyday
+
+
+def test_a_loan_spent_at_someones_everyday_account_is_not_drained() -> None:
+    loan = borrowed(1_000_000, 2)
+    lived_in = context(receiver=landlord(shopping(5)), history=history_of(loan))
+    rule = settings(loan_then_drain.RULE_ID)
+    assert loan_then_drain.evaluate(to_stranger(900_000), lived_in, rule) is None
+    # Abroad or to crypto it is still the loan cashed out.
+    abroad = to_stranger(900_000, receiver_country="AE")
+    assert loan_then_drain.evaluate(abroad, lived_in, rule) is not None
+    unseen = context(receiver=landlord(), history=history_of(loan))
+    assert loan_then_drain.evaluate(to_stranger(900_000), unseen, rule) is not None
