@@ -16,6 +16,7 @@ from screener.domain.accounts import AccountActivity, Flow, inbound_flow, outbou
 from screener.domain.calendar import BusinessCalendar, Suspension
 from screener.domain.context import ScreeningContext
 from screener.domain.events import Transfer
+from screener.domain.identifiers import age_on
 from screener.domain.rules._signals import HOME_COUNTRY, MERCHANT_KINDS
 from screener.domain.texts import local_time
 
@@ -32,22 +33,34 @@ def sending_account(transfer: Transfer, context: ScreeningContext) -> AccountAct
     return seen.with_flows(outbound=[outbound_flow(transfer)])
 
 
+# Holders up to this age are the droppers' usual recruits (students renting out the card
+# they live on): their everyday account is no proof of anything. As young_account's
+# `young_holder_max_age`.
+DROPPER_RECRUIT_MAX_AGE = 24
+
+
 def to_everyday_account(transfer: Transfer, context: ScreeningContext) -> bool:
     """Does the transfer go to someone's everyday account: one the screener saw pay a shop,
     a biller or a payment service at home (within the flows it keeps, `accounts.keep_hours`)
-    before this transfer? Its holder lives on it; a "safe account", or a mule's account kept
-    for money passing through, does not buy groceries. A landlord, a car's seller or a
-    private seller is paid like this."""
+    before this transfer, held by someone older than the droppers' usual recruits? Its
+    holder lives on it; a "safe account", or a mule's account kept for money passing
+    through, does not buy groceries. A landlord, a car's seller or a private seller is paid
+    like this."""
     account = context.receiver_account
     if account is None:
         return False
     now = transfer.occurred_at.timestamp()
-    return any(
+    lived_in = any(
         flow.at <= now
         and flow.receiver_kind in MERCHANT_KINDS
         and flow.receiver_country == HOME_COUNTRY
         for flow in account.outbound
     )
+    if not lived_in:
+        return False
+    holder = receiver_holder(transfer, account)
+    age = None if holder is None else age_on(holder, transfer.occurred_at.date())
+    return age is not None and age > DROPPER_RECRUIT_MAX_AGE
 
 
 def receiver_holder(transfer: Transfer, account: AccountActivity | None) -> str | None:

@@ -38,7 +38,8 @@ ABROAD = "abroad"
 # Receivers the sending bank identified as a business or a payment service: a new one at
 # home is a new shop, dealer or biller, not the person's account a fake "safe account" is.
 # A new business abroad is another matter: the fake investment "broker" is one.
-MERCHANT_KINDS = frozenset({"business", "payment_service"})
+PAYMENT_SERVICE = "payment_service"
+MERCHANT_KINDS = frozenset({"business", PAYMENT_SERVICE})
 # Receivers that are never a stranger's account at home: rules judging strangers' accounts
 # need no flows of these (see `receiver_kinds_without_flows`).
 NEVER_A_STRANGERS_ACCOUNT = MERCHANT_KINDS | {CRYPTO_EXCHANGE}
@@ -94,6 +95,15 @@ class Payment(NamedTuple):
         if self.to_self:
             return False
         return self.to_new_beneficiary and (self.receiver_kind not in MERCHANT_KINDS or self.abroad)
+
+    @property
+    def to_burst_payee(self) -> bool:
+        """A stranger, or a new payment service at home: an e-wallet top-up or a biller.
+        One new wallet is everyday; five within minutes is a taken-over account being
+        cashed out, so bursts count them (a shop or a firm still does not count)."""
+        return self.to_stranger or (
+            self.to_new_beneficiary and not self.to_self and self.receiver_kind == PAYMENT_SERVICE
+        )
 
     def risky_destinations(self) -> tuple[str, ...]:
         """Where money leaves the customer's known circle: a stranger (`new_beneficiary`),

@@ -6,8 +6,9 @@ limit (25 payments of 50,000 KZT to 25 new payees in five minutes). People pay n
 beneficiaries every day, but rarely more than two or three within a few minutes; splitting
 a restaurant bill is a few small sums, hence a floor on the money moved.
 
-Counted: distinct strangers (see `_signals`: new beneficiaries other than a new shop or
-biller at home) paid within the window, this transfer included. A past victim's bands are
+Counted: distinct strangers and new payment services (see `_signals`, `to_burst_payee`:
+new beneficiaries other than a new shop or firm at home; an e-wallet counts) paid within
+the window, this transfer included. A past victim's bands are
 multiplied by the repeat-victim factor (rounded up, at least 2).
 """
 
@@ -60,11 +61,11 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     if not is_person(transfer.customer_id):
         return None
     payments = payments_of(transfer, context.history)
-    if not payments.current.to_stranger:
+    if not payments.current.to_burst_payee:
         return None
     now = payments.current.at
     burst = [
-        p for p in payments.earlier_between(now - settings.window_seconds, now) if p.to_stranger
+        p for p in payments.earlier_between(now - settings.window_seconds, now) if p.to_burst_payee
     ] + [payments.current]
     total = sum(p.amount_minor for p in burst)
     payees = len({p.receiver_account for p in burst})

@@ -124,7 +124,8 @@ def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings
         action, limit = "transfer_to_new_beneficiary", settings.transfer_above_minor * strict
         to_stranger = pays_stranger(event, context.history)
         risky = event.amount_minor > limit and to_stranger
-        if not risky and to_stranger and settings.burst_payees:
+        burst_payee = payments_of(event, context.history).current.to_burst_payee
+        if not risky and burst_payee and settings.burst_payees:
             payees = _strangers_paid(event, context, settings.burst_seconds)
             if payees >= settings.burst_payees:
                 action, risky = "burst_to_new_beneficiaries", True
@@ -243,8 +244,10 @@ def _explain(
 
 
 def _strangers_paid(transfer: Transfer, context: ScreeningContext, window_seconds: float) -> int:
-    """Distinct strangers paid within the window before this transfer, this one included."""
+    """Distinct strangers and new wallets (`to_burst_payee`) paid within the window before
+    this transfer, this one included."""
     payments = payments_of(transfer, context.history)
     now = payments.current.at
     earlier = payments.earlier_between(now - window_seconds, now)
-    return len({p.receiver_account for p in earlier if p.to_stranger} | {transfer.receiver_account})
+    paid = {p.receiver_account for p in earlier if p.to_burst_payee}
+    return len(paid | {transfer.receiver_account})

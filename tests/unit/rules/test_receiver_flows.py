@@ -8,7 +8,16 @@ from screener.domain.config import RuleMode, RulesConfig
 from screener.domain.rules import RULES, receiver_kinds_without_flows
 from screener.settings import load_rules
 
-FLOW_READERS = ("dropper_fan_in", "dropper_pass_through", "young_account", "mule_evidence")
+FLOW_READERS = (
+    "dropper_fan_in",
+    "dropper_pass_through",
+    "young_account",
+    "mule_evidence",
+    # Whether a stranger's account is someone's everyday account (it pays shops).
+    "savings_drain",
+    "safe_account",
+    "loan_then_drain",
+)
 
 
 def changed(config: RulesConfig, rule_id: str, **fields: object) -> RulesConfig:

@@ -168,3 +168,14 @@ def test_a_burst_to_new_beneficiaries_after_a_sign_is_risky_whatever_the_amounts
         assert all(str(payees) in text for text in three_languages(hit))
     # Without a sign the same burst is new_beneficiary_burst's and velocity's to judge.
     assert evaluate(to_stranger(5_000), context_of(*earlier)) is None
+
+
+def test_new_wallets_topped_up_one_after_another_count_in_a_burst_shops_do_not() -> None:
+    """A new-device login, then 49 984 KZT to one new e-wallet after another."""
+    wallet = {"receiver_kind": "payment_service", "new_beneficiary": True}
+    wallets = [paid(49_984, 2 + i, n=i, **wallet) for i in range(4)]
+    hit = evaluate(to_stranger(49_984, **wallet), context_of(new_device(20), *wallets))
+    assert hit is not None and hit.measured["new_beneficiaries_in_burst"] == 5
+    shop = {"receiver_kind": "business", "new_beneficiary": True}
+    shops = [paid(49_984, 2 + i, n=i, **shop) for i in range(4)]
+    assert evaluate(to_stranger(49_984, **shop), context_of(new_device(20), *shops)) is None

@@ -206,8 +206,13 @@ def shopping(hours_ago: float, **overrides: object) -> Flow:
     )
 
 
-def landlord(*spending: Flow) -> AccountActivity:
-    return AccountActivity(MULE_ACCOUNT, outbound=spending)
+LANDLORD = "780412300156"  # 47 on the day of AT
+STUDENT = "040728660117"  # 21: the droppers' usual recruit
+
+
+def landlord(*spending: Flow, holder: str = LANDLORD) -> AccountActivity:
+    """The receiving account, with what the screener saw it pay and its holder."""
+    return AccountActivity(MULE_ACCOUNT, outbound=spending, holder_id=holder)
 
 
 def test_two_parts_to_someones_everyday_account_are_weak_not_a_safe_account() -> None:
@@ -241,6 +246,13 @@ def test_what_makes_an_everyday_account(spending: Flow, everyday: bool) -> None:
     seller = context(
         sender=AccountActivity(VICTIM_ACCOUNT, inbound=(deposit,)), receiver=landlord(spending)
     )
+    # A student who lives on the card they rent out to droppers: no proof of anything.
+    student = context(
+        sender=AccountActivity(VICTIM_ACCOUNT, inbound=(deposit,)),
+        receiver=landlord(spending, holder=STUDENT),
+    )
+    rule = settings(safe_account.RULE_ID)
+    assert safe_account.evaluate(to_stranger(400_000), student, rule) is not None
     # safe_account: a deposit closed and sent on to a stranger holds, unless the stranger's
     # account is someone's everyday account (a car's seller).
     hit = safe_account.evaluate(to_stranger(400_000), seller, settings(safe_account.RULE_ID))
@@ -257,3 +269,19 @@ def test_a_loan_spent_at_someones_everyday_account_is_not_drained() -> None:
     assert loan_then_drain.evaluate(abroad, lived_in, rule) is not None
     unseen = context(receiver=landlord(), history=history_of(loan))
     assert loan_then_drain.evaluate(to_stranger(900_000), unseen, rule) is not None
+
+
+def test_a_burst_of_new_wallets_counts_like_strangers_a_burst_of_new_shops_does_not() -> None:
+    rule = settings(new_beneficiary_burst.RULE_ID)
+    wallet = {"receiver_kind": "payment_service", "new_beneficiary": True}
+    wallets = history_of(*[paid(50_000, 0.5 * (i + 1), n=i, **wallet) for i in range(7)])
+    hit = new_beneficiary_burst.evaluate(
+        to_stranger(50_000, **wallet), context(history=wallets), rule
+    )
+    assert hit is not None and hit.measured["new_beneficiaries"] == 8
+    shop = {"receiver_kind": "business", "new_beneficiary": True}
+    shops = history_of(*[paid(50_000, 0.5 * (i + 1), n=i, **shop) for i in range(7)])
+    assert (
+        new_beneficiary_burst.evaluate(to_stranger(50_000, **shop), context(history=shops), rule)
+        is None
+    )
