@@ -151,8 +151,11 @@ async def run(options: Options) -> BenchResults:
         seed=options.seed,
         customers=math.ceil(needed / (EVENTS_PER_CUSTOMER_DAY * DAYS) * 1.1),
         days=DAYS,
-        # The traffic's last day is today, so holds and blocks get live TTLs.
-        first_day=datetime.now(ALMATY).date() - timedelta(days=DAYS - 1),
+        # The traffic's last day is yesterday, so holds and blocks get live TTLs, and all
+        # of it lies in the past: the worker refuses an event dated after its Kafka record
+        # (a dead letter), and a bench whose last day was today lost the evening still to
+        # come (and waited for its decisions) whenever it ran before midnight in Almaty.
+        first_day=datetime.now(ALMATY).date() - timedelta(days=DAYS),
     )
     say(f"generating traffic for {spec.customers:,} customers over {spec.days} days ...")
     traffic = generate_traffic(spec)

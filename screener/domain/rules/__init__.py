@@ -25,6 +25,7 @@ from screener.domain.rules import (
     dropper_fan_in,
     dropper_pass_through,
     first_loan_in_person,
+    investment_escalation,
     loan_optout,
     loan_then_drain,
     mule_evidence,
@@ -191,6 +192,13 @@ RULES: tuple[RuleSpec, ...] = (
         event_types=(Transfer,),
         parse_settings=cash_out_destinations.parse_settings,
         evaluate=cash_out_destinations.evaluate,
+        may_refuse=False,
+    ),
+    RuleSpec(
+        rule_id=investment_escalation.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=investment_escalation.parse_settings,
+        evaluate=investment_escalation.evaluate,
         may_refuse=False,
     ),
     RuleSpec(

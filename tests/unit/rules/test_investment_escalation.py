@@ -1,0 +1,91 @@
+"""investment_escalation: ever larger sums to the same exchange or foreign "broker"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from screener.domain.decision import RuleHit, Verdict
+from screener.domain.events import InputEvent, Transfer
+from screener.domain.rules import investment_escalation
+from screener.domain.screening import screen
+from tests.unit.rules.customer_scenes import COMPANY, context_of, paid, to_stranger
+from tests.unit.rules.scenes import CONFIG, decided, settings, shadow, spec, three_languages
+
+RULE = investment_escalation.RULE_ID
+BROKER = "CY00FAKEBROKER"
+EXCHANGE = {"receiver_kind": "crypto_exchange", "receiver_account": BROKER}
+
+
+def evaluate(now: Transfer, *past: InputEvent) -> RuleHit | None:
+    return investment_escalation.evaluate(now, context_of(*past), settings(RULE))
+
+
+def deposit(amount: float, days_ago: float, n: int = 0, **kind: Any) -> Transfer:
+    """An earlier payment to the same platform `days_ago`."""
+    fields = {k: v for k, v in (kind or EXCHANGE).items() if k != "receiver_account"}
+    return paid(amount, days_ago * 24 * 60, to=BROKER, n=n, **fields)
+
+
+def test_registered_for_transfers_never_refusing() -> None:
+    assert spec(RULE).event_types == (Transfer,) and not spec(RULE).may_refuse
+
+
+@pytest.mark.parametrize(
+    ("first", "now", "fires"),
+    [
+        (28_000, 112_000, True),  # four times the first deposit
+        (28_000, 111_999, False),
+        (20_000, 100_000, False),  # five times, but not above 100 000 KZT
+        (20_000, 100_000.01, True),
+    ],
+)
+def test_four_times_the_first_deposit_above_the_floor(
+    first: float, now: float, fires: bool
+) -> None:
+    hit = evaluate(to_stranger(now, **EXCHANGE), deposit(first, 2))
+    assert (hit is not None) is fires
+
+
+def test_weak_alone_held_with_velocitys_outlier() -> None:
+    hit = evaluate(to_stranger(372_000, **EXCHANGE), deposit(28_000, 3), deposit(51_000, 2, n=1))
+    assert hit is not None and hit.score == 40 and hit.measured["payments"] == 3
+    assert decided(hit).verdict is Verdict.ALLOW
+    en, ru, kk = three_languages(hit)
+    assert "13.3 times" in en and "13.3 раза" in ru and "13.3 есе" in kk
+    outcome = screen(to_stranger(372_000, **EXCHANGE), context_of(deposit(28_000, 3)), CONFIG)
+    assert {h.rule for h in outcome.reasons} >= {RULE}
+
+
+@pytest.mark.parametrize(
+    ("kind", "fires"),
+    [
+        ({"receiver_kind": "business", "receiver_country": "AE"}, True),  # a "broker" abroad
+        ({"receiver_kind": "payment_service", "receiver_country": "CY"}, True),
+        ({"receiver_kind": "business", "receiver_country": "KZ"}, False),  # a shop at home
+        ({"receiver_kind": "person", "receiver_country": "AE"}, False),  # family abroad
+    ],
+)
+def test_platforms_are_exchanges_and_firms_abroad(kind: dict[str, Any], fires: bool) -> None:
+    place = {**kind, "receiver_account": BROKER}
+    hit = evaluate(to_stranger(890_000, **place), deposit(212_000, 2, **place))
+    assert (hit is not None) is fires
+
+
+def test_a_first_payment_or_another_platform_is_not_judged() -> None:
+    assert evaluate(to_stranger(900_000, **EXCHANGE)) is None
+    other = paid(20_000, 60, n=5, receiver_kind="crypto_exchange")  # a different exchange
+    assert evaluate(to_stranger(900_000, **EXCHANGE), other) is None
+
+
+def test_companies_are_not_judged() -> None:
+    now = to_stranger(900_000, customer_id=COMPANY, **EXCHANGE)
+    assert evaluate(now, deposit(20_000, 1, customer_id=COMPANY)) is None
+
+
+def test_shadow_mode() -> None:
+    hit = investment_escalation.evaluate(
+        to_stranger(900_000, **EXCHANGE), context_of(deposit(20_000, 1)), shadow(RULE)
+    )
+    assert hit is not None and hit.shadow
