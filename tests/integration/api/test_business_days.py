@@ -16,7 +16,9 @@ RULES = Path(__file__).resolve().parents[3] / "screener" / "config" / "rules.yam
 
 
 def next_weekdays(count: int) -> list[date]:
-    day, found = date.today(), []
+    """The next `count` weekdays after today in Almaty, where the block is counted: after
+    19:00 UTC the machine's date is a day behind it."""
+    day, found = datetime.now(KAZAKHSTAN.zone).date(), []
     while len(found) < count:
         day += timedelta(days=1)
         if day.weekday() < 5:
