@@ -121,6 +121,17 @@ def test_a_report_naming_the_reporters_unseen_own_account_stops_holding_once_the
     assert "suspended_account" in reasons(decided[early["event_id"]])
 
 
+def test_the_reporter_paying_the_reported_account_again_is_held() -> None:
+    # Talked into it a second time ("the money can still be recovered"): still the mule's.
+    victim, mule = factories.new_iin(), factories.new_kz_iban()
+    report = factories.customer_event(
+        "fraud_reported", customer_id=victim, account=mule, occurred_at=at(0)
+    )
+    again = factories.transfer(customer_id=victim, receiver_account=mule, occurred_at=at(30))
+    decided = decisions(("customer_events", report), ("transfers", again))
+    assert "suspended_account" in reasons(decided[again["event_id"]])
+
+
 def test_a_suspension_ends_after_five_business_days_and_explains_itself() -> None:
     event = CustomerEvent(
         type="fraud_reported",

@@ -38,14 +38,23 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
 
 
 def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) -> RuleHit | None:
+    # Each side with the customer who holds that account in this transfer, where known.
     sides = (
-        (context.receiver_account, ("Receiving account", "Счёт получателя", "Алушының шоты")),
-        (context.sender_account, ("Sending account", "Счёт отправителя", "Жіберушінің шоты")),
+        (
+            context.receiver_account,
+            transfer.receiver_customer_id,
+            ("Receiving account", "Счёт получателя", "Алушының шоты"),
+        ),
+        (
+            context.sender_account,
+            transfer.customer_id,
+            ("Sending account", "Счёт отправителя", "Жіберушінің шоты"),
+        ),
     )
-    for account, (en, ru, kk) in sides:
+    for account, holder, (en, ru, kk) in sides:
         if account is None or not account.suspended or account.blocked:
             continue  # a blocked account is the block-list rules' case
-        if _reporters_own(account, transfer):
+        if _reporters_own(account, holder):
             continue
         return RuleHit(
             rule=RULE_ID,
@@ -67,13 +76,13 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     return None
 
 
-def _reporters_own(account: AccountActivity, transfer: Transfer) -> bool:
+def _reporters_own(account: AccountActivity, holder_now: str | None) -> bool:
     """Did the fraud report that suspended the account name the reporter's own? The reporter
-    sends from it, is paid into it, or has been seen holding it since."""
+    holds it in this transfer (sends from it, or is paid into it), or has been seen holding
+    it since. A reporter who pays the reported account again is not its holder: held."""
     reporter = account.reported_by
     return reporter is not None and reporter in (
-        transfer.customer_id,
-        transfer.receiver_customer_id,
+        holder_now,
         account.holder_id,
         account.profile.holder_id,
     )
