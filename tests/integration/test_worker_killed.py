@@ -143,7 +143,8 @@ def assert_nothing_lost_and_no_hold_twice(
         held[change["hold_id"]].append(change)
     assert set(held) == expected_holds
     for copies in held.values():
-        assert all(copy == copies[0] for copy in copies)
+        # On failure, the copies themselves: which field differs tells where one came from.
+        assert all(copy == copies[0] for copy in copies), copies
     redelivered = sum(len(copies) - 1 for copies in decisions.values())
     duplicate_held = sum(len(copies) - 1 for copies in held.values())
     return redelivered, duplicate_held
