@@ -28,7 +28,7 @@ from kafka.errors import KafkaError
 from screener import devinfra
 from screener.adapters.kafka_admin import ensure_topics
 from screener.settings import Settings
-from screener.traffic.events import ALMATY
+from screener.traffic.events import ALMATY, Traffic
 from screener.traffic.generate import TrafficSpec, generate_traffic
 from screener.traffic.sinks import send_to_kafka
 
@@ -57,9 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     # day, and all of it must lie in the past, since the worker refuses events dated after
     # their Kafka record (a clock in the future); recent enough for every window. The
     # cooling-period holds still wait for their borrowers' reconfirmation.
-    first_day = (datetime.now(ALMATY) - timedelta(days=3)).date()
-    traffic = generate_traffic(
-        TrafficSpec(seed=args.seed, customers=args.customers, days=2, first_day=first_day)
+    now = datetime.now(ALMATY)
+    first_day = (now - timedelta(days=3)).date()
+    traffic = happened_by(
+        generate_traffic(
+            TrafficSpec(seed=args.seed, customers=args.customers, days=2, first_day=first_day)
+        ),
+        now,
     )
     screened = [event for topic, event in traffic.records if topic in SCREENED]
     minutes = len(traffic.records) / args.rate / 60
@@ -83,6 +87,20 @@ def main(argv: list[str] | None = None) -> int:
         print("warning: the worker or the API exited; see their logs", file=sys.stderr)
         return 1
     return 0
+
+
+def happened_by(traffic: Traffic, now: datetime) -> Traffic:
+    """The traffic without the events still to come at `now`, and their labels: a few run on
+    for up to two days past the traffic's last day (an honest loan spent a day or two
+    later), and the worker dead-letters an event dated after its Kafka record."""
+    records = [
+        (topic, event)
+        for topic, event in traffic.records
+        if datetime.fromisoformat(event["occurred_at"]) <= now
+    ]
+    kept = {event["event_id"] for _, event in records}
+    labels = [label for label in traffic.labels if label["event_id"] in kept]
+    return Traffic(records, labels, traffic.afc_list)
 
 
 def run_dir() -> Path:
