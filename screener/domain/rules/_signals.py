@@ -265,6 +265,12 @@ def kzt_setting(raw: Mapping[str, Any], key: str, path: str) -> int:
     return round(number(raw, key, path) * 100)
 
 
+def optional_kzt_setting(raw: Mapping[str, Any], key: str, path: str, default_minor: int) -> int:
+    """`kzt_setting`, or `default_minor` when the setting is absent (a rules file written
+    before it)."""
+    return kzt_setting(raw, key, path) if key in raw else default_minor
+
+
 def fraction(raw: Mapping[str, Any], key: str, path: str, *, minimum: float = 0) -> float:
     """A share or factor setting in minimum..1."""
     value = number(raw, key, path, minimum=minimum)

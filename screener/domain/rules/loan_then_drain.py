@@ -40,6 +40,7 @@ from screener.domain.rules._signals import (
     destinations,
     is_person,
     kzt_setting,
+    optional_kzt_setting,
     payments_of,
     span,
     whole_percent,
@@ -72,10 +73,8 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         window_seconds=number(raw, "window_hours", path, minimum=1) * 3600,
         transfer_above_minor=transfer_above_minor,
         # A rules file written before the setting keeps one floor for every destination.
-        cash_out_transfer_above_minor=(
-            kzt_setting(raw, "cash_out_transfer_above_kzt", path)
-            if "cash_out_transfer_above_kzt" in raw
-            else transfer_above_minor
+        cash_out_transfer_above_minor=optional_kzt_setting(
+            raw, "cash_out_transfer_above_kzt", path, transfer_above_minor
         ),
         bands=parse_bands(raw, "bands", path, count="percent"),
         cash_out_from_percent=integer(raw, "cash_out_from_percent", path, low=0, high=10_000),

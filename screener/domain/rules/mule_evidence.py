@@ -52,7 +52,6 @@ from screener.domain.config import (
     RuleMode,
     integer,
     number,
-    optional_number,
     rule_mode,
     section,
     string_list,
@@ -69,7 +68,7 @@ from screener.domain.rules._accounts import (
     sending_account,
     suspension_of,
 )
-from screener.domain.rules._signals import cash_loans
+from screener.domain.rules._signals import cash_loans, optional_kzt_setting
 from screener.domain.texts import local_time
 
 RULE_ID = "mule_evidence"
@@ -181,7 +180,7 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         established_min_days=integer(raw, "established_min_days", path, low=1, high=10_000),
         established_min_senders_per_day=number(raw, "established_min_senders_per_day", path),
         established_max_out_share=number(raw, "established_max_out_share", path),
-        small_ticket_minor=round(optional_number(raw, "small_ticket_kzt", path, 0, 0) * 100),
+        small_ticket_minor=optional_kzt_setting(raw, "small_ticket_kzt", path, 0),
         bias=float(bias),
         weights=weights,
         suspend_score=integer(raw, "suspend_score", path, low=1, high=100),

@@ -51,7 +51,6 @@ from screener.domain.rules._signals import (
     joined,
     kzt_setting,
     payments_of,
-    pays_stranger,
     repeat_victim_factor,
     span,
 )
@@ -122,10 +121,9 @@ def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings
     payees = 0
     if isinstance(event, Transfer):
         action, limit = "transfer_to_new_beneficiary", settings.transfer_above_minor * strict
-        to_stranger = pays_stranger(event, context.history)
-        risky = event.amount_minor > limit and to_stranger
-        burst_payee = payments_of(event, context.history).current.to_burst_payee
-        if not risky and burst_payee and settings.burst_payees:
+        current = payments_of(event, context.history).current
+        risky = event.amount_minor > limit and current.to_stranger
+        if not risky and current.to_burst_payee and settings.burst_payees:
             payees = _strangers_paid(event, context, settings.burst_seconds)
             if payees >= settings.burst_payees:
                 action, risky = "burst_to_new_beneficiaries", True
