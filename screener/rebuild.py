@@ -61,9 +61,9 @@ from screener.adapters.redis_store import RedisScreeningStore
 from screener.domain.audit import chain_id
 from screener.domain.config import RulesConfig
 from screener.domain.events import CustomerEvent, InputEvent
-from screener.domain.hold_status import STATUS_HELD
+from screener.domain.hold_status import STATUS_BLOCKED, STATUS_HELD
 from screener.domain.loan_release import HoldProgress, Settlement
-from screener.records import OutMessage
+from screener.records import HOLD_CREATOR, OutMessage
 from screener.service import BatchWrites, Decoded, Loaded, RawRecord, ScreeningService
 from screener.settings import Settings, load_rules
 
@@ -274,7 +274,8 @@ def screened_so_far(
     """The records the workers had screened: before the committed offset of their
     partition, and after it the decided transfers and loans (a batch delivered, its offset
     not committed yet) with the customer events of that partition number up to the latest
-    such decision's event time. Returns them and how many were left out."""
+    such decision's event time. `published` holds, by event id, the published decision or
+    the hold's first change (`hold_creations`). Returns them and how many were left out."""
     done: list[Decoded] = []
     later: list[Decoded] = []
     for item in decoded:
@@ -406,11 +407,34 @@ def _json(value: bytes | None) -> Any:
         return None
 
 
+def hold_creations(changes: Iterable[Mapping[str, Any]]) -> dict[str, datetime]:
+    """When each rules hold on `screener.holds` was made, by event id: its first change
+    (`held` or `blocked` by the screener, from no status) carries the decision's
+    `decided_at`. A worker killed while delivering a batch can leave such a change on the
+    topic and not the decision, whose broker had not acknowledged it yet: the event was
+    screened, and the rebuild replays it at that moment. Left to the workers, it was
+    decided again later, and the hold's `held` record went out twice, differently."""
+    made: dict[str, datetime] = {}
+    for change in changes:
+        if (
+            change.get("previous_status") is None
+            and change.get("changed_by") == HOLD_CREATOR
+            and change.get("status") in (STATUS_HELD, STATUS_BLOCKED)
+            and change.get("hold_id")
+            and change.get("changed_at")
+        ):
+            made.setdefault(str(change["hold_id"]), datetime.fromisoformat(change["changed_at"]))
+    return made
+
+
 def _moments(
-    items: Sequence[Decoded], published: Mapping[str, Mapping[str, Any]]
+    items: Sequence[Decoded],
+    published: Mapping[str, Mapping[str, Any]],
+    holds_made: Mapping[str, datetime],
 ) -> dict[str, datetime]:
-    """The clock reading each replayed event gets: its published decision's `decided_at`;
-    for a customer event, its Kafka record's time (about when the worker saw it)."""
+    """The clock reading each replayed event gets: its published decision's `decided_at`,
+    or its hold's creation when only that reached Kafka; for a customer event, its Kafka
+    record's time (about when the worker saw it)."""
     moments: dict[str, datetime] = {}
     for item in items:
         if item.event is None:
@@ -418,6 +442,8 @@ def _moments(
         decision = published.get(item.event.event_id)
         if decision is not None and decision.get("decided_at"):
             moments[item.event.event_id] = datetime.fromisoformat(str(decision["decided_at"]))
+        elif item.event.event_id in holds_made:
+            moments[item.event.event_id] = holds_made[item.event.event_id]
         elif item.record.timestamp_ms:
             moments[item.event.event_id] = datetime.fromtimestamp(
                 item.record.timestamp_ms / 1000, UTC
@@ -554,8 +580,11 @@ async def _rebuild(
         rebuilding, _SilentPublisher(), lambda: config, topic_kinds=kinds, clock=_clock(moments)
     )
     decoded = [service.decode(record) for record in raw]
-    chosen, report.left_to_workers = screened_so_far(decoded, committed, published)
-    moments.update(_moments(chosen, published))
+    holds_made = hold_creations(c for c in hold_changes if isinstance(c, dict))
+    chosen, report.left_to_workers = screened_so_far(
+        decoded, committed, {**holds_made, **published}
+    )
+    moments.update(_moments(chosen, published, holds_made))
     ordered = replay_order(chosen, kinds, moments)
     report.records_replayed = len(ordered)
 

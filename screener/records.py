@@ -59,6 +59,10 @@ def decision_record(
     }
 
 
+# `changed_by` of a rules hold's first change: the screener made it, no one else.
+HOLD_CREATOR = "screener"
+
+
 def hold_change(
     hold_id: str,
     status: str,

@@ -62,6 +62,7 @@ from screener.domain.safety_cap import SafetyCap, SafetyCapSettings, buckets_nee
 from screener.domain.screening import holding_rules, remember, screen, uncapped
 from screener.loan_settling import HoldSettlements, answered_holds, settle_answers
 from screener.records import (
+    HOLD_CREATOR,
     OutMessage,
     amount_text,
     dead_letter,
@@ -652,5 +653,5 @@ def _new_hold(
         status=status,
         created_at=decided_at,
         hold_until=outcome.terms.wakes_at,
-        change=hold_change(event.event_id, status, None, decided_at, "screener", ""),
+        change=hold_change(event.event_id, status, None, decided_at, HOLD_CREATOR, ""),
     )

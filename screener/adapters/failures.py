@@ -8,6 +8,8 @@ import asyncio
 import redis.exceptions as redis_errors
 from aiokafka import errors as kafka_errors
 
+from screener.adapters.redis_replication import ReplicasBehind
+
 # Redis away, restarting, failing over, out of memory or refusing us: none of it is the
 # record's fault, and dead-lettering on it would lose good events. Retried until it passes.
 _REDIS_TRANSIENT = (
@@ -25,6 +27,10 @@ _REDIS_TRANSIENT = (
     redis_errors.NoScriptError,
     redis_errors.WatchError,
     redis_errors.MaxConnectionsError,
+    # No replica acknowledged the batch in time: after a failover the new primary has none
+    # until the old one rejoins. Taken as the record's fault it split the batch down to one
+    # good record and dead-lettered it as poison (test-cluster, sentinel failover).
+    ReplicasBehind,
 )
 _KAFKA_TRANSIENT = (
     kafka_errors.KafkaConnectionError,

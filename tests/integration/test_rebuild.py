@@ -30,6 +30,7 @@ from screener.adapters.audit_log import AuditKeys
 from screener.adapters.redis_keys import RedisKeys, outbox_field
 from screener.api.auth import Role
 from screener.api.users import add_user
+from screener.records import HOLD_CREATOR, hold_change
 from screener.settings import Settings
 from tests import factories
 from tests.integration.api.support import ReviewApi, delete_prefix, in_own_thread, start_review
@@ -415,3 +416,37 @@ def test_a_hold_change_the_topic_lacks_is_left_in_the_outbox_for_the_workers(
         lambda: bool(deployment.hold_changes_for(loan["event_id"])),
         timeout=120,
     )
+
+
+def test_a_hold_on_the_topic_whose_decision_is_not_is_replayed_as_it_was_decided(
+    deployment: Deployment,
+) -> None:
+    """A worker killed while delivering a batch, its hold's `held` record acknowledged and
+    its decision not yet (another broker leads `screener.decisions`): the event was
+    screened, at the hold's creation. The rebuild replays it at that moment, so a worker
+    started afterwards publishes that decision and does not decide, or hold, it again."""
+    loan = factories.loan(amount="9000000.00", occurred_at=ago(10))
+    deployment.send("loans", loan)
+    decided_at = datetime.now(UTC) - timedelta(seconds=5)
+    held = hold_change(loan["event_id"], "held", None, decided_at, HOLD_CREATOR, "")
+    deployment.producer.send(
+        deployment.settings.topics.holds,
+        key=loan["event_id"].encode(),
+        value=json.dumps(held).encode(),
+    )
+    deployment.producer.flush()
+    result = run_cli(deployment.env, "rebuild")
+    assert result.returncode == 0, result.stderr
+    assert "left in the outbox for the workers: 0" in result.stdout, result.stdout
+    keys = RedisKeys(deployment.prefix)
+    assert deployment.redis.hget(keys.hold(loan["event_id"]), "status") == b"held"
+    deployment.start_worker()
+    deployment.wait_for(
+        "the loan's decision",
+        lambda: bool(deployment.decisions_for(loan["event_id"])),
+        timeout=120,
+    )
+    [decision] = deployment.decisions_for(loan["event_id"])
+    assert decision["verdict"] == "hold" and decision["hold_id"] == loan["event_id"]
+    assert decision["decided_at"] == held["changed_at"], "decided again, not replayed"
+    assert deployment.hold_changes_for(loan["event_id"]) == [held]

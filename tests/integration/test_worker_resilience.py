@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
+from screener import devinfra
 from tests import factories
 from tests.integration.conftest import Deployment, free_port
 from tests.integration.test_worker import validate
@@ -129,3 +133,46 @@ def test_a_worker_that_cannot_reach_redis_says_it_is_stalled(deployment: Deploym
     assert 0 < metric(page, "screener_last_progress_timestamp_seconds") < time.time() - 2
     log = deployment.logs[worker.pid].read_text(errors="replace")
     assert "stalled" in log and "retrying" in log
+
+
+def test_a_worker_waiting_for_a_missing_replica_waits_and_dead_letters_nothing(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    """`SCREENER_REDIS_WAIT_REPLICAS=1` and no replica, as just after a Sentinel failover
+    before the old primary rejoins: Redis is the environment, not the records. The worker
+    retries (and says it is stalled) until a replica has the writes, then decides
+    everything. Taking it as the records' fault once split batches down to one good record
+    and dead-lettered it as poison (test-cluster, a Redis primary killed mid-stream)."""
+    worker = deployment.start_worker(SCREENER_REDIS_WAIT_REPLICAS="1", SCREENER_STALL_SECONDS="3")
+    transfers = [factories.transfer() for _ in range(5)]
+    for transfer in transfers:
+        deployment.send("transfers", transfer)
+    deadline = time.monotonic() + 120
+    while metric(deployment.scrape_metrics(worker), "screener_worker_stalled") != 1:
+        assert time.monotonic() < deadline, "screener_worker_stalled never became 1"
+        time.sleep(0.5)
+    deployment.poll_outputs()
+    assert deployment.outputs.get("dlq", []) == []
+    assert not any(deployment.decisions_for(t["event_id"]) for t in transfers)
+
+    primary = urlparse(deployment.settings.redis_url)
+    port = free_port()
+    replica_command = devinfra.redis_command(
+        port,
+        tmp_path / "replica",
+        tmp_path / "replica.log",
+        "--replicaof", str(primary.hostname), str(primary.port),
+        # A throwaway replica: without a log to write first, it stops when told to.
+        "--appendonly", "no",
+    )  # fmt: skip
+    replica = subprocess.Popen(replica_command)
+    try:
+        deployment.wait_for(
+            "every transfer's decision once a replica has the writes",
+            lambda: all(deployment.decisions_for(t["event_id"]) for t in transfers),
+            timeout=120,
+        )
+    finally:
+        replica.terminate()
+        replica.wait(timeout=30)
+    assert deployment.outputs.get("dlq", []) == []

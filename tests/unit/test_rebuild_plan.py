@@ -14,6 +14,7 @@ from screener.rebuild import (
     RebuildRefused,
     audit_effects,
     batches,
+    hold_creations,
     latest_changes,
     rebuild,
     replay_order,
@@ -112,6 +113,44 @@ def test_each_hold_ends_at_its_last_change_and_audit_records_count_once() -> Non
     records = unique_audit_records([block, block, note, {"garbage": 1}])
     assert [r["seq"] for r in records] == [1, 2]
     assert [e.action for e in audit_effects(records)] == ["block"]
+
+
+def test_a_rules_holds_first_change_says_when_its_event_was_decided() -> None:
+    """Only the screener's creation of a hold dates the decision: an officer's later
+    change, or a hold follow-the-money opened by hand, says nothing about it."""
+    made = T0 + timedelta(seconds=3)
+    changes = [
+        {
+            "hold_id": "e1",
+            "status": "held",
+            "previous_status": None,
+            "changed_by": "screener",
+            "changed_at": made.isoformat(),
+        },
+        {
+            "hold_id": "e1",
+            "status": "released",
+            "previous_status": "held",
+            "changed_by": "officer-1",
+            "changed_at": (made + timedelta(hours=1)).isoformat(),
+        },
+        {
+            "hold_id": "e2",
+            "status": "blocked",
+            "previous_status": None,
+            "changed_by": "screener",
+            "changed_at": made.isoformat(),
+        },
+        {
+            "hold_id": "f1",
+            "status": "held",
+            "previous_status": None,
+            "changed_by": "officer-1",
+            "changed_at": made.isoformat(),
+        },
+        {"hold_id": "e3", "status": "held"},
+    ]
+    assert hold_creations(changes) == {"e1": made, "e2": made}
 
 
 def test_a_rebuild_onto_a_redis_cluster_is_refused_before_anything_is_written() -> None:
