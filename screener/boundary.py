@@ -26,7 +26,14 @@ import fastjsonschema
 import orjson
 
 from screener.domain.config import EventTimeLimits
-from screener.domain.events import CUSTOMER_EVENT_TYPES, CustomerEvent, LoanApproval, Transfer
+from screener.domain.currency import KztRates, in_kzt
+from screener.domain.events import (
+    CUSTOMER_EVENT_TYPES,
+    CustomerEvent,
+    InputEvent,
+    LoanApproval,
+    Transfer,
+)
 from screener.domain.history import OUTLIVING_WINDOW_TYPES
 from screener.domain.identifiers import (
     has_valid_check_digit,
@@ -353,6 +360,22 @@ def decode_event(topic_kind: str, raw: bytes) -> Transfer | LoanApproval | Custo
     except fastjsonschema.JsonSchemaValueException as exc:
         raise _from_schema_error(exc, data) from None
     return build(data)
+
+
+def priced_in_kzt(event: InputEvent, rates: KztRates) -> InputEvent:
+    """A transfer or loan in another currency, its amount the KZT equivalent the rules judge
+    (domain/currency.py). One whose equivalent passes the largest amount taken is refused
+    here, as such an amount in KZT is, not left to fail on its way to Redis or Kafka."""
+    if isinstance(event, CustomerEvent):
+        return event
+    priced = in_kzt(event, rates)
+    if priced.amount_minor >= _MAX_AMOUNT * _HUNDRED:
+        raise InvalidEvent(
+            "amount",
+            f"its KZT equivalent at {priced.kzt_rate} KZT per {priced.currency} is too large "
+            "(at most 15 integer digits)",
+        )
+    return priced
 
 
 def check_event_time(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from screener.domain.currency import HOME_CURRENCY, is_unrated
 from screener.domain.decision import Outcome, Verdict
 from screener.domain.events import ScreenedEvent
 
@@ -53,8 +54,18 @@ def decision_record(
         "reconfirmation_required": outcome.reconfirmation_required,
         "decided_at": iso(decided_at),
         "config_version": config_version,
-        "amount": amount_text(event.amount_minor),
+        "amount": amount_text(event.amount_as_sent),
         "currency": event.currency,
+        # Another currency: the KZT equivalent the rules judged and its rate, both null when
+        # the rules file has no rate for it (domain/currency.py); absent for KZT.
+        **(
+            {
+                "amount_kzt": None if is_unrated(event) else amount_text(event.amount_minor),
+                "kzt_rate": event.kzt_rate,
+            }
+            if event.currency != HOME_CURRENCY
+            else {}
+        ),
         "event_digest": event_digest,
     }
 

@@ -31,7 +31,13 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from screener import dead_letter_reasons, metrics, status
-from screener.boundary import EventTimeRejected, InvalidEvent, check_event_time, decode_event
+from screener.boundary import (
+    EventTimeRejected,
+    InvalidEvent,
+    check_event_time,
+    decode_event,
+    priced_in_kzt,
+)
 from screener.domain.accounts import (
     AccountActivity,
     Flow,
@@ -387,7 +393,7 @@ class ScreeningService:
         kind = self._topic_kinds.get(record.topic)
         if kind is None:
             raise InvalidEvent(None, f"topic {record.topic!r} is not an input topic")
-        event = decode_event(kind, record.value)
+        event = priced_in_kzt(decode_event(kind, record.value), config.currencies)
         reference = record.timestamp_ms / 1000 if record.timestamp_ms else None
         try:
             check_event_time(event, reference, config.event_time)
@@ -634,7 +640,7 @@ def _new_hold(
         event_id=event.event_id,
         event_type=event.type,
         customer_id=event.customer_id,
-        amount=amount_text(event.amount_minor),
+        amount=amount_text(event.amount_as_sent),
         currency=event.currency,
         verdict=outcome.verdict.label,
         score=outcome.score,

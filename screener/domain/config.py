@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from screener.domain.calendar import BusinessCalendar
+from screener.domain.currency import HOME_CURRENCY, KztRates
 from screener.domain.decision import PolicyThresholds, ReleaseMode
 from screener.domain.safety_cap import SafetyCapSettings
 
@@ -190,6 +191,8 @@ class RulesConfig:
     event_time: EventTimeLimits = field(default_factory=EventTimeLimits)
     # An account a fraud report names is suspended this long (domain/reported_account.py).
     reported_suspend_business_days: int = 5
+    # KZT per unit of the other currencies the bank pays in (domain/currency.py).
+    currencies: KztRates = field(default_factory=KztRates)
 
     @property
     def history_ttl_seconds(self) -> int:
@@ -300,6 +303,7 @@ def parse_config(
     return RulesConfig(
         version=version,
         mrp=MrpTable(kzt_by_year=mrp, zone=zone),
+        currencies=_kzt_rates(raw.get("currencies")),
         loan_release=loan_release,
         calendar=calendar,
         policy=policy,
@@ -314,6 +318,30 @@ def parse_config(
         rules=rules,
         event_time=event_time,
     )
+
+
+def _kzt_rates(raw: Any) -> KztRates:
+    """The optional `currencies` section: `kzt_per_unit` (ISO 4217 code -> KZT per unit)
+    and `as_of`. Absent, every currency but KZT is unrated (domain/currency.py)."""
+    if raw is None:
+        return KztRates()
+    if not isinstance(raw, Mapping):
+        raise ConfigError("currencies: expected a mapping")
+    table = raw.get("kzt_per_unit", {})
+    if not isinstance(table, Mapping):
+        raise ConfigError("currencies.kzt_per_unit: expected a mapping of codes to KZT")
+    rates: dict[str, float] = {}
+    for code, kzt in table.items():
+        if not (isinstance(code, str) and len(code) == 3 and code.isascii() and code.isupper()):
+            raise ConfigError(f"currencies.kzt_per_unit.{code}: expected an ISO 4217 code")
+        if code == HOME_CURRENCY:
+            raise ConfigError("currencies.kzt_per_unit.KZT: KZT is the unit itself")
+        if isinstance(kzt, bool) or not isinstance(kzt, int | float) or not kzt > 0:
+            raise ConfigError(
+                f"currencies.kzt_per_unit.{code}: expected a positive KZT amount, got {kzt!r}"
+            )
+        rates[code] = float(kzt)
+    return KztRates(kzt_per_unit=rates, as_of=str(raw.get("as_of", "")))
 
 
 def _event_time_limits(raw: Mapping[str, Any], history_keep_seconds: float) -> EventTimeLimits:

@@ -39,7 +39,7 @@ class Transfer:
     occurred_at: datetime
     sender_account: str
     receiver_account: str
-    amount_minor: int
+    amount_minor: int  # in KZT tiyn, the amount the rules judge (see sent_amount_minor)
     currency: str
     channel: str
     receiver_bank: str | None = None
@@ -48,6 +48,15 @@ class Transfer:
     receiver_customer_id: str | None = None
     new_beneficiary: bool | None = None
     device_id: str | None = None
+    # Not in `currency` KZT: `amount_minor` is the KZT equivalent the rules judge
+    # (domain/currency.py), the amount as sent is here, and the rate used (None: no rate).
+    sent_amount_minor: int | None = None
+    kzt_rate: float | None = None
+
+    @property
+    def amount_as_sent(self) -> int:
+        """The amount in `currency`, minor units, as the bank sent it."""
+        return self.amount_minor if self.sent_amount_minor is None else self.sent_amount_minor
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +68,7 @@ class LoanApproval:
     customer_id: str
     occurred_at: datetime
     loan_id: str
-    amount_minor: int
+    amount_minor: int  # in KZT tiyn, as on Transfer
     currency: str
     lender_kind: str
     channel: str
@@ -70,6 +79,14 @@ class LoanApproval:
     disbursement_account: str | None = None
     first_loan: bool | None = None
     in_person_verified: bool | None = None
+    # As on Transfer (domain/currency.py).
+    sent_amount_minor: int | None = None
+    kzt_rate: float | None = None
+
+    @property
+    def amount_as_sent(self) -> int:
+        """The amount in `currency`, minor units, as the lender sent it."""
+        return self.amount_minor if self.sent_amount_minor is None else self.sent_amount_minor
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,8 +21,12 @@ from screener.domain.events import CustomerEvent, InputEvent, LoanApproval, Tran
 __all__ = ["event_digest"]
 
 
+# What the screener derives on decoding (the KZT equivalent of a foreign amount and its
+# rate, domain/currency.py) is not content: a redelivery after the rates changed is the
+# same event. The amount counts as sent (`amount_as_sent`).
+_DERIVED = frozenset({"sent_amount_minor", "kzt_rate"})
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {
-    event_type: tuple(field.name for field in fields(event_type))
+    event_type: tuple(field.name for field in fields(event_type) if field.name not in _DERIVED)
     for event_type in (Transfer, LoanApproval, CustomerEvent)
 }
 
@@ -31,7 +35,7 @@ def event_digest(event: InputEvent) -> str:
     """SHA-256 (hex) of the event's type and fields; equal for equal events."""
     values: list[Any] = [event.type]
     for name in _FIELD_NAMES[type(event)]:
-        value = getattr(event, name)
+        value = getattr(event, "amount_as_sent" if name == "amount_minor" else name)
         # An instant is the same content whatever offset the producer wrote it with.
         values.append(value.timestamp() if isinstance(value, datetime) else value)
     return hashlib.sha256(orjson.dumps(values)).hexdigest()

@@ -36,6 +36,7 @@ from screener.domain.rules import (
     safe_account,
     savings_drain,
     suspended_account,
+    unrated_currency,
     velocity,
     young_account,
 )
@@ -220,6 +221,14 @@ RULES: tuple[RuleSpec, ...] = (
         event_types=(Transfer, LoanApproval),
         parse_settings=repeat_victim.parse_settings,
         evaluate=repeat_victim.evaluate,
+        may_refuse=False,
+    ),
+    # An amount no rate converts to KZT: the amount rules above could not judge it.
+    RuleSpec(
+        rule_id=unrated_currency.RULE_ID,
+        event_types=(Transfer, LoanApproval),
+        parse_settings=unrated_currency.parse_settings,
+        evaluate=unrated_currency.evaluate,
         may_refuse=False,
     ),
 )
