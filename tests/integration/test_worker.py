@@ -76,6 +76,31 @@ def test_a_large_online_loan_is_held_for_the_cooling_period(deployment: Deployme
     assert deployment.redis.zscore(f"{deployment.prefix}holds:open", loan["event_id"]) is not None
 
 
+def test_a_loan_in_dollars_is_judged_at_its_tenge_equivalent(deployment: Deployment) -> None:
+    """20,000 is a small loan in tenge and, at the rules file's rate, a large one in
+    dollars: the cooling period holds the dollar loan, and the hold shows it as sent."""
+    deployment.start_worker()
+    in_dollars = factories.loan(amount="20000.00", currency="USD")
+    in_tenge = factories.loan(amount="20000.00", currency="KZT")
+    for loan in (in_dollars, in_tenge):
+        deployment.send("loans", loan)
+    deployment.wait_for(
+        "both decisions and the hold",
+        lambda: all(deployment.decisions_for(loan["event_id"]) for loan in (in_dollars, in_tenge))
+        and bool(deployment.hold_changes_for(in_dollars["event_id"])),
+    )
+    [held] = deployment.decisions_for(in_dollars["event_id"])
+    validate(held, "decision")
+    rate = yaml.safe_load(RULES.read_text("utf-8"))["currencies"]["kzt_per_unit"]["USD"]
+    assert (held["amount"], held["currency"], held["kzt_rate"]) == ("20000.00", "USD", rate)
+    assert held["amount_kzt"] == f"{20000 * rate:.2f}"
+    assert held["verdict"] == "hold" and "cooling_period" in [r["rule"] for r in held["reasons"]]
+    hold = deployment.redis.hgetall(f"{deployment.prefix}hold:{in_dollars['event_id']}")
+    assert (hold[b"amount"], hold[b"currency"]) == (b"20000.00", b"USD")
+    [allowed] = deployment.decisions_for(in_tenge["event_id"])
+    assert allowed["verdict"] == "allow" and "amount_kzt" not in allowed
+
+
 def test_bad_input_goes_to_the_dead_letter_topic_and_the_next_event_is_screened(
     deployment: Deployment,
 ) -> None:

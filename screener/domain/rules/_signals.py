@@ -97,6 +97,14 @@ class Payment(NamedTuple):
         return self.to_new_beneficiary and (self.receiver_kind not in MERCHANT_KINDS or self.abroad)
 
     @property
+    def to_private_stranger(self) -> bool:
+        """A stranger that is no firm, at home or abroad: a person's account or card, a
+        wallet, an exchange, where a "safe account" is. A firm abroad (a foundation, a
+        shop, a broker) is no "safe account"; fake brokers are investment_escalation's and
+        cash_out_destinations' to judge."""
+        return self.to_stranger and self.receiver_kind not in MERCHANT_KINDS
+
+    @property
     def to_burst_payee(self) -> bool:
         """A stranger, or a new payment service at home: an e-wallet top-up or a biller.
         One new wallet is everyday; five within minutes is a taken-over account being

@@ -10,7 +10,8 @@ question: what share of that went to new beneficiaries, this transfer included?
 
 Only transfers to new beneficiaries are judged, once what went to new beneficiaries in the
 look-back (this transfer included) passes `transfer_above_kzt`; a new shop, car
-dealer or biller at home (`receiver_kind` business or payment_service) is not the person's
+dealer or biller at home (`receiver_kind` business or payment_service), or a firm abroad (a
+foundation, a shop, a broker: `Payment.to_private_stranger`), is not the person's
 account a "safe account" is, nor is someone's everyday account (the screener saw it pay
 shops or bills: a car's seller, a landlord), and companies (BIN) are not judged (see
 `_signals`, `_accounts.to_everyday_account`). A
@@ -107,7 +108,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         return None
     payments = payments_of(transfer, context.history)
     strict = tightening(context, settings.repeat_victim_factor)
-    if not payments.current.to_stranger or to_everyday_account(transfer, context):
+    if not payments.current.to_private_stranger or to_everyday_account(transfer, context):
         return None
     now = payments.current.at
     start = now - settings.lookback_seconds
@@ -116,7 +117,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     moved = transfer.amount_minor + sum(
         payment.amount_minor
         for payment in payments.earlier_between(start, now)
-        if payment.to_stranger
+        if payment.to_private_stranger
     )
     judged_by_share = moved > settings.transfer_above_minor * strict
     if not judged_by_share and moved <= settings.own_money_above_minor * strict:
@@ -186,7 +187,7 @@ def _own_money_moved(
     if own_in == 0:
         return None
     moved = transfer.amount_minor + sum(
-        p.amount_minor for p in payments.earlier_between(start, now) if p.to_stranger
+        p.amount_minor for p in payments.earlier_between(start, now) if p.to_private_stranger
     )
     return whole_percent(moved, own_in)
 

@@ -99,6 +99,12 @@ def test_the_lookback(hours_ago: float, fires: bool) -> None:
         ({}, True),
         ({"new_beneficiary": False}, False),
         ({"receiver_kind": "business"}, False),  # a car dealer, a developer
+        # A firm abroad (a foundation a collection is sent to, a shop) is no "safe
+        # account"; a person's account abroad, or an exchange, can be.
+        ({"receiver_kind": "business", "receiver_country": "DE"}, False),
+        ({"receiver_kind": "payment_service", "receiver_country": "DE"}, False),
+        ({"receiver_kind": "person", "receiver_country": "DE"}, True),
+        ({"receiver_kind": "crypto_exchange"}, True),
         ({"new_beneficiary": None}, True),  # no flag, never paid before
     ],
 )
