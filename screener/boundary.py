@@ -280,6 +280,10 @@ _FORMAT_PROBLEMS: Final = {
 
 def _not_json(raw: bytes, error: orjson.JSONDecodeError) -> InvalidEvent:
     invalid = InvalidEvent(None, f"not valid JSON ({error})")
+    if not raw:
+        invalid = InvalidEvent(
+            None, "the record has no value (a tombstone or an empty message): expected an event"
+        )
     if isinstance(raw, bytes | bytearray | memoryview):
         try:
             bytes(raw).decode("utf-8")

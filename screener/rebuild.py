@@ -552,7 +552,7 @@ async def _rebuild(
     raw: list[RawRecord] = []
     for topic in kinds:
         raw += [
-            RawRecord(m.topic, m.partition, m.offset, m.key, m.value, m.timestamp)
+            RawRecord(m.topic, m.partition, m.offset, m.key, m.value or b"", m.timestamp)
             for m in await asyncio.to_thread(_read, settings, topic)
         ]
     report.records_read = len(raw)

@@ -485,7 +485,9 @@ def _raw(message: Any) -> RawRecord:
         partition=message.partition,
         offset=message.offset,
         key=message.key,
-        value=message.value,
+        # A tombstone (null value) is an empty record: a dead letter, like any bad value.
+        # Passed on as None it crashed the dead letter's builder, on every restart.
+        value=message.value if message.value is not None else b"",
         timestamp_ms=message.timestamp,
     )
 

@@ -176,3 +176,33 @@ def test_a_worker_waiting_for_a_missing_replica_waits_and_dead_letters_nothing(
         replica.terminate()
         replica.wait(timeout=30)
     assert deployment.outputs.get("dlq", []) == []
+
+
+def test_a_tombstone_on_any_input_topic_is_a_dead_letter_and_the_worker_goes_on(
+    deployment: Deployment,
+) -> None:
+    """A record with a key and no value (a tombstone, as compaction tools write) once
+    crashed the worker while it built the dead letter, again on every restart."""
+    worker = deployment.start_worker()
+    topics = deployment.settings.topics
+    for topic in (topics.transfers, topics.loans, topics.customer_events):
+        deployment.producer.send(topic, key=factories.customer_id().encode(), value=None)
+    deployment.producer.flush()
+    good = factories.transfer()
+    deployment.send("transfers", good)
+    deployment.wait_for(
+        "three dead letters and the next transfer's decision",
+        lambda: len(deployment.outputs.get("dlq", [])) >= 3
+        and bool(deployment.decisions_for(good["event_id"])),
+        timeout=120,
+    )
+    letters = deployment.outputs["dlq"]
+    assert {letter["source_topic"] for letter in letters} == {
+        topics.transfers,
+        topics.loans,
+        topics.customer_events,
+    }
+    for letter in letters:
+        validate(letter, "dead_letter")
+        assert "tombstone" in letter["error"] and letter["value_length"] == 0
+    assert worker.poll() is None, "the worker exited"

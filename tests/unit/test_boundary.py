@@ -411,7 +411,7 @@ def test_a_non_string_type_is_refused() -> None:
 @pytest.mark.parametrize(
     ("value", "problem"),
     [
-        (b"", "not valid JSON"),
+        (b"", "no value (a tombstone or an empty message)"),
         (b'{"event_id": ', "not valid JSON"),
         (b"{'event_id': 'x'}", "not valid JSON"),
         (b'{"amount": NaN}', "not valid JSON"),
@@ -453,3 +453,4 @@ def test_the_factories_make_unique_valid_events() -> None:
         assert isinstance(event["amount"], str)
         assert event["occurred_at"].endswith("+05:00")
         decode_event("transfers", factories.encode(event))
+
