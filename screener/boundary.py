@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final, Literal
 
@@ -93,6 +93,7 @@ class EventTimeRejected(InvalidEvent):
 # --- amounts -----------------------------------------------------------------------------
 
 _MAX_AMOUNT = Decimal(10) ** 15  # 15 integer digits, as the string pattern allows
+PLAUSIBLE_YEARS = (1970, 2999)  # of any event time (UTC)
 _HUNDRED = Decimal(100)
 _DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
@@ -152,6 +153,22 @@ def _timestamp(field: str, text: str) -> datetime:
             raise InvalidEvent(field, "not a valid date and time") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidEvent(field, "not an RFC 3339 timestamp with offset")
+    year = moment.astimezone(UTC).year
+    if not PLAUSIBLE_YEARS[0] <= year <= PLAUSIBLE_YEARS[1]:
+        # A clock reset to 0001 or run to 9999: no bank event, and a day added to
+        # 9999-12-31 overflows the rules' date arithmetic (once a poison record). Checked
+        # here, so even a record without a timestamp (a backtest line) is refused.
+        late = year > PLAUSIBLE_YEARS[1]
+        raise EventTimeRejected(
+            field,
+            (
+                f"in the future, after the year {PLAUSIBLE_YEARS[1]}"
+                if late
+                else f"in the past, before the year {PLAUSIBLE_YEARS[0]}"
+            )
+            + ": a broken clock",
+            "future" if late else "too_old",
+        )
     return moment
 
 
@@ -382,6 +399,17 @@ def priced_in_kzt(event: InputEvent, rates: KztRates) -> InputEvent:
     return priced
 
 
+def reference_time_ms(record_timestamp_ms: int | None, read_at_ms: int) -> int | None:
+    """What event time is checked against: the Kafka record's timestamp, never later than
+    the reader's clock when it read the record. A producer whose clock says 2100 stamps
+    its records (CreateTime) and its events alike; checked against such a record an event
+    of 2100 passed, and a Stop-credit lifted "in 2100" outlived every new registration.
+    The adapters read the clock; the check itself reads none."""
+    if record_timestamp_ms is None or record_timestamp_ms < 0:  # -1: the record has none
+        return None
+    return min(record_timestamp_ms, read_at_ms)
+
+
 def check_event_time(
     event: Transfer | LoanApproval | CustomerEvent,
     reference_epoch: float | None,
@@ -412,8 +440,9 @@ def _check_time(
     if at > reference + limits.max_ahead_seconds:
         raise EventTimeRejected(
             field,
-            f"{at - reference:.0f} s in the future of the record's timestamp "
-            f"(at most {limits.max_ahead_seconds:.0f} s allowed)",
+            f"{at - reference:.0f} s in the future of the record's timestamp, or of the "
+            f"worker's clock when that is earlier (at most {limits.max_ahead_seconds:.0f} s "
+            "allowed)",
             "future",
         )
     if past_too and at < reference - limits.max_behind_seconds:

@@ -40,6 +40,7 @@ import argparse
 import asyncio
 import logging
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -58,6 +59,7 @@ from screener.adapters.redis_client import parse_redis_url, redis_from_url
 from screener.adapters.redis_keys import RedisKeys, outbox_field
 from screener.adapters.redis_rebuild import BLOCK, SUSPENSION, RedisRebuildStore
 from screener.adapters.redis_store import RedisScreeningStore
+from screener.boundary import reference_time_ms
 from screener.domain.audit import chain_id
 from screener.domain.config import RulesConfig
 from screener.domain.events import CustomerEvent, InputEvent
@@ -550,9 +552,17 @@ async def _rebuild(
         if isinstance(r, dict)
     )
     raw: list[RawRecord] = []
+    read_at_ms = int(time.time() * 1000)
     for topic in kinds:
         raw += [
-            RawRecord(m.topic, m.partition, m.offset, m.key, m.value or b"", m.timestamp)
+            RawRecord(
+                m.topic,
+                m.partition,
+                m.offset,
+                m.key,
+                m.value or b"",
+                reference_time_ms(m.timestamp, read_at_ms),
+            )
             for m in await asyncio.to_thread(_read, settings, topic)
         ]
     report.records_read = len(raw)

@@ -89,8 +89,9 @@ class RawRecord:
     offset: int
     key: bytes | None
     value: bytes
-    # The Kafka record's timestamp (ms since the epoch): the reference the boundary checks
-    # event time against. None when the record has none (then event time is not checked).
+    # The reference the boundary checks event time against (ms since the epoch): the Kafka
+    # record's timestamp, never later than the reader's clock when it read the record
+    # (`boundary.reference_time_ms`). None when the record has none (nothing is checked).
     timestamp_ms: int | None = None
 
 
@@ -393,9 +394,9 @@ class ScreeningService:
         kind = self._topic_kinds.get(record.topic)
         if kind is None:
             raise InvalidEvent(None, f"topic {record.topic!r} is not an input topic")
-        event = priced_in_kzt(decode_event(kind, record.value), config.currencies)
         reference = record.timestamp_ms / 1000 if record.timestamp_ms else None
         try:
+            event = priced_in_kzt(decode_event(kind, record.value), config.currencies)
             check_event_time(event, reference, config.event_time)
         except EventTimeRejected as exc:
             metrics.EVENT_TIME_REJECTED.labels(topic=record.topic, why=exc.why).inc()

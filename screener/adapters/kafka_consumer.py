@@ -42,6 +42,7 @@ from aiokafka.errors import CommitFailedError, IllegalStateError
 
 from screener import metrics
 from screener.adapters.failures import is_transient
+from screener.boundary import reference_time_ms
 from screener.event_time_order import EventTimeOrder
 from screener.records import OutMessage
 from screener.service import Decoded, RawRecord
@@ -488,7 +489,7 @@ def _raw(message: Any) -> RawRecord:
         # A tombstone (null value) is an empty record: a dead letter, like any bad value.
         # Passed on as None it crashed the dead letter's builder, on every restart.
         value=message.value if message.value is not None else b"",
-        timestamp_ms=message.timestamp,
+        timestamp_ms=reference_time_ms(message.timestamp, int(time.time() * 1000)),
     )
 
 

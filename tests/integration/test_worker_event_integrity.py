@@ -64,3 +64,44 @@ def test_a_far_future_login_and_a_reused_event_id_are_dead_letters(
     topic = deployment.settings.topics.customer_events
     assert f'screener_event_time_rejected_total{{topic="{topic}",why="future"}} 1.0' in metrics
     assert 'reason="event_id_reused"' in metrics
+
+
+def test_a_producer_clock_in_2100_cannot_lift_stop_credit(deployment: Deployment) -> None:
+    """A producer whose clock says 2100 stamps the record and the event alike. Checked
+    against its own record, a `loan_optout_lifted` of 2100 passed and outlived every new
+    Stop-credit registration: the customer's loans were allowed. The reference is now never
+    later than the worker's clock, so the lift is a dead letter and the refusal stands."""
+    worker = deployment.start_worker()
+    customer = factories.customer_id()
+    in_2100 = datetime(2100, 1, 1, tzinfo=factories.ALMATY)
+    now = datetime.now(factories.ALMATY)
+    registered = factories.customer_event(
+        "loan_optout_set", customer_id=customer, occurred_at=at(now - timedelta(minutes=2))
+    )
+    lifted = factories.customer_event(
+        "loan_optout_lifted", customer_id=customer, occurred_at=at(in_2100)
+    )
+    loan = factories.loan(customer_id=customer, occurred_at=at(now - timedelta(minutes=1)))
+    topics = deployment.settings.topics
+    deployment.send("customer_events", registered)
+    deployment.producer.send(
+        topics.customer_events,
+        key=customer.encode(),
+        value=factories.encode(lifted),
+        timestamp_ms=int(in_2100.timestamp() * 1000),
+    )
+    deployment.producer.flush()
+    deployment.send("loans", loan)
+    deployment.wait_for(
+        "the loan's decision and the lift's dead letter",
+        lambda: bool(deployment.decisions_for(loan["event_id"]))
+        and bool(deployment.outputs.get("dlq")),
+    )
+    [decision] = deployment.decisions_for(loan["event_id"])
+    assert decision["verdict"] == "block"
+    assert "loan_optout" in {reason["rule"] for reason in decision["reasons"]}
+    [letter] = deployment.outputs["dlq"]
+    assert lifted["event_id"] in letter["value"] and letter["reason"] == "event_time"
+    metrics = deployment.scrape_metrics(worker)
+    topic = topics.customer_events
+    assert f'screener_event_time_rejected_total{{topic="{topic}",why="future"}} 1.0' in metrics

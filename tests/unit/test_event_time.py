@@ -12,6 +12,7 @@ import yaml
 from prometheus_client import REGISTRY
 
 from screener.backtest.replay import replay
+from screener.boundary import EventTimeRejected, decode_event, reference_time_ms
 from screener.domain.config import ConfigError, parse_config
 from screener.domain.history import CustomerHistory, HistoryEntry
 from screener.settings import RULE_PARSERS, load_rules
@@ -154,3 +155,30 @@ def test_a_stop_credit_registration_published_late_still_counts() -> None:
     assert result.dead_letters == []
     (decision,) = result.decisions
     assert decision["verdict"] == "block"
+
+
+def test_the_reference_is_the_record_time_never_later_than_the_readers_clock() -> None:
+    """A producer whose clock says 2100 stamps its records with 2100 too (CreateTime):
+    checked against its own record, an event of 2100 passed."""
+    now_ms = 1_796_000_000_000
+    assert reference_time_ms(now_ms - 5_000, now_ms) == now_ms - 5_000
+    assert reference_time_ms(4_102_444_800_000, now_ms) == now_ms  # 2100-01-01
+    assert reference_time_ms(None, now_ms) is None
+    assert reference_time_ms(-1, now_ms) is None  # Kafka's "no timestamp"
+
+
+@pytest.mark.parametrize(
+    ("moment", "why"),
+    [("9999-12-31T23:59:59+00:00", "future"), ("0001-01-01T00:00:00+00:00", "too_old")],
+)
+def test_a_broken_clocks_year_is_refused_even_without_a_record_time(moment: str, why: str) -> None:
+    """A backtest line has no record time; a day added to 9999-12-31 once overflowed the
+    rules' date arithmetic and made the event a poison record."""
+    for role, event in (
+        ("transfers", factories.transfer(occurred_at=moment)),
+        ("loans", factories.loan(contract_signed_at=moment)),
+        ("customer_events", factories.customer_event("loan_optout_lifted", occurred_at=moment)),
+    ):
+        with pytest.raises(EventTimeRejected, match="broken clock") as caught:
+            decode_event(role, factories.encode(event))
+        assert caught.value.why == why and caught.value.reason == "event_time"
