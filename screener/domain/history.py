@@ -2,8 +2,9 @@
 
 Rules are pure functions of (event, history, settings), so everything a rule needs to know
 about the past is in this log. The same log is the timeline officers see for a hold.
-Recording is idempotent on `event_id`, so a redelivered event is never counted twice, even
-after it has left the window.
+Recording is idempotent on the event's type and `event_id`, so a redelivered event is never
+counted twice, even after it has left the window, and two kinds of event sharing an id (ids
+counted per topic) are both kept.
 """
 
 from __future__ import annotations
@@ -110,8 +111,11 @@ class CustomerHistory:
             return False
         return self.optout_lifted_at is None or self.optout_lifted_at < self.optout_set_at
 
-    def contains(self, event_id: str) -> bool:
-        return event_id in [entry.event_id for entry in self.entries]
+    def contains(self, entry: HistoryEntry) -> bool:
+        """Is this event recorded already? Ids are compared with the type: a bank whose
+        ids count per topic sends a login and a transfer with one id, two events (taken as
+        one, the transfer went missing from the history and the login's twin report too)."""
+        return any(e.event_id == entry.event_id and e.type == entry.type for e in self.entries)
 
     def since(self, start: float, end: float, types: frozenset[str]) -> list[HistoryEntry]:
         """Entries of the given types with start < at <= end."""
@@ -133,7 +137,9 @@ class CustomerHistory:
         (loans, transfers, customer events) is capped at `max_entries` on its own, so a
         flood of logins cannot push a loan out of the cooling period's aggregation.
         """
-        if self.contains(entry.event_id) or entry.event_id in self.fraud_report_ids:
+        if self.contains(entry) or (
+            entry.type == "fraud_reported" and entry.event_id in self.fraud_report_ids
+        ):
             return self
         # Entries are in time order, so the implausible ones are the last few, if any.
         ceiling = entry.at + FAR_AHEAD_SECONDS

@@ -151,3 +151,53 @@ def test_a_second_loan_counts_the_first_despite_a_flood_of_logins() -> None:
     first_decision, second_decision = result.decisions
     assert first_decision["verdict"] == "allow"
     assert "cooling_period" in {reason["rule"] for reason in second_decision["reasons"]}
+
+
+def test_a_transfer_sharing_a_login_s_id_is_its_own_event_in_the_history() -> None:
+    """A bank whose ids count per topic sends login 7 and transfer 7. Taken as one event,
+    the transfers went missing from the history and a rule that counts them (savings
+    leaving in chunks) fell silent."""
+
+    def fifth_transfer_decided(shared_ids: bool) -> tuple[str, int]:
+        customer, account = factories.customer_id(), factories.new_kz_iban()
+        ids = [f"evt-{n}" for n in range(4)]
+        lines = []
+        for n, event_id in enumerate(ids):
+            lines.append(
+                ("customer_events", factories.customer_event(
+                    "login", customer_id=customer, event_id=event_id,
+                    occurred_at=at(T0 + timedelta(minutes=n)),
+                ))
+            )  # fmt: skip
+        for n, event_id in enumerate([*ids, "evt-last"]):
+            lines.append(
+                ("transfers", factories.transfer(
+                    customer_id=customer, sender_account=account, amount="300000.00",
+                    new_beneficiary=True, occurred_at=at(T0 + timedelta(minutes=10 + n)),
+                    event_id=event_id if shared_ids else f"own-{event_id}",
+                ))
+            )  # fmt: skip
+        result = replay([record(role, e, n) for n, (role, e) in enumerate(lines)], CONFIG)
+        assert result.dead_letters == []
+        last = result.decisions[-1]
+        return last["verdict"], last["score"]
+
+    own_ids = fifth_transfer_decided(shared_ids=False)
+    assert own_ids[0] == "hold", "the stream should hold the fifth transfer"
+    assert fifth_transfer_decided(shared_ids=True) == own_ids
+
+
+def test_a_fraud_report_sharing_a_transfer_s_id_is_counted() -> None:
+    customer = factories.customer_id()
+    transfer = factories.transfer(customer_id=customer, occurred_at=at(T0))
+    report = factories.customer_event(
+        "fraud_reported",
+        customer_id=customer,
+        event_id=transfer["event_id"],
+        occurred_at=at(T0 + timedelta(minutes=1)),
+    )
+    history = CustomerHistory()
+    for role, event in (("transfers", transfer), ("customer_events", report)):
+        history = remember(decode_event(role, factories.encode(event)), history, CONFIG)
+    assert history.fraud_reports == 1
+    assert len(history.entries) == 2
