@@ -54,6 +54,12 @@ EVENT_TIME_REJECTED = Counter(
     "(why: future or too_old)",
     ["topic", "why"],
 )
+INPUT_KEY_NOT_CUSTOMER = Counter(
+    "screener_input_key_not_customer_total",
+    "Input records keyed by something other than their event's customer_id (CONTRACT §1): "
+    "screened, but a customer spread over partitions can be screened by two workers at once",
+    ["topic"],
+)
 HOLD_CHANGES = Counter(
     "screener_hold_changes_total", "Hold status changes published, by status", ["status"]
 )

@@ -242,6 +242,8 @@ class ScreeningService:
             consumed[decoded.record.topic] += 1
             if decoded.event is not None:
                 events.append((decoded.record, decoded.event))
+                if not _keyed_by_customer(decoded.record, decoded.event):
+                    metrics.INPUT_KEY_NOT_CUSTOMER.labels(topic=decoded.record.topic).inc()
             elif decoded.error is not None:
                 reason = dead_letter_reasons.reason_for(decoded.error)
                 messages.append(self._dead_letter(str(decoded.error), decoded.record, reason))
@@ -631,6 +633,14 @@ def _account_entry(
         hold_id=event.event_id,
         suspension=hit.suspension.as_entry() if hit.suspension is not None else None,
     )
+
+
+def _keyed_by_customer(record: RawRecord, event: InputEvent) -> bool:
+    """Keyed as CONTRACT §1 asks, or not keyed at all (one partition's order is all the
+    worker relies on then). Another key is screened, not refused: a bank keying by its own
+    ids would otherwise lose every payment; the counter and its alert tell the operators.
+    Such a customer's events can land on two partitions, owned by two workers."""
+    return record.key is None or record.key == event.customer_id.encode()
 
 
 def _new_hold(

@@ -5,6 +5,7 @@ profile; loans stay in the history for their windows whatever else the customer 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from prometheus_client import REGISTRY
@@ -201,3 +202,25 @@ def test_a_fraud_report_sharing_a_transfer_s_id_is_counted() -> None:
         history = remember(decode_event(role, factories.encode(event)), history, CONFIG)
     assert history.fraud_reports == 1
     assert len(history.entries) == 2
+
+
+def test_a_record_keyed_by_something_else_is_screened_and_counted() -> None:
+    """CONTRACT §1 keys input by customer_id. Another key is screened (a bank keying by its
+    own ids must not lose its payments) and counted for the operators' alert."""
+
+    def counted() -> float:
+        value = REGISTRY.get_sample_value(
+            "screener_input_key_not_customer_total", {"topic": "transfers"}
+        )
+        return value or 0.0
+
+    before = counted()
+    right, wrong, unkeyed = (factories.transfer(occurred_at=at(T0)) for _ in range(3))
+    records = [
+        record("transfers", right, 0),
+        replace(record("transfers", wrong, 1), key=b"event-42"),
+        replace(record("transfers", unkeyed, 2), key=None),
+    ]
+    result = replay(records, CONFIG)
+    assert len(result.decisions) == 3 and result.dead_letters == []
+    assert counted() == before + 1
