@@ -8,28 +8,18 @@ of the "1414" scheme, whose loans are taken in their name, so the loan is refuse
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from screener.domain.config import RuleMode, integer, rule_mode
+from screener.domain.config import RuleMode
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit, Verdict
 from screener.domain.events import LoanApproval
+from screener.domain.rules._score_only import Settings, parse_settings
 from screener.domain.texts import kzt, local_time
 
 RULE_ID = "loan_optout"
 
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    mode: RuleMode
-    score: int
-
-
-def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
-    return Settings(mode=rule_mode(raw, path), score=integer(raw, "score", path, low=0, high=100))
+__all__ = ["RULE_ID", "Settings", "evaluate", "parse_settings"]
 
 
 def evaluate(loan: LoanApproval, context: ScreeningContext, settings: Settings) -> RuleHit | None:

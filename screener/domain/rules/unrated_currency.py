@@ -10,27 +10,16 @@ its rate to the rules file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
-
-from screener.domain.config import RuleMode, integer, rule_mode
+from screener.domain.config import RuleMode
 from screener.domain.context import ScreeningContext
 from screener.domain.currency import is_unrated
 from screener.domain.decision import Message, RuleHit, Verdict
 from screener.domain.events import LoanApproval, Transfer
+from screener.domain.rules._score_only import Settings, parse_settings
 
 RULE_ID = "unrated_currency"
 
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    mode: RuleMode
-    score: int
-
-
-def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
-    return Settings(mode=rule_mode(raw, path), score=integer(raw, "score", path, low=0, high=100))
+__all__ = ["RULE_ID", "Settings", "evaluate", "parse_settings"]
 
 
 def evaluate(
