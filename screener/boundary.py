@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final, Literal
 
@@ -93,7 +93,7 @@ class EventTimeRejected(InvalidEvent):
 # --- amounts -----------------------------------------------------------------------------
 
 _MAX_AMOUNT = Decimal(10) ** 15  # 15 integer digits, as the string pattern allows
-PLAUSIBLE_YEARS = (1970, 2999)  # of any event time (UTC)
+PLAUSIBLE_YEARS = (1970, 2999)  # of any event time (its local year)
 _HUNDRED = Decimal(100)
 _DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
@@ -153,7 +153,7 @@ def _timestamp(field: str, text: str) -> datetime:
             raise InvalidEvent(field, "not a valid date and time") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidEvent(field, "not an RFC 3339 timestamp with offset")
-    year = moment.astimezone(UTC).year
+    year = moment.year  # local: converting 9999-12-31T23:00-05:00 to UTC overflows
     if not PLAUSIBLE_YEARS[0] <= year <= PLAUSIBLE_YEARS[1]:
         # A clock reset to 0001 or run to 9999: no bank event, and a day added to
         # 9999-12-31 overflows the rules' date arithmetic (once a poison record). Checked
@@ -399,15 +399,22 @@ def priced_in_kzt(event: InputEvent, rates: KztRates) -> InputEvent:
     return priced
 
 
+# How far a record's timestamp may run ahead of the clock of the worker reading it. Beyond
+# it the producer's clock is wrong, not the worker's: a worker whose own clock lags (NTP
+# lost) by less than this still screens live traffic.
+RECORD_AHEAD_OF_READER_MS = 3600 * 1000
+
+
 def reference_time_ms(record_timestamp_ms: int | None, read_at_ms: int) -> int | None:
-    """What event time is checked against: the Kafka record's timestamp, never later than
-    the reader's clock when it read the record. A producer whose clock says 2100 stamps
-    its records (CreateTime) and its events alike; checked against such a record an event
-    of 2100 passed, and a Stop-credit lifted "in 2100" outlived every new registration.
-    The adapters read the clock; the check itself reads none."""
+    """What event time is checked against: the Kafka record's timestamp, but never more
+    than `RECORD_AHEAD_OF_READER_MS` past the reader's clock when it read the record. A
+    producer whose clock says 2100 stamps its records (CreateTime) and its events alike;
+    checked against such a record an event of 2100 passed, and a Stop-credit lifted "in
+    2100" outlived every new registration. The consumer reads the clock; the check reads
+    none (`screener rebuild` leaves out what the workers dead-lettered)."""
     if record_timestamp_ms is None or record_timestamp_ms < 0:  # -1: the record has none
         return None
-    return min(record_timestamp_ms, read_at_ms)
+    return min(record_timestamp_ms, read_at_ms + RECORD_AHEAD_OF_READER_MS)
 
 
 def check_event_time(
@@ -440,9 +447,9 @@ def _check_time(
     if at > reference + limits.max_ahead_seconds:
         raise EventTimeRejected(
             field,
-            f"{at - reference:.0f} s in the future of the record's timestamp, or of the "
-            f"worker's clock when that is earlier (at most {limits.max_ahead_seconds:.0f} s "
-            "allowed)",
+            f"{at - reference:.0f} s in the future of the record's timestamp (or of an hour "
+            f"past the worker's clock, when that is earlier; at most "
+            f"{limits.max_ahead_seconds:.0f} s allowed)",
             "future",
         )
     if past_too and at < reference - limits.max_behind_seconds:

@@ -42,7 +42,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,7 +62,8 @@ from screener.adapters.redis_store import RedisScreeningStore
 from screener.boundary import reference_time_ms
 from screener.domain.audit import chain_id
 from screener.domain.config import RulesConfig
-from screener.domain.events import CustomerEvent, InputEvent
+from screener.domain.currency import HOME_CURRENCY, KztRates, in_kzt
+from screener.domain.events import CustomerEvent, InputEvent, LoanApproval, Transfer
 from screener.domain.hold_status import STATUS_BLOCKED, STATUS_HELD
 from screener.domain.loan_release import HoldProgress, Settlement
 from screener.records import HOLD_CREATOR, OutMessage
@@ -92,6 +93,7 @@ class RebuildReport:
     records_read: int = 0
     records_replayed: int = 0
     left_to_workers: int = 0
+    dead_lettered: int = 0  # input records on screener.dlq: never screened, not replayed
     decisions_published: int = 0
     decisions_restored: int = 0
     # Replayed decisions that differ from the published ones (rules changed since, or an
@@ -119,7 +121,8 @@ class RebuildReport:
         trimmed = ", ".join(f"{t}[{p}] from offset {o}" for t, p, o in self.trimmed_partitions)
         lines = [
             f"input records read: {self.records_read}, replayed: {self.records_replayed}, "
-            f"left to the workers (after the committed offsets): {self.left_to_workers}",
+            f"left to the workers (after the committed offsets): {self.left_to_workers}, "
+            f"dead-lettered by the workers: {self.dead_lettered}",
             f"decisions on the topic: {self.decisions_published}, remembered again: "
             f"{self.decisions_restored}, replayed differently (the published one kept): "
             f"{len(self.decisions_diverged)}",
@@ -409,6 +412,34 @@ def _json(value: bytes | None) -> Any:
         return None
 
 
+def dead_lettered(letters: Iterable[Any]) -> set[tuple[str, int, int]]:
+    """(topic, partition, offset) of every input record on `screener.dlq`."""
+    return {
+        (str(letter["source_topic"]), int(letter["partition"]), int(letter["offset"]))
+        for letter in letters
+        if isinstance(letter, dict)
+        and isinstance(letter.get("partition"), int)
+        and isinstance(letter.get("offset"), int)
+        and letter.get("source_topic")
+    }
+
+
+def at_published_rate(item: Decoded, published: Mapping[str, Mapping[str, Any]]) -> Decoded:
+    """A foreign amount priced at the rate its published decision used, not today's: the
+    rules file's rates change daily, and the histories and flows the worker wrote hold the
+    KZT equivalent it judged."""
+    event = item.event
+    if not isinstance(event, Transfer | LoanApproval) or event.currency == HOME_CURRENCY:
+        return item
+    rate = (published.get(event.event_id) or {}).get("kzt_rate")
+    if not isinstance(rate, int | float) or isinstance(rate, bool) or rate <= 0:
+        return item
+    as_sent = replace(
+        event, amount_minor=event.amount_as_sent, sent_amount_minor=None, kzt_rate=None
+    )
+    return replace(item, event=in_kzt(as_sent, KztRates({event.currency: float(rate)})))
+
+
 def hold_creations(changes: Iterable[Mapping[str, Any]]) -> dict[str, datetime]:
     """When each rules hold on `screener.holds` was made, by event id: its first change
     (`held` or `blocked` by the screener, from no status) carries the decision's
@@ -421,6 +452,7 @@ def hold_creations(changes: Iterable[Mapping[str, Any]]) -> dict[str, datetime]:
         if (
             change.get("previous_status") is None
             and change.get("changed_by") == HOLD_CREATOR
+            and not change.get("note")  # a follow-the-money hold's says what set it off
             and change.get("status") in (STATUS_HELD, STATUS_BLOCKED)
             and change.get("hold_id")
             and change.get("changed_at")
@@ -566,6 +598,14 @@ async def _rebuild(
             for m in await asyncio.to_thread(_read, settings, topic)
         ]
     report.records_read = len(raw)
+    # What the workers dead-lettered they never screened: left out, whatever the replay's
+    # own check would say now (an event a producer clock stamped ahead of the worker's
+    # was refused then and would pass today).
+    refused = dead_lettered(
+        _json(m.value) for m in await asyncio.to_thread(_read, settings, topics.dlq)
+    )
+    report.dead_lettered = sum(1 for r in raw if (r.topic, r.partition, r.offset) in refused)
+    raw = [r for r in raw if (r.topic, r.partition, r.offset) not in refused]
     starts = await asyncio.to_thread(start_offsets, settings, list(kinds))
     report.trimmed_partitions = sorted((t, p, o) for (t, p), o in starts.items() if o > 0)
     committed = await asyncio.to_thread(committed_offsets, settings, settings.consumer_group)
@@ -589,7 +629,7 @@ async def _rebuild(
     service = ScreeningService(
         rebuilding, _SilentPublisher(), lambda: config, topic_kinds=kinds, clock=_clock(moments)
     )
-    decoded = [service.decode(record) for record in raw]
+    decoded = [at_published_rate(service.decode(record), published) for record in raw]
     holds_made = hold_creations(c for c in hold_changes if isinstance(c, dict))
     chosen, report.left_to_workers = screened_so_far(
         decoded, committed, {**holds_made, **published}

@@ -225,9 +225,13 @@ class ScreeningService:
     def decode(self, record: RawRecord) -> Decoded:
         """Step 1 for one record; never raises for bad input."""
         try:
-            return Decoded(record, self._decode(record, self._config()))
+            event = self._decode(record, self._config())
         except InvalidEvent as exc:
             return Decoded(record, None, exc)
+        # Counted here, once per record read: a batch is screened again on each retry.
+        if not _keyed_by_customer(record, event):
+            metrics.INPUT_KEY_NOT_CUSTOMER.labels(topic=record.topic).inc()
+        return Decoded(record, event)
 
     async def screen_and_save(self, records: Sequence[RawRecord | Decoded]) -> list[OutMessage]:
         """Steps 1 to 4; returns the messages `deliver` must publish. Once this returns, the
@@ -242,8 +246,6 @@ class ScreeningService:
             consumed[decoded.record.topic] += 1
             if decoded.event is not None:
                 events.append((decoded.record, decoded.event))
-                if not _keyed_by_customer(decoded.record, decoded.event):
-                    metrics.INPUT_KEY_NOT_CUSTOMER.labels(topic=decoded.record.topic).inc()
             elif decoded.error is not None:
                 reason = dead_letter_reasons.reason_for(decoded.error)
                 messages.append(self._dead_letter(str(decoded.error), decoded.record, reason))
@@ -662,6 +664,8 @@ def _new_hold(
         receiver_account=getattr(event, "receiver_account", "") or "",
         sender_account=getattr(event, "sender_account", "") or "",
         config_version=decision["config_version"],
+        # Another currency: the KZT equivalent the rules judged (the officers' amount filter).
+        **({"amount_kzt": decision["amount_kzt"]} if decision.get("amount_kzt") else {}),
         **hold_fields(outcome.terms, event.loan_id if isinstance(event, LoanApproval) else None),
     )
     return NewHold(

@@ -140,8 +140,8 @@ class QueueQuery:
         if self.event_type is not None and hold["event_type"] != self.event_type:
             return False
         if self.min_amount is not None or self.max_amount is not None:
-            try:
-                value = Decimal(hold["amount"])
+            try:  # in KZT: a foreign amount by its equivalent, as the rules judged it
+                value = Decimal(hold.get("amount_kzt") or hold["amount"])
             except InvalidOperation:
                 return False
             if self.min_amount is not None and value < self.min_amount:
@@ -239,7 +239,9 @@ class ReviewService:
         detail = views.hold_view(hold_id, fields, claim, now, self._sla)
         customer_id = fields.get("customer_id", "")
         history = await self._store.history(customer_id) if customer_id else None
-        detail["events"] = views.timeline_view(history, fields.get("event_id", hold_id))
+        detail["events"] = views.timeline_view(
+            history, fields.get("event_id", hold_id), fields.get("event_type") or None
+        )
         detail["customer"] = views.customer_view(customer_id, history)
         detail["customer"]["confirmed_victim"] = (
             await self._store.victim(customer_id) if customer_id else None

@@ -145,12 +145,20 @@ def hold_view(
     }
 
 
-def timeline_view(history: Mapping[str, Any] | None, hold_id: str) -> list[dict[str, Any]]:
-    """The customer's recent events, oldest first, the held one marked, later ones flagged."""
+def timeline_view(
+    history: Mapping[str, Any] | None, hold_id: str, event_type: str | None = None
+) -> list[dict[str, Any]]:
+    """The customer's recent events, oldest first, the held one marked, later ones flagged.
+    The held event is known by its id and, where given, its type: a login may share a
+    transfer's id (a bank counting ids per topic)."""
     if not history:
         return []
     entries = [e for e in history.get("entries", []) if isinstance(e, dict)]
-    held_at = next((e["at"] for e in entries if e.get("event_id") == hold_id), None)
+
+    def is_held(entry: Mapping[str, Any]) -> bool:
+        return entry.get("event_id") == hold_id and event_type in (None, entry.get("type"))
+
+    held_at = next((e["at"] for e in entries if is_held(e)), None)
     return [
         {
             "event_id": entry.get("event_id", ""),
@@ -160,7 +168,7 @@ def timeline_view(history: Mapping[str, Any] | None, hold_id: str) -> list[dict[
             if entry.get("amount_minor")
             else None,
             "attrs": entry.get("attrs", {}),
-            "held_event": entry.get("event_id") == hold_id,
+            "held_event": is_held(entry),
             "after_hold": held_at is not None and float(entry.get("at", 0)) > float(held_at),
         }
         for entry in sorted(entries, key=lambda e: float(e.get("at", 0)))

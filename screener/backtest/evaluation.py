@@ -152,7 +152,8 @@ def is_held(decision: Mapping[str, Any]) -> bool:
 
 
 def amount_minor(decision: Mapping[str, Any]) -> int:
-    whole, _, cents = str(decision.get("amount", "0")).partition(".")
+    """In KZT tiyn: a foreign amount's equivalent (`amount_kzt`), else the amount."""
+    whole, _, cents = str(decision.get("amount_kzt") or decision.get("amount", "0")).partition(".")
     return int(whole) * 100 + int((cents + "00")[:2])
 
 

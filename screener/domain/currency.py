@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 
 from screener.domain.events import LoanApproval, Transfer
 
@@ -43,13 +44,21 @@ def in_kzt(event: Transfer | LoanApproval, rates: KztRates) -> Transfer | LoanAp
     if event.currency == HOME_CURRENCY:
         return event
     rate = rates.rate_of(event.currency)
-    converted = event.amount_minor if rate is None else round(event.amount_minor * rate)
+    converted = event.amount_minor if rate is None else kzt_minor(event.amount_minor, rate)
     return replace(
         event,
         amount_minor=converted,
         sent_amount_minor=event.amount_minor,
         kzt_rate=rate,
     )
+
+
+def kzt_minor(amount_minor: int, rate: float) -> int:
+    """`amount_minor` of a currency in tiyn at `rate`, rounded half up as a person would
+    (exact in decimals, not in binary floats), and never below one tiyn: an amount is
+    greater than 0, however small a unit."""
+    exact = Decimal(amount_minor) * Decimal(str(rate))
+    return max(1, int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
 
 
 def is_unrated(event: Transfer | LoanApproval) -> bool:

@@ -3,8 +3,8 @@
 Rules are pure functions of (event, history, settings), so everything a rule needs to know
 about the past is in this log. The same log is the timeline officers see for a hold.
 Recording is idempotent on the event's type and `event_id`, so a redelivered event is never
-counted twice, even after it has left the window, and two kinds of event sharing an id (ids
-counted per topic) are both kept.
+counted twice, even after it has left the window, and a customer event sharing a transfer's
+or a loan's id (a bank numbering each topic on its own) is kept beside it.
 """
 
 from __future__ import annotations
@@ -112,9 +112,9 @@ class CustomerHistory:
         return self.optout_lifted_at is None or self.optout_lifted_at < self.optout_set_at
 
     def contains(self, entry: HistoryEntry) -> bool:
-        """Is this event recorded already? Ids are compared with the type: a bank whose
-        ids count per topic sends a login and a transfer with one id, two events (taken as
-        one, the transfer went missing from the history and the login's twin report too)."""
+        """Is this event recorded already? Ids are compared with the type: a bank numbering
+        each topic on its own sends a login and a transfer with one id, two events (taken
+        as one, the transfer went missing from the history, or a fraud report did)."""
         return any(e.event_id == entry.event_id and e.type == entry.type for e in self.entries)
 
     def since(self, start: float, end: float, types: frozenset[str]) -> list[HistoryEntry]:

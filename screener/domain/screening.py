@@ -47,7 +47,7 @@ def screen(
 
 
 def remember(event: InputEvent, history: CustomerHistory, config: RulesConfig) -> CustomerHistory:
-    """The customer's history after `event`; idempotent on `event_id`."""
+    """The customer's history after `event`; idempotent on its type and `event_id`."""
     return history.recorded(
         entry_for(event), config.history_keep_seconds, config.history_max_entries
     )

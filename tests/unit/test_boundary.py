@@ -453,4 +453,3 @@ def test_the_factories_make_unique_valid_events() -> None:
         assert isinstance(event["amount"], str)
         assert event["occurred_at"].endswith("+05:00")
         decode_event("transfers", factories.encode(event))
-

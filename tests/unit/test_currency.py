@@ -14,7 +14,7 @@ import yaml
 from screener.backtest.replay import raw_records, replay
 from screener.boundary import decode_event, priced_in_kzt
 from screener.domain.config import ConfigError, RulesConfig
-from screener.domain.currency import KztRates, in_kzt
+from screener.domain.currency import KztRates, in_kzt, kzt_minor
 from screener.domain.events import Transfer
 from screener.domain.redelivery import event_digest
 from screener.schemas import compiled_validator
@@ -66,9 +66,13 @@ def test_the_decision_shows_the_amount_as_sent_and_what_the_rules_judged() -> No
     assert (decision["amount"], decision["currency"]) == ("100.00", "USD")
     assert decision["amount_kzt"] == f"{100 * usd:.2f}" and decision["kzt_rate"] == usd
     compiled_validator("decision")(decision)
-    [held] = decided(*lines).hold_changes
+    result = decided(*lines)
+    [held] = result.hold_changes
     assert held["status"] == "held"
     assert payment["event_id"] == decision["hold_id"]
+    fields = result.store.holds[payment["event_id"]].fields
+    assert (fields["amount"], fields["currency"]) == ("100.00", "USD")
+    assert fields["amount_kzt"] == decision["amount_kzt"]  # the officers' amount filter
 
 
 def test_a_kzt_decision_carries_no_conversion() -> None:
@@ -142,3 +146,9 @@ def test_the_packaged_rates_are_loaded() -> None:
     assert CONFIG.currencies.as_of
     assert CONFIG.currencies.rate_of("KZT") == 1.0
     assert replace(CONFIG.currencies, kzt_per_unit={}).rate_of("USD") is None
+
+
+def test_conversion_rounds_half_up_in_decimals_and_keeps_at_least_a_tiyn() -> None:
+    assert kzt_minor(1500, 0.043) == 65  # 64.5: half up (a float's round() gives 64)
+    assert kzt_minor(10, 0.043) == 1  # 0.10 UZS is more than nothing
+    assert kzt_minor(10_000, 520.0) == 5_200_000

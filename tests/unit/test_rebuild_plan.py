@@ -9,11 +9,15 @@ from typing import Any
 
 import pytest
 
-from screener.boundary import decode_event
+from screener.boundary import decode_event, priced_in_kzt
+from screener.domain.currency import KztRates
+from screener.domain.events import Transfer
 from screener.rebuild import (
     RebuildRefused,
+    at_published_rate,
     audit_effects,
     batches,
+    dead_lettered,
     hold_creations,
     latest_changes,
     rebuild,
@@ -117,7 +121,8 @@ def test_each_hold_ends_at_its_last_change_and_audit_records_count_once() -> Non
 
 def test_a_rules_holds_first_change_says_when_its_event_was_decided() -> None:
     """Only the screener's creation of a hold dates the decision: an officer's later
-    change, or a hold follow-the-money opened by hand, says nothing about it."""
+    change, or a follow-the-money hold (made by the screener when an officer confirmed
+    another fraud, days later; its note says so), says nothing about it."""
     made = T0 + timedelta(seconds=3)
     changes = [
         {
@@ -145,12 +150,39 @@ def test_a_rules_holds_first_change_says_when_its_event_was_decided() -> None:
             "hold_id": "f1",
             "status": "held",
             "previous_status": None,
-            "changed_by": "officer-1",
-            "changed_at": made.isoformat(),
+            "changed_by": "screener",
+            "changed_at": (made + timedelta(days=2)).isoformat(),
+            "note": "follow-the-money hop 1 from hold e9",
         },
         {"hold_id": "e3", "status": "held"},
     ]
     assert hold_creations(changes) == {"e1": made, "e2": made}
+
+
+def test_what_the_workers_dead_lettered_is_known_by_its_place() -> None:
+    letters = [
+        {"source_topic": "bank.transfers", "partition": 2, "offset": 17, "error": "x"},
+        {"source_topic": "bank.loans", "partition": "0", "offset": 1},  # unreadable: ignored
+        "not a letter",
+    ]
+    assert dead_lettered(letters) == {("bank.transfers", 2, 17)}
+
+
+def test_a_foreign_amount_is_replayed_at_the_rate_its_decision_used() -> None:
+    """The rates change daily: a rebuild prices each event as the worker did."""
+    raw = factories.encode(factories.transfer(amount="100.00", currency="USD"))
+    event = priced_in_kzt(decode_event("transfers", raw), KztRates({"USD": 530.0}))
+    item = Decoded(RawRecord("t", 0, 0, None, raw), event)
+    assert event is not None
+    published = {event.event_id: {"kzt_rate": 520.0}}
+    replayed = at_published_rate(item, published).event
+    assert isinstance(replayed, Transfer)
+    assert (replayed.amount_minor, replayed.amount_as_sent, replayed.kzt_rate) == (
+        5_200_000,
+        10_000,
+        520.0,
+    )
+    assert at_published_rate(item, {}).event is event  # no decision published: as decoded
 
 
 def test_a_rebuild_onto_a_redis_cluster_is_refused_before_anything_is_written() -> None:

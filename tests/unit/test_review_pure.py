@@ -218,6 +218,20 @@ def test_the_timeline_marks_the_held_event_and_what_came_after() -> None:
     assert timeline[1]["amount"] == "10.00" and timeline[0]["amount"] is None
 
 
+def test_the_held_transfer_is_marked_not_a_login_sharing_its_id() -> None:
+    history = {
+        "entries": [
+            {"event_id": "7", "type": "login", "at": 100.0, "amount_minor": 0, "attrs": {}},
+            {"event_id": "7", "type": "transfer", "at": 300.0, "amount_minor": 1000, "attrs": {}},
+        ]
+    }
+    timeline = timeline_view(history, "7", "transfer")
+    assert [(e["type"], e["held_event"], e["after_hold"]) for e in timeline] == [
+        ("login", False, False),
+        ("transfer", True, False),
+    ]
+
+
 def test_an_account_profile_counts_the_last_day_from_now() -> None:
     day = 86400
     inbound = [
