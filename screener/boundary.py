@@ -296,16 +296,15 @@ _FORMAT_PROBLEMS: Final = {
 
 
 def _not_json(raw: bytes, error: orjson.JSONDecodeError) -> InvalidEvent:
-    invalid = InvalidEvent(None, f"not valid JSON ({error})")
+    problem = f"not valid JSON ({error})"
     if not raw:
-        invalid = InvalidEvent(
-            None, "the record has no value (a tombstone or an empty message): expected an event"
-        )
-    if isinstance(raw, bytes | bytearray | memoryview):
+        problem = "the record has no value (a tombstone or an empty message): expected an event"
+    elif isinstance(raw, bytes | bytearray | memoryview):
         try:
             bytes(raw).decode("utf-8")
         except UnicodeDecodeError as exc:
-            invalid = InvalidEvent(None, f"not UTF-8 text (bad byte at position {exc.start})")
+            problem = f"not UTF-8 text (bad byte at position {exc.start})"
+    invalid = InvalidEvent(None, problem)
     invalid.reason = "json"
     return invalid
 

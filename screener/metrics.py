@@ -51,6 +51,7 @@ KAFKA_PUBLISH_SECONDS = Histogram(
 EVENT_TIME_REJECTED = Counter(
     "screener_event_time_rejected_total",
     "Events refused because their time lies too far from their Kafka record's timestamp "
+    "(capped an hour past the worker's clock) or outside the years 1970-2999 "
     "(why: future or too_old)",
     ["topic", "why"],
 )

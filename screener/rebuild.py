@@ -41,7 +41,7 @@ import asyncio
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -274,13 +274,13 @@ def batches(
 def screened_so_far(
     decoded: Sequence[Decoded],
     committed: Mapping[tuple[str, int], int],
-    published: Mapping[str, Any],
+    decided: Collection[str],
 ) -> tuple[list[Decoded], int]:
     """The records the workers had screened: before the committed offset of their
     partition, and after it the decided transfers and loans (a batch delivered, its offset
     not committed yet) with the customer events of that partition number up to the latest
-    such decision's event time. `published` holds, by event id, the published decision or
-    the hold's first change (`hold_creations`). Returns them and how many were left out."""
+    such decision's event time. `decided` are the ids of the transfers and loans with a
+    published decision or hold (`hold_creations`). Returns them and how many were left out."""
     done: list[Decoded] = []
     later: list[Decoded] = []
     for item in decoded:
@@ -293,7 +293,7 @@ def screened_so_far(
     for item in later:
         event = item.event
         screened = event is not None and not isinstance(event, CustomerEvent)
-        if screened and event is not None and event.event_id in published:
+        if screened and event is not None and event.event_id in decided:
             partition = item.record.partition
             reach[partition] = max(reach.get(partition, 0.0), item.event_time or 0.0)
     kept = 0
@@ -301,11 +301,11 @@ def screened_so_far(
         event = item.event
         if event is None:
             continue
-        decided = not isinstance(event, CustomerEvent) and event.event_id in published
+        was_decided = not isinstance(event, CustomerEvent) and event.event_id in decided
         caught_up = isinstance(event, CustomerEvent) and (item.event_time or 0.0) <= reach.get(
             item.record.partition, -1.0
         )
-        if decided or caught_up:
+        if was_decided or caught_up:
             done.append(item)
             kept += 1
     return done, len(later) - kept
@@ -632,7 +632,7 @@ async def _rebuild(
     decoded = [at_published_rate(service.decode(record), published) for record in raw]
     holds_made = hold_creations(c for c in hold_changes if isinstance(c, dict))
     chosen, report.left_to_workers = screened_so_far(
-        decoded, committed, {**holds_made, **published}
+        decoded, committed, published.keys() | holds_made.keys()
     )
     moments.update(_moments(chosen, published, holds_made))
     ordered = replay_order(chosen, kinds, moments)

@@ -70,7 +70,8 @@ def decision_record(
     }
 
 
-# `changed_by` of a rules hold's first change: the screener made it, no one else.
+# `changed_by` of a hold the screener made itself: a rule's, or follow-the-money's when an
+# officer confirmed a fraud upstream (its first change carries a note saying so).
 HOLD_CREATOR = "screener"
 
 

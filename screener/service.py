@@ -90,7 +90,7 @@ class RawRecord:
     key: bytes | None
     value: bytes
     # The reference the boundary checks event time against (ms since the epoch): the Kafka
-    # record's timestamp, never later than the reader's clock when it read the record
+    # record's timestamp, at most an hour past the reader's clock when it read the record
     # (`boundary.reference_time_ms`). None when the record has none (nothing is checked).
     timestamp_ms: int | None = None
 

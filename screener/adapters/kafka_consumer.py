@@ -208,10 +208,11 @@ class BatchConsumer:
         try:
             while True:
                 fetched = await self._take(consumer)
+                read_at_ms = int(time.time() * 1000)  # the event-time check's clock cap
                 for tp in fetched:
                     self._fetched_at[tp] = consumer.last_poll_timestamp(tp) or 0
                 self._order.add(
-                    self._screener.decode(_raw(message))
+                    self._screener.decode(_raw(message, read_at_ms))
                     for tp, messages in fetched.items()
                     if tp in self._owned  # not a partition handed over meanwhile
                     for message in messages
@@ -480,7 +481,7 @@ class BatchConsumer:
         self._last_error = f"{what} failed: {error!r}"[:500]
 
 
-def _raw(message: Any) -> RawRecord:
+def _raw(message: Any, read_at_ms: int) -> RawRecord:
     return RawRecord(
         topic=message.topic,
         partition=message.partition,
@@ -489,7 +490,7 @@ def _raw(message: Any) -> RawRecord:
         # A tombstone (null value) is an empty record: a dead letter, like any bad value.
         # Passed on as None it crashed the dead letter's builder, on every restart.
         value=message.value if message.value is not None else b"",
-        timestamp_ms=reference_time_ms(message.timestamp, int(time.time() * 1000)),
+        timestamp_ms=reference_time_ms(message.timestamp, read_at_ms),
     )
 
 

@@ -30,7 +30,7 @@ from screener.domain.accounts import Flow
 from screener.domain.calendar import BusinessCalendar, Suspension
 from screener.domain.hold_records import block_entry, new_hold_fields
 from screener.domain.hold_status import STATUS_HELD
-from screener.records import amount_text, hold_change
+from screener.records import HOLD_CREATOR, amount_text, hold_change
 from screener.settings import ReviewSettings
 
 FOLLOW_RULE = "follow_the_money"
@@ -355,7 +355,7 @@ class MoneyFollower:
         if created:
             result.changes.append(
                 hold_change(
-                    step["event_id"], STATUS_HELD, None, now, "screener", _note(step["hop"], root)
+                    step["event_id"], STATUS_HELD, None, now, HOLD_CREATOR, _note(step["hop"], root)
                 )
             )
         step["hold"] = "created" if created else "existed"
@@ -414,7 +414,7 @@ class MoneyFollower:
         note = _note(hop, root)
         # `screener` made this change: the officer confirmed one fraud, not this transfer;
         # the audit trail names the officer whose confirmation set it off.
-        change = hold_change(step["event_id"], STATUS_HELD, None, now, "screener", note)
+        change = hold_change(step["event_id"], STATUS_HELD, None, now, HOLD_CREATOR, note)
 
         def entries(created: bool) -> list[AuditEntry]:
             return [

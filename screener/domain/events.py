@@ -29,8 +29,21 @@ LOAN_RECONFIRMED, LOAN_CANCELLED = "loan_reconfirmed", "loan_cancelled"
 LOAN_ANSWER_TYPES = frozenset({LOAN_RECONFIRMED, LOAN_CANCELLED})
 
 
+class _PricedInKzt:
+    """What transfers and loans share about their amount (domain/currency.py): the rules
+    judge `amount_minor`, in KZT; `amount_as_sent` is what the bank sent, in `currency`."""
+
+    __slots__ = ()
+    amount_minor: int
+    sent_amount_minor: int | None
+
+    @property
+    def amount_as_sent(self) -> int:
+        return self.amount_minor if self.sent_amount_minor is None else self.sent_amount_minor
+
+
 @dataclass(frozen=True, slots=True)
-class Transfer:
+class Transfer(_PricedInKzt):
     """A payment from one of the bank's customers (topic `bank.transfers`)."""
 
     type: ClassVar[str] = "transfer"
@@ -53,14 +66,9 @@ class Transfer:
     sent_amount_minor: int | None = None
     kzt_rate: float | None = None
 
-    @property
-    def amount_as_sent(self) -> int:
-        """The amount in `currency`, minor units, as the bank sent it."""
-        return self.amount_minor if self.sent_amount_minor is None else self.sent_amount_minor
-
 
 @dataclass(frozen=True, slots=True)
-class LoanApproval:
+class LoanApproval(_PricedInKzt):
     """A loan approved for a borrower, before disbursement (topic `bank.loans`)."""
 
     type: ClassVar[str] = "loan_approval"
@@ -82,11 +90,6 @@ class LoanApproval:
     # As on Transfer (domain/currency.py).
     sent_amount_minor: int | None = None
     kzt_rate: float | None = None
-
-    @property
-    def amount_as_sent(self) -> int:
-        """The amount in `currency`, minor units, as the lender sent it."""
-        return self.amount_minor if self.sent_amount_minor is None else self.sent_amount_minor
 
 
 @dataclass(frozen=True, slots=True)

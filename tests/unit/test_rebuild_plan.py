@@ -53,7 +53,7 @@ def ids(items: list[Decoded]) -> list[str]:
 def test_records_before_the_committed_offsets_are_replayed_and_later_ones_left() -> None:
     done = [item("t", 0, 0), item("c", 0, 1)]
     later = [item("t", 1, 2), item("c", 1, 3)]
-    chosen, left = screened_so_far([*done, *later], {("t", 0): 1, ("c", 0): 1}, {})
+    chosen, left = screened_so_far([*done, *later], {("t", 0): 1, ("c", 0): 1}, set())
     assert ids(chosen) == ids(done) and left == 2
 
 
@@ -69,7 +69,7 @@ def test_a_decided_record_past_the_commit_is_replayed_with_the_customer_events_b
     chosen, left = screened_so_far(
         [decided, seen_before, not_yet, undecided, other_partition],
         {},
-        {decided.event.event_id: {}},
+        {decided.event.event_id},
     )
     assert ids(chosen) == ids([decided, seen_before]) and left == 3
 

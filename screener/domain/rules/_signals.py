@@ -97,12 +97,16 @@ class Payment(NamedTuple):
         return self.to_new_beneficiary and (self.receiver_kind not in MERCHANT_KINDS or self.abroad)
 
     @property
+    def to_firm_abroad(self) -> bool:
+        """A business or payment service abroad: a foundation, a shop, a "broker"."""
+        return self.abroad and self.receiver_kind in MERCHANT_KINDS
+
+    @property
     def to_private_stranger(self) -> bool:
-        """A stranger that is no firm, at home or abroad: a person's account or card, a
-        wallet, an exchange, where a "safe account" is. A firm abroad (a foundation, a
-        shop, a broker) is no "safe account"; fake brokers are investment_escalation's and
-        cash_out_destinations' to judge."""
-        return self.to_stranger and self.receiver_kind not in MERCHANT_KINDS
+        """A stranger that is no firm: a person's account or card, a wallet, an exchange,
+        at home or abroad, where a "safe account" is. A firm abroad is none; fake brokers
+        are investment_escalation's and cash_out_destinations' to judge."""
+        return self.to_stranger and not self.to_firm_abroad
 
     @property
     def to_burst_payee(self) -> bool:

@@ -24,7 +24,6 @@ from screener.domain.decision import Message, RuleHit
 from screener.domain.events import Transfer
 from screener.domain.rules._signals import (
     CRYPTO_EXCHANGE,
-    MERCHANT_KINDS,
     Payment,
     is_person,
     kzt_setting,
@@ -55,9 +54,7 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
 
 def _platform(payment: Payment) -> bool:
     """A crypto exchange, or a firm or payment service abroad: where fake brokers take money."""
-    return payment.receiver_kind == CRYPTO_EXCHANGE or (
-        payment.abroad and payment.receiver_kind in MERCHANT_KINDS
-    )
+    return payment.receiver_kind == CRYPTO_EXCHANGE or payment.to_firm_abroad
 
 
 def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) -> RuleHit | None:
