@@ -46,12 +46,16 @@ def topics(cluster: dict[str, str]) -> Iterator[Settings]:
 
 
 def test_three_brokers_answer(cluster: dict[str, str]) -> None:
+    """Each broker answers on its own port and lists all three. Polled: on a loaded 2-vCPU
+    machine a broker whose heartbeat to the controller came late is fenced for a moment
+    and missing from the metadata (CI saw 2 of 3 once, after the start had seen 3)."""
     bootstrap = cluster["SCREENER_KAFKA_BOOTSTRAP"]
     assert len(bootstrap.split(",")) == 3
-    assert devinfra.kafka_broker_count(bootstrap) == 3
-    # Each broker answers on its own port, not only through the first one.
-    for address in bootstrap.split(","):
-        assert devinfra.kafka_broker_count(address) == 3
+    for address in [bootstrap, *bootstrap.split(",")]:
+        deadline = time.monotonic() + 60
+        while (count := devinfra.kafka_broker_count(address)) != 3:
+            assert time.monotonic() < deadline, f"{address} lists {count} brokers for 60 s"
+            time.sleep(1)
 
 
 def test_the_redis_cluster_is_ok_with_three_primaries_and_three_replicas(
