@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
+from kafka.errors import KafkaError
 
 from screener.adapters.kafka_admin import kafka_python_security
 from screener.settings import Settings
@@ -38,8 +39,8 @@ def read_records(
         if not partitions:
             raise TopicUnreadable(f"no topic {topic}")
         assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
-        ends = consumer.end_offsets(assigned)
-        starts = consumer.beginning_offsets(assigned)
+        ends = _offsets(consumer.end_offsets, assigned)
+        starts = _offsets(consumer.beginning_offsets, assigned)
         consumer.assign(assigned)
         consumer.seek_to_beginning(*assigned)
         remaining = {tp for tp in assigned if ends[tp] > starts[tp]}
@@ -55,6 +56,24 @@ def read_records(
                         remaining.discard(tp)
     finally:
         consumer.close()
+
+
+# kafka-python 2.2 fails a ListOffsets request that lost its partition's leader (the leader
+# moving, as on a topic just created) with AttributeError: its retry path reads an exception
+# the future never got (fetcher.py `_fetch_offsets_by_times`). It failed CI once.
+_OFFSET_ATTEMPTS = 5
+
+
+def _offsets(
+    ask: Callable[[list[TopicPartition]], dict[TopicPartition, int]],
+    partitions: list[TopicPartition],
+) -> dict[TopicPartition, int]:
+    for attempt in range(1, _OFFSET_ATTEMPTS):
+        try:
+            return ask(partitions)
+        except (AttributeError, KafkaError):
+            time.sleep(0.5 * attempt)
+    return ask(partitions)
 
 
 def start_offsets(settings: Settings, topics: Iterable[str]) -> dict[tuple[str, int], int]:
