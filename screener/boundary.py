@@ -36,6 +36,7 @@ from screener.domain.events import (
 )
 from screener.domain.history import OUTLIVING_WINDOW_TYPES
 from screener.domain.identifiers import (
+    compact_iban,
     has_valid_check_digit,
     is_valid_iin_or_bin,
     is_valid_kz_iban,
@@ -172,6 +173,12 @@ def _timestamp(field: str, text: str) -> datetime:
     return moment
 
 
+def _account(value: str | None) -> str | None:
+    """An optional account, an IBAN in its electronic form (see `compact_iban`): a call
+    centre types the account of a fraud report as it is printed, in groups of four."""
+    return None if value is None else compact_iban(value)
+
+
 def _check_party(field: str, value: str) -> None:
     if is_valid_iin_or_bin(value):
         return
@@ -201,7 +208,7 @@ def _transfer(d: dict[str, Any]) -> Transfer:
         customer_id=customer_id,
         occurred_at=_timestamp("occurred_at", d["occurred_at"]),
         sender_account=sender_account,
-        receiver_account=d["receiver_account"],
+        receiver_account=compact_iban(d["receiver_account"]),
         amount_minor=_amount(d["amount"]),
         currency=d.get("currency") or "KZT",
         channel=d["channel"],
@@ -219,7 +226,7 @@ def _loan(d: dict[str, Any]) -> LoanApproval:
     _check_party("customer_id", customer_id)
     occurred_at = _timestamp("occurred_at", d["occurred_at"])
     signed: str | None = d.get("contract_signed_at")
-    disbursement_account: str | None = d.get("disbursement_account")
+    disbursement_account: str | None = _account(d.get("disbursement_account"))
     if (
         disbursement_account is not None
         and disbursement_account.startswith("KZ")
@@ -261,7 +268,7 @@ def _customer_event(d: dict[str, Any]) -> CustomerEvent:
         source=source,
         new_device=d.get("new_device"),
         device_id=d.get("device_id"),
-        account=d.get("account"),
+        account=_account(d.get("account")),
         loan_id=d.get("loan_id"),
     )
 

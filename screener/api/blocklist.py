@@ -110,7 +110,7 @@ def parse_import(text: str) -> ParsedImport:
         account, reason = cells[0], cells[1]
         ttl: int | None = None
         try:
-            check_account(account)
+            account = check_account(account)
             reason = check_reason(reason)
             if len(cells) == 3 and cells[2]:
                 if not cells[2].isdigit():
@@ -140,13 +140,14 @@ class Blocklist:
         self._limits = limits
 
     async def get(self, account: str) -> dict[str, Any]:
-        entry, seconds_left = await self._store.block(check_account(account))
+        account = check_account(account)
+        entry, seconds_left = await self._store.block(account)
         if entry is None:
             raise NotFound(f"account {account} is not blocked")
         return {"account": account, **entry, "ttl_seconds": seconds_left}
 
     async def put(self, account: str, body: dict[str, Any], user: User) -> dict[str, Any]:
-        check_account(account)
+        account = check_account(account)
         reason = check_reason(body.get("reason"))
         ttl = check_ttl(body.get("ttl_seconds"))
         now = self._clock()
@@ -169,7 +170,7 @@ class Blocklist:
         return {"account": account, **entry, "ttl_seconds": ttl}
 
     async def delete(self, account: str, user: User, note: str = "") -> dict[str, Any]:
-        check_account(account)
+        account = check_account(account)
         now = self._clock()
 
         def decide(states: list[BlockState]) -> tuple[list[Change], list[AuditEntry]]:

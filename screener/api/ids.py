@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from screener.api.errors import BadRequest
+from screener.domain.identifiers import compact_iban
 
 MAX_ACCOUNT = 256  # a receiver may be an IBAN, a card token or a wallet id (CONTRACT §2.1)
 MAX_HOLD_ID = 128  # a hold's id is its event's id: any text of 1-128 characters (CONTRACT §1)
@@ -19,7 +20,11 @@ def check_hold_id(text: str) -> str:
 
 def check_account(text: str) -> str:
     """Any account the worker can block must be readable and changeable here: a wallet
-    `+77011234567`, a card token, a Cyrillic id. Clients percent-encode it in the path."""
+    `+77011234567`, a card token, a Cyrillic id. Clients percent-encode it in the path.
+
+    An IBAN comes back in its electronic form, as the worker keys it (``KZ43 8860 ...``
+    from a list typed for people is ``KZ438860...``), so that what is blocked here is what
+    the payment systems check."""
     if not 1 <= len(text) <= MAX_ACCOUNT:
         raise BadRequest(f"an account is 1-{MAX_ACCOUNT} characters")
-    return text
+    return compact_iban(text)

@@ -21,6 +21,7 @@ from typing import Literal
 __all__ = [
     "age_on",
     "check_digit",
+    "compact_iban",
     "has_valid_check_digit",
     "iin_birth_date",
     "is_valid_bin",
@@ -194,6 +195,31 @@ def is_valid_kz_iban(s: str) -> bool:
     if not (_DIGITS.issuperset(s[2:7]) and _IBAN_CHARS.issuperset(s[7:])):
         return False
     return _mod97(s[4:] + s[:4]) == 1
+
+
+# ISO 13616: a country code, 2 check digits, up to 30 letters or digits (15-34 in all).
+_IBAN_LENGTHS = range(15, 35)
+
+
+def compact_iban(text: str) -> str:
+    """An IBAN in its electronic form: an IBAN written for people (``KZ43 8860 6438 8175
+    7638``, as a call centre types it, or in lowercase) becomes ``KZ438860643881757638``.
+
+    Anything else (a card token, a wallet id, whose case can matter) is returned as it is,
+    and so is a string that is no MOD-97 valid IBAN once compacted: only a real IBAN is
+    rewritten, so two spellings of one account become one key.
+    """
+    if not any(c.isspace() or c.islower() for c in text):
+        return text
+    compact = "".join(text.split()).upper()
+    if (
+        len(compact) not in _IBAN_LENGTHS
+        or not compact[:2].isalpha()
+        or not _DIGITS.issuperset(compact[2:4])
+        or not _IBAN_CHARS.issuperset(compact)
+    ):
+        return text
+    return compact if _mod97(compact[4:] + compact[:4]) == 1 else text
 
 
 def make_kz_iban(bank_code: str, account: str | int) -> str:

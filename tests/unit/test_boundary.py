@@ -254,6 +254,20 @@ def test_customer_event_fields() -> None:
         )
 
 
+def test_ibans_printed_for_people_are_decoded_in_their_electronic_form() -> None:
+    printed, compact = "kz18 722s 0000 1234 5678", "KZ18722S000012345678"
+    transfer = decode_event("transfers", raw(factories.transfer(receiver_account=printed)))
+    loan = decode_event("loans", raw(factories.loan(disbursement_account=printed)))
+    report = decode_event(
+        "customer_events", raw(factories.customer_event("fraud_reported", account=printed))
+    )
+    token = decode_event("transfers", raw(factories.transfer(receiver_account="tok_aB 9")))
+    assert isinstance(transfer, Transfer) and transfer.receiver_account == compact
+    assert isinstance(loan, LoanApproval) and loan.disbursement_account == compact
+    assert isinstance(report, CustomerEvent) and report.account == compact
+    assert isinstance(token, Transfer) and token.receiver_account == "tok_aB 9"
+
+
 @pytest.mark.parametrize(
     ("source", "decoded"), [("egov", "egov"), ("bank", "bank"), (1414, "1414")]
 )

@@ -9,6 +9,7 @@ import pytest
 from screener.domain.identifiers import (
     age_on,
     check_digit,
+    compact_iban,
     has_valid_check_digit,
     iin_birth_date,
     is_valid_bin,
@@ -266,3 +267,22 @@ def test_make_kz_iban_is_valid(account: int | str) -> None:
 def test_make_kz_iban_refuses(bank: str, account: int | str) -> None:
     with pytest.raises(ValueError):
         make_kz_iban(bank, account)
+
+
+@pytest.mark.parametrize(
+    ("text", "compact"),
+    [
+        ("KZ18 722S 0000 1234 5678", "KZ18722S000012345678"),  # print format
+        ("kz18722s000012345678", "KZ18722S000012345678"),  # lowercase
+        ("KZ18 722S 0000 1234 5678 ", "KZ18722S000012345678"),  # a trailing space
+        ("de89 3704 0044 0532 0130 00", "DE89370400440532013000"),  # an IBAN abroad
+        ("KZ18722S000012345678", "KZ18722S000012345678"),  # already electronic
+        ("KZ18 722S 0000 1234 5679", "KZ18 722S 0000 1234 5679"),  # MOD-97 fails: as sent
+        ("tok_4f9aBc", "tok_4f9aBc"),  # a card token: its case may matter
+        ("0x52908400098527886E0F7030069857D2E4169EE7", "0x52908400098527886E0F7030069857D2E4169EE7"),
+        ("+7 701 123 4567", "+7 701 123 4567"),  # a wallet: a phone number
+        ("", ""),
+    ],
+)
+def test_compact_iban(text: str, compact: str) -> None:
+    assert compact_iban(text) == compact

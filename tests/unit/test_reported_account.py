@@ -59,6 +59,22 @@ def test_payments_to_and_from_a_reported_account_are_held_never_refused() -> Non
     assert decided[elsewhere["event_id"]]["verdict"] == "allow"
 
 
+def test_an_account_reported_as_printed_in_groups_of_four_is_the_account_paid() -> None:
+    """A call centre types the IBAN as it is printed on paper; the payments carry it in its
+    electronic form. Both are one account."""
+    mule = factories.new_kz_iban()
+    printed = " ".join(mule[i : i + 4] for i in range(0, len(mule), 4)).lower()
+    victim, next_victim = factories.new_iin(), factories.new_iin()
+    before = factories.transfer(customer_id=victim, receiver_account=mule, occurred_at=at(-10))
+    report = factories.customer_event(
+        "fraud_reported", customer_id=victim, account=printed, occurred_at=at(0)
+    )
+    payment = factories.transfer(customer_id=next_victim, receiver_account=mule, occurred_at=at(5))
+    decided = decisions(("transfers", before), ("customer_events", report), ("transfers", payment))
+    assert decided[payment["event_id"]]["verdict"] == "hold"
+    assert "suspended_account" in reasons(decided[payment["event_id"]])
+
+
 def test_an_account_first_seen_in_a_report_holds_the_next_victims_payment() -> None:
     # The reporter paid it before the screener's history began, or from another bank: the
     # screener knows nothing of the account, and it is not the reporter's.

@@ -60,6 +60,11 @@ def test_import_skips_blank_lines_comments_and_quoted_commas() -> None:
     ]
 
 
+def test_an_imported_iban_typed_for_people_is_blocked_as_payments_carry_it() -> None:
+    parsed = parse_import("KZ18 722S 0000 1234 5678,mule\nkz18722s000012345678,again\n")
+    assert [line.account for line in parsed.lines] == ["KZ18722S000012345678"] * 2
+
+
 @pytest.mark.parametrize("ttl", [0, -1, "60", 1.0, True, 10**10])
 def test_bad_ttls_are_refused(ttl: object) -> None:
     with pytest.raises(BadRequest):
