@@ -113,8 +113,17 @@ class Payment(NamedTuple):
         """A stranger, or a new payment service at home: an e-wallet top-up or a biller.
         One new wallet is everyday; five within minutes is a taken-over account being
         cashed out, so bursts count them (a shop or a firm still does not count)."""
-        return self.to_stranger or (
-            self.to_new_beneficiary and not self.to_self and self.receiver_kind == PAYMENT_SERVICE
+        return self.to_stranger or self.to_new_wallet
+
+    @property
+    def to_new_wallet(self) -> bool:
+        """A payment service at home not paid before: an e-wallet top-up or a biller (one
+        abroad is a firm abroad, and a stranger)."""
+        return (
+            self.to_new_beneficiary
+            and not self.to_self
+            and self.receiver_kind == PAYMENT_SERVICE
+            and not self.abroad
         )
 
     def risky_destinations(self) -> tuple[str, ...]:

@@ -12,9 +12,10 @@ Only transfers to new beneficiaries are judged, once what went to new beneficiar
 look-back (this transfer included) passes `transfer_above_kzt`; a new shop, car
 dealer or biller at home (`receiver_kind` business or payment_service), or a firm abroad (a
 foundation, a shop, a broker: `Payment.to_private_stranger`), is not the person's
-account a "safe account" is, nor is someone's everyday account (the screener saw it pay
-shops or bills: a car's seller, a landlord), and companies (BIN) are not judged (see
-`_signals`, `_accounts.to_everyday_account`). A
+account a "safe account" is (but a closed deposit sent on to a new e-wallet, a payment
+service at home, is the own-money move below, and judged by it alone), nor is someone's
+everyday account (the screener saw it pay shops or bills: a car's seller, a landlord), and
+companies (BIN) are not judged (see `_signals`, `_accounts.to_everyday_account`). A
 customer whose usual transfer (the median of their last ones, once there are
 `baseline_min_transfers`) is already this large is doing what they always do: no hit below
 `baseline_multiple` times it.
@@ -108,7 +109,12 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         return None
     payments = payments_of(transfer, context.history)
     strict = tightening(context, settings.repeat_victim_factor)
-    if not payments.current.to_private_stranger or to_everyday_account(transfer, context):
+    # A new e-wallet or payment service at home is judged by the own-money finding alone: a
+    # deposit closed and sent on to a wallet is the scheme, a salary spent there is not.
+    to_wallet = payments.current.to_new_wallet
+    if not (payments.current.to_private_stranger or to_wallet) or to_everyday_account(
+        transfer, context
+    ):
         return None
     now = payments.current.at
     start = now - settings.lookback_seconds
@@ -138,7 +144,8 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     if share > settings.max_percent:
         return None  # money the customer had before the window: savings_drain's question
     # For a past victim every band starts at `factor` times its percentage.
-    band = band_for(settings.bands, math.floor(share / strict + 1e-9)) if judged_by_share else None
+    by_share = judged_by_share and not to_wallet
+    band = band_for(settings.bands, math.floor(share / strict + 1e-9)) if by_share else None
     own_share = _own_money_moved(transfer, payments, account, settings)
     from_own = own_share is not None and own_share >= settings.own_money_percent * strict
     if band is None and not from_own:

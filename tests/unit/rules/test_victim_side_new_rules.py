@@ -3,6 +3,8 @@ band: the victim-side schemes without a loan (DOMAIN §2, "safe account")."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from screener.domain.accounts import AccountActivity, Flow
@@ -151,6 +153,32 @@ def test_a_deposit_closed_and_half_of_it_sent_to_a_stranger_holds(
     if hit is not None:
         assert hit.measured["own_money_moved_percent"] == 50
         assert "deposit" in three_languages(hit)[0]
+
+
+@pytest.mark.parametrize(
+    ("receiver", "from_deposit", "score"),
+    [
+        ({"receiver_kind": "payment_service"}, True, 60),  # a closed deposit to a new wallet
+        ({"receiver_kind": "payment_service"}, False, None),  # a salary: the share is not judged
+        ({"receiver_kind": "payment_service", "new_beneficiary": False}, True, None),
+        # A payment service abroad is a firm abroad: the fake brokers' rules judge it.
+        ({"receiver_kind": "payment_service", "receiver_country": "DE"}, True, None),
+        ({"receiver_kind": "business"}, True, None),  # a car dealer, a developer
+    ],
+)
+def test_a_deposit_closed_and_sent_on_to_a_new_wallet_holds(
+    receiver: dict[str, Any], from_deposit: bool, score: int | None
+) -> None:
+    money = Flow(
+        "in", AT.timestamp() - 1800, kzt(1_000_000), "KZ-IN", party=VICTIM if from_deposit else None
+    )
+    account = AccountActivity(VICTIM_ACCOUNT, inbound=(money,))
+    hit = safe_account.evaluate(
+        to_stranger(950_000, **receiver), context(sender=account), settings(safe_account.RULE_ID)
+    )
+    assert (None if hit is None else hit.score) == score
+    if hit is not None:
+        assert hit.measured["band_percent"] is None  # the share of money in is not judged
 
 
 @pytest.mark.parametrize(("sent_kzt", "held"), [(100_000, False), (100_000.01, True)])
