@@ -39,7 +39,8 @@ ABROAD = "abroad"
 # home is a new shop, dealer or biller, not the person's account a fake "safe account" is.
 # A new business abroad is another matter: the fake investment "broker" is one.
 PAYMENT_SERVICE = "payment_service"
-MERCHANT_KINDS = frozenset({"business", PAYMENT_SERVICE})
+BUSINESS = "business"
+MERCHANT_KINDS = frozenset({BUSINESS, PAYMENT_SERVICE})
 # Receivers that are never a stranger's account at home: rules judging strangers' accounts
 # need no flows of these (see `receiver_kinds_without_flows`).
 NEVER_A_STRANGERS_ACCOUNT = MERCHANT_KINDS | {CRYPTO_EXCHANGE}

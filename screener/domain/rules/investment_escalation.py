@@ -1,5 +1,5 @@
-"""investment_escalation: is the customer paying an exchange or a firm abroad ever larger
-sums, the way a fake broker's victim does?
+"""investment_escalation: is the customer paying an exchange or a firm abroad, or anyone
+new, ever larger sums, the way a fake broker's victim does?
 
 A fake "investment platform" asks for a small first deposit, shows made-up profits, and the
 victim sends more and more: 20,000, then 50,000, then 150,000, then 400,000 KZT, to the same
@@ -10,12 +10,19 @@ within the history the screener keeps (`history.keep_days`), and it is at least
 `growth_factor` times that first payment and above `transfer_above_kzt`. Weak alone (an
 honest buyer can try small and then buy), it holds with another signal (velocity's outlier,
 a loan just taken, a takeover sign). Companies (BIN) are not judged.
+
+Fake brokers also take the money through a payment service at home or a person's card, and
+banks often send no `receiver_kind`. Any receiver but a firm at home is judged too when it
+was new at its first payment and the last `ladder_payments` payments to it, this one
+included, each were larger than the one before (20,000, 50,000, 130,000): an advance and
+the rest, or equal parts, is how a seller, a landlord or a builder is paid.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from screener.domain.config import RuleMode, integer, number, rule_mode
@@ -23,6 +30,7 @@ from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import Transfer
 from screener.domain.rules._signals import (
+    BUSINESS,
     CRYPTO_EXCHANGE,
     Payment,
     is_person,
@@ -41,6 +49,9 @@ class Settings:
     growth_factor: float  # this payment / the first one to the same platform
     transfer_above_minor: int
     score: int
+    # Any other receiver but a shop or firm at home is judged from this many payments, this
+    # one included, each larger than the one before, the first to a new beneficiary.
+    ladder_payments: int = 0
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -49,12 +60,29 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         growth_factor=number(raw, "growth_factor", path, minimum=1),
         transfer_above_minor=kzt_setting(raw, "transfer_above_kzt", path),
         score=integer(raw, "score", path, low=0, high=100),
+        ladder_payments=integer(raw, "ladder_payments", path, low=3, high=100),
     )
 
 
 def _platform(payment: Payment) -> bool:
     """A crypto exchange, or a firm or payment service abroad: where fake brokers take money."""
     return payment.receiver_kind == CRYPTO_EXCHANGE or payment.to_firm_abroad
+
+
+def _ladder(earlier: list[Payment], current: Payment, settings: Settings) -> bool:
+    """Payments to one receiver first paid as a stranger or a new wallet, the last
+    `ladder_payments` of them (this one included) each larger than the one before: the
+    platform's name or kind unknown, this is still how a fake broker's victim pays (a
+    builder or a seller paid in parts is paid an advance and the rest, or equal parts)."""
+    first = earlier[0]
+    if current.receiver_kind == BUSINESS or current.to_self or first.abroad:
+        return False
+    if not (first.to_stranger or first.to_new_wallet):
+        return False
+    steps = [*earlier, current][-settings.ladder_payments :]
+    return len(steps) == settings.ladder_payments and all(
+        later.amount_minor > before.amount_minor for before, later in pairwise(steps)
+    )
 
 
 def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) -> RuleHit | None:
@@ -65,32 +93,27 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         return None
     payments = payments_of(transfer, context.history)
     current = payments.current
-    if not _platform(current):
-        return None
     earlier = [p for p in payments.earlier if p.receiver_account == current.receiver_account]
     if not earlier:
         return None
     first = earlier[0]  # oldest first: the first payment the kept history holds
     if current.amount_minor < first.amount_minor * settings.growth_factor:
         return None
+    platform = _platform(current)
+    if not (platform or _ladder(earlier, current, settings)):
+        return None
     growth = current.amount_minor / max(first.amount_minor, 1)
     days = (current.at - first.at) / 86400
-    amount, began = kzt(current.amount_minor), kzt(first.amount_minor)
-    times, span_days = fmt_number(round(growth, 1)), fmt_number(round(days, 1))
     return RuleHit(
         rule=RULE_ID,
         score=settings.score,
         shadow=settings.mode is RuleMode.SHADOW,
-        message=Message(
-            en=f"{amount} to a crypto exchange or a foreign firm first paid {began} "
-            f"{span_days} day(s) ago, {times} times as much ({len(earlier) + 1} payments): "
-            "fake brokers' victims send more and more.",
-            ru=f"{amount} на криптобиржу или зарубежную компанию, которой {span_days} дн. "
-            f"назад впервые заплатили {began}: в {times} раза больше (платежей: "
-            f"{len(earlier) + 1}); жертвы лжеброкеров переводят всё больше.",
-            kk=f"{amount} криптобиржаға не шетелдік компанияға: оған {span_days} күн бұрын "
-            f"алғаш {began} төленген, қазір {times} есе көп (төлемдер: {len(earlier) + 1}); "
-            "жалған брокерлердің құрбандары барған сайын көбірек аударады.",
+        message=(_platform_text if platform else _ladder_text)(
+            kzt(current.amount_minor),
+            kzt(first.amount_minor),
+            fmt_number(round(growth, 1)),
+            fmt_number(round(days, 1)),
+            len(earlier) + 1,
         ),
         measured={
             "amount_minor": current.amount_minor,
@@ -98,5 +121,35 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
             "growth": round(growth, 2),
             "payments": len(earlier) + 1,
             "days_since_first": round(days, 2),
+            "ladder": not platform,
         },
+    )
+
+
+def _platform_text(amount: str, began: str, times: str, days: str, payments: int) -> Message:
+    return Message(
+        en=f"{amount} to a crypto exchange or a foreign firm first paid {began} "
+        f"{days} day(s) ago, {times} times as much ({payments} payments): "
+        "fake brokers' victims send more and more.",
+        ru=f"{amount} на криптобиржу или зарубежную компанию, которой {days} дн. "
+        f"назад впервые заплатили {began}: в {times} раза больше (платежей: "
+        f"{payments}); жертвы лжеброкеров переводят всё больше.",
+        kk=f"{amount} криптобиржаға не шетелдік компанияға: оған {days} күн бұрын "
+        f"алғаш {began} төленген, қазір {times} есе көп (төлемдер: {payments}); "
+        "жалған брокерлердің құрбандары барған сайын көбірек аударады.",
+    )
+
+
+def _ladder_text(amount: str, began: str, times: str, days: str, payments: int) -> Message:
+    return Message(
+        en=f"{amount} to a receiver first paid {began} {days} day(s) ago as a new "
+        f"beneficiary, {times} times as much, each of the last payments larger than the one "
+        f"before ({payments} payments): fake brokers' victims send more and more.",
+        ru=f"{amount} получателю, которому {days} дн. назад впервые заплатили {began} как "
+        f"новому: в {times} раза больше, каждый из последних платежей больше предыдущего "
+        f"(платежей: {payments}); жертвы лжеброкеров переводят всё больше.",
+        kk=f"{amount} алушыға: оған {days} күн бұрын алғаш жаңа алушы ретінде {began} "
+        f"төленген, қазір {times} есе көп, соңғы төлемдердің әрқайсысы алдыңғысынан көп "
+        f"(төлемдер: {payments}); жалған брокерлердің құрбандары барған сайын көбірек "
+        "аударады.",
     )

@@ -89,3 +89,55 @@ def test_shadow_mode() -> None:
         to_stranger(900_000, **EXCHANGE), context_of(deposit(20_000, 1)), shadow(RULE)
     )
     assert hit is not None and hit.shadow
+
+
+PLATFORM = "KZ00UNKNOWNPLATFORM"
+
+
+def ladder(*amounts: float, kind: str = "unknown", first_new: bool | None = True) -> RuleHit | None:
+    """Payments of `amounts` to one receiver a day apart, the last one now; the bank flags
+    the first as to a new beneficiary (`first_new`) and the later ones not."""
+    earlier = [
+        paid(
+            amount,
+            (len(amounts) - 1 - n) * 24 * 60,
+            to=PLATFORM,
+            n=n,
+            receiver_kind=kind,
+            new_beneficiary=first_new if n == 0 else False,
+        )
+        for n, amount in enumerate(amounts[:-1])
+    ]
+    now = to_stranger(
+        amounts[-1], receiver_account=PLATFORM, receiver_kind=kind, new_beneficiary=False
+    )
+    return evaluate(now, *earlier)
+
+
+@pytest.mark.parametrize(
+    ("amounts", "kind", "fires"),
+    [
+        # The platform's kind unsent, a payment service at home, a person's card: three
+        # ever larger payments, four times the first, are the fake broker's ladder.
+        ((29_000, 55_000, 130_000), "unknown", True),
+        ((22_000, 194_000, 269_000), "payment_service", True),
+        ((29_000, 55_000, 130_000), "person", True),
+        ((15_000, 12_000, 44_000, 126_000), "unknown", True),  # the last three rise
+        ((29_000, 55_000, 115_000), "unknown", False),  # under four times the first
+        ((29_000, 130_000), "unknown", False),  # an advance and the rest: a car, a sofa
+        ((100_000, 100_000, 400_000), "person", False),  # equal parts, then more
+        ((29_000, 55_000, 130_000), "business", False),  # a shop or a builder at home
+    ],
+)
+def test_a_ladder_to_any_new_receiver_but_a_firm_at_home(
+    amounts: tuple[float, ...], kind: str, fires: bool
+) -> None:
+    hit = ladder(*amounts, kind=kind)
+    assert (hit is not None) is fires
+    if hit is not None:
+        assert hit.score == 40 and hit.measured["payments"] == len(amounts)
+
+
+def test_a_ladder_to_someone_paid_before_is_not_judged() -> None:
+    assert ladder(29_000, 55_000, 130_000, first_new=False) is None
+    assert ladder(29_000, 55_000, 130_000, first_new=None) is not None  # never seen: new
