@@ -11,8 +11,9 @@ How the money leaves decides the score:
 - **in chunks to one stranger** (one receiver paid two or more times in the window): one
   "safe account" paid in parts, the scheme's habit; `chunk_bands`;
 - **in even chunks to several strangers** (at least `even_chunks` payments of about the
-  same amount, no more than `even_within_percent` below the largest of them): one sum cut
-  into pieces, the caller naming a new card for each; `chunk_bands`;
+  same amount, no more than `even_within_percent` below the largest of them, and at least
+  `even_share_percent` of the payments): one sum cut into pieces, the caller naming a new
+  card for each; `chunk_bands`;
 - **to an account opened days ago** (this bank saw it opened fewer than
   `young_receiver_days` days before): a "safe account" the fraudster has just opened;
   `chunk_bands`;
@@ -70,6 +71,9 @@ class Settings:
     repeat_victim_factor: float
     even_chunks: int = 3
     even_within_percent: int = 10
+    # ... and they are at least this share of the payments: one sum cut into pieces, not a
+    # day paying unlike sums to many (a toi's photographer, decorator and musicians).
+    even_share_percent: int = 0
     chunks_to_one_receiver: int = 2
     young_receiver_days: float = 0.0
     # Receivers whose flows the rule never reads (it judges strangers' accounts).
@@ -103,6 +107,7 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         repeat_victim_factor=repeat_victim_factor(raw, path),
         even_chunks=integer(raw, "even_chunks", path, low=2, high=100),
         even_within_percent=integer(raw, "even_within_percent", path, low=0, high=100),
+        even_share_percent=integer(raw, "even_share_percent", path, low=0, high=100),
         chunks_to_one_receiver=integer(raw, "chunks_to_one_receiver", path, low=2, high=100),
         young_receiver_days=optional_number(raw, "young_receiver_days", path, 0, 0),
     )
@@ -119,9 +124,8 @@ def pattern_of(
         return Pattern.ONE_PAYMENT
     if max(Counter(p.receiver_account for p in sent).values()) >= settings.chunks_to_one_receiver:
         return Pattern.ONE_RECEIVER
-    if _alike(sorted(p.amount_minor for p in sent), settings.even_within_percent) >= (
-        settings.even_chunks
-    ):
+    alike = _alike(sorted(p.amount_minor for p in sent), settings.even_within_percent)
+    if alike >= settings.even_chunks and alike * 100 >= settings.even_share_percent * len(sent):
         return Pattern.EVEN_CHUNKS
     return Pattern.SPREAD
 

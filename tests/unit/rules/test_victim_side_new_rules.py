@@ -110,6 +110,11 @@ def test_savings_drain_chunks_to_one_stranger(
         ((75_000, 67_499), 74_000, "spread", None),
         ((150_000,), 155_000, "spread", None),  # two alike are not enough
         ((600_000, 150_000), 400_000, "spread", 15),
+        # Three alike are half the payments: still one sum cut up, with other payments...
+        ((75_000, 72_000, 150_000, 260_000, 380_000), 74_000, "even_chunks", 60),
+        # ... but fewer than half: a toi organiser paying vendors unlike sums, three alike
+        # by chance (1 521 000 KZT in all: weak, as one payment).
+        ((75_000, 72_000, 150_000, 260_000, 380_000, 510_000), 74_000, "spread", 15),
     ],
 )
 def test_savings_drain_to_several_strangers(
