@@ -411,15 +411,23 @@ def priced_in_kzt(event: InputEvent, rates: KztRates) -> InputEvent:
 RECORD_AHEAD_OF_READER_MS = 3600 * 1000
 
 
-def reference_time_ms(record_timestamp_ms: int | None, read_at_ms: int) -> int | None:
+def reference_time_ms(
+    record_timestamp_ms: int | None, read_at_ms: int, *, untimed_at_read_time: bool = False
+) -> int | None:
     """What event time is checked against: the Kafka record's timestamp, but never more
     than `RECORD_AHEAD_OF_READER_MS` past the reader's clock when it read the record. A
     producer whose clock says 2100 stamps its records (CreateTime) and its events alike;
     checked against such a record an event of 2100 passed, and a Stop-credit lifted "in
     2100" outlived every new registration. The consumer reads the clock; the check reads
-    none (`screener rebuild` leaves out what the workers dead-lettered)."""
-    if record_timestamp_ms is None or record_timestamp_ms < 0:  # -1: the record has none
-        return None
+    none (`screener rebuild` leaves out what the workers dead-lettered).
+
+    A record without a timestamp (-1, what old clients and the v0 format send, or 0: no
+    producer's clock reads 1970) is checked against the read time by a worker reading the
+    stream live (`untimed_at_read_time`): unchecked, a lift "of 2100" sent so switched
+    Stop-credit off again. The rebuild, reading days later, checks such a record against
+    nothing: what the workers refused is on the dead-letter topic and left out."""
+    if record_timestamp_ms is None or record_timestamp_ms <= 0:
+        return read_at_ms if untimed_at_read_time else None
     return min(record_timestamp_ms, read_at_ms + RECORD_AHEAD_OF_READER_MS)
 
 

@@ -55,7 +55,7 @@ from screener.domain.events import (
     ScreenedEvent,
     Transfer,
 )
-from screener.domain.history import CustomerHistory
+from screener.domain.history import CustomerHistory, entry_for
 from screener.domain.hold_records import block_entry, new_hold_fields, outbox_field
 from screener.domain.hold_status import STATUS_BLOCKED, STATUS_HELD
 from screener.domain.loan_release import hold_fields
@@ -91,7 +91,8 @@ class RawRecord:
     value: bytes
     # The reference the boundary checks event time against (ms since the epoch): the Kafka
     # record's timestamp, at most an hour past the reader's clock when it read the record
-    # (`boundary.reference_time_ms`). None when the record has none (nothing is checked).
+    # (`boundary.reference_time_ms`); the read time for a worker's record without one.
+    # None when a replay has none (nothing is checked).
     timestamp_ms: int | None = None
 
 
@@ -292,6 +293,15 @@ class ScreeningService:
         for record, event in events:
             try:
                 if isinstance(event, CustomerEvent):
+                    if batch.recorded_otherwise(event):
+                        messages.append(
+                            self._dead_letter(
+                                _reused_customer_event(event),
+                                record,
+                                dead_letter_reasons.EVENT_ID_REUSED,
+                            )
+                        )
+                        continue
                     batch.suspend_reported_account(event, config, self._clock(event))
                     batch.remember(event, config)
                     if event.type in LOAN_ANSWER_TYPES and event.loan_id:
@@ -507,6 +517,11 @@ class _BatchState:
             history, config.mrp, confirmed_victim=victim, calendar=config.calendar
         )
 
+    def recorded_otherwise(self, event: CustomerEvent) -> bool:
+        """Is a customer event of this type and id recorded with other content?"""
+        history = self.histories.get(event.customer_id)
+        return history is not None and history.contains_otherwise(entry_for(event))
+
     def remember(self, event: InputEvent, config: RulesConfig) -> None:
         history = self.histories.get(event.customer_id, CustomerHistory())
         self.histories[event.customer_id] = self.writes.histories[event.customer_id] = remember(
@@ -614,6 +629,14 @@ def _reused(earlier: dict[str, Any]) -> str:
         f"event_id: reused for other content (first seen as a {earlier.get('event_type')} of "
         f"customer {earlier.get('customer_id')}, decided {earlier.get('verdict')}); "
         "a redelivery must carry the same event"
+    )
+
+
+def _reused_customer_event(event: CustomerEvent) -> str:
+    return (
+        f"event_id: reused for other content (a {event.type} of customer {event.customer_id} "
+        "with this id is recorded with another time or other fields); a redelivery must "
+        "carry the same event, a correction a new event_id"
     )
 
 

@@ -181,6 +181,9 @@ class BatchConsumer:
             client_id=f"{settings.consumer_group}-worker",
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            # A bank that writes in Kafka transactions may abort one: its records are no
+            # payments, and screened they were held and entered the customer's history.
+            isolation_level="read_committed",
             max_poll_records=settings.batch_max,
             # aiokafka keeps one fetch in flight per broker, and partitions left out of it
             # (their earlier records were still being screened) wait until it returns: up
@@ -274,13 +277,13 @@ class BatchConsumer:
                     done.add(tp)
                     continue
                 with contextlib.suppress(IllegalStateError, AssertionError):  # mid-rebalance
-                    highwater = consumer.highwater(tp)
+                    # Read committed: the end is the last stable offset (records of an
+                    # open transaction are not readable yet); the high watermark where
+                    # the broker gave none.
+                    stable = consumer.last_stable_offset(tp)
+                    end = stable if stable is not None and stable >= 0 else consumer.highwater(tp)
                     polled = consumer.last_poll_timestamp(tp) or 0
-                    if (
-                        highwater is not None
-                        and polled >= newest
-                        and await consumer.position(tp) >= highwater
-                    ):
+                    if end is not None and polled >= newest and await consumer.position(tp) >= end:
                         done.add(tp)
         return done
 
@@ -490,7 +493,7 @@ def _raw(message: Any, read_at_ms: int) -> RawRecord:
         # A tombstone (null value) is an empty record: a dead letter, like any bad value.
         # Passed on as None it crashed the dead letter's builder, on every restart.
         value=message.value if message.value is not None else b"",
-        timestamp_ms=reference_time_ms(message.timestamp, read_at_ms),
+        timestamp_ms=reference_time_ms(message.timestamp, read_at_ms, untimed_at_read_time=True),
     )
 
 

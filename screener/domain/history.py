@@ -117,6 +117,15 @@ class CustomerHistory:
         as one, the transfer went missing from the history, or a fraud report did)."""
         return any(e.event_id == entry.event_id and e.type == entry.type for e in self.entries)
 
+    def contains_otherwise(self, entry: HistoryEntry) -> bool:
+        """Is an event of this type and id recorded with other content (time or fields)? A
+        redelivery carries the same event; a correction sent under the old id would be
+        dropped as one (an entry gone from the window can no longer be compared)."""
+        return any(
+            e.event_id == entry.event_id and e.type == entry.type and e != entry
+            for e in self.entries
+        )
+
     def since(self, start: float, end: float, types: frozenset[str]) -> list[HistoryEntry]:
         """Entries of the given types with start < at <= end."""
         return [e for e in self.entries if e.type in types and start < e.at <= end]

@@ -170,6 +170,17 @@ def test_the_reference_is_the_record_time_never_later_than_the_readers_clock() -
     assert reference_time_ms(-1, now_ms) is None  # Kafka's "no timestamp"
 
 
+@pytest.mark.parametrize("untimed", [-1, 0, None])
+def test_a_record_without_a_timestamp_is_checked_against_the_read_time_when_live(
+    untimed: int | None,
+) -> None:
+    """A worker reading live checks it against its clock, so a lift of Stop-credit "of
+    2100" sent without a timestamp is refused; the rebuild, days later, checks nothing."""
+    now_ms = 1_796_000_000_000
+    assert reference_time_ms(untimed, now_ms, untimed_at_read_time=True) == now_ms
+    assert reference_time_ms(untimed, now_ms) is None
+
+
 @pytest.mark.parametrize(
     ("moment", "why"),
     [

@@ -71,6 +71,41 @@ def test_an_identical_redelivery_gets_the_identical_first_decision() -> None:
     assert len(result.store.holds) == 1
 
 
+def test_a_fraud_report_resent_under_its_id_with_another_account_is_a_dead_letter() -> None:
+    """A corrected report under the old id was dropped as a redelivery: the account it now
+    names was never suspended, and nobody was told. A redelivery is the same event."""
+    customer = factories.customer_id()
+    first, corrected = factories.new_kz_iban(), factories.new_kz_iban()
+    report = factories.customer_event(
+        "fraud_reported", customer_id=customer, account=first, occurred_at=at(T0)
+    )
+    resent = {**report, "account": corrected}
+    someone = factories.customer_id()
+    to_first, to_corrected = (
+        factories.transfer(
+            customer_id=someone, receiver_account=account, occurred_at=at(T0 + timedelta(hours=1))
+        )
+        for account in (first, corrected)
+    )
+    for batch_size in (1, 10):  # in a later batch, and in the same batch
+        result = replay(
+            [
+                record("customer_events", report, 0),
+                record("customer_events", report, 1),  # the same event again: no letter
+                record("customer_events", resent, 2),
+                record("transfers", to_first, 3),
+                record("transfers", to_corrected, 4),
+            ],
+            CONFIG,
+            batch_size=batch_size,
+        )
+        (letter,) = result.dead_letters
+        assert letter["offset"] == 2 and letter["error"].startswith("event_id: reused")
+        assert "fraud_reported" in letter["error"] and "new event_id" in letter["error"]
+        verdicts = {d["event_id"]: d["verdict"] for d in result.decisions}
+        assert verdicts == {to_first["event_id"]: "hold", to_corrected["event_id"]: "allow"}
+
+
 def test_rereading_an_old_fraud_report_counts_it_once() -> None:
     customer = factories.customer_id()
     report = factories.customer_event(
