@@ -25,6 +25,7 @@ from screener.domain.rules import (
     dropper_fan_in,
     dropper_pass_through,
     first_loan_in_person,
+    follow_up_fee,
     investment_escalation,
     loan_optout,
     loan_then_drain,
@@ -193,6 +194,13 @@ RULES: tuple[RuleSpec, ...] = (
         event_types=(Transfer,),
         parse_settings=cash_out_destinations.parse_settings,
         evaluate=cash_out_destinations.evaluate,
+        may_refuse=False,
+    ),
+    RuleSpec(
+        rule_id=follow_up_fee.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=follow_up_fee.parse_settings,
+        evaluate=follow_up_fee.evaluate,
         may_refuse=False,
     ),
     RuleSpec(
