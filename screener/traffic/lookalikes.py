@@ -40,6 +40,8 @@ SAVINGS_TO_OWN_ACCOUNT = 0.0015
 RENTERS = 0.15
 # Per person per day: an evening buying second-hand from several private sellers.
 SECOND_HAND_SHOPPING = 0.001
+# Share of those private sellers paid again for a courier.
+HONEST_DELIVERY_SHARE = 0.1
 # Per person per day: moving into a rented flat (rent and deposit to a new landlord).
 MOVING_IN = 0.0005
 # Share of people whose account here was opened lately (moved from another bank).
@@ -180,22 +182,35 @@ class LookAlikes:
         )
 
     def _second_hand_shopping(self, person: Person, midnight: datetime) -> None:
-        """Two to four private sellers paid within an hour or two, each a new beneficiary."""
+        """Two to four private sellers paid within an hour or two, each a new beneficiary;
+        now and then one is paid again for sending it by courier (an honest seller's
+        delivery, a fake seller's "fee" to the rules)."""
         rng = self.rng
         tag = self._tag("second_hand_shopping", "purchase")
         at = midnight + timedelta(hours=rng.uniform(11, 21))
         for _ in range(rng.randint(2, 4)):
             seller = rng.choice(self.pop.people)
             payee = seller.payee if seller is not person else self._other_bank_person()
+            reveal = rng.random() < 0.5
+            price = kzt(_asking_price(rng, 10_000, 200_000))
             self.stream.transfer(
                 at,
                 person.payer,
                 payee,
-                kzt(_asking_price(rng, 10_000, 200_000)),
+                price,
                 new_beneficiary=True,
-                reveal_receiver=rng.random() < 0.5,
+                reveal_receiver=reveal,
                 tag=tag,
             )
+            if rng.random() < HONEST_DELIVERY_SHARE:
+                self.stream.transfer(
+                    at + timedelta(minutes=rng.uniform(10, 90)),
+                    person.payer,
+                    payee,
+                    kzt(rng.choice((2_000, 3_000, 5_000, 8_000, 12_000))),  # a sofa costs more
+                    reveal_receiver=reveal,
+                    tag=self._tag("second_hand_shopping", "delivery"),
+                )
             at += timedelta(minutes=rng.uniform(5, 50))
 
     def _moving_in(self, person: Person, midnight: datetime) -> None:

@@ -126,6 +126,8 @@ class ScenarioContext:
 _MULE_COUNTRIES = frozenset({"AE", "TR", "GE", "KG", "CN", "RU"})
 # Share of droppers' accounts that are old accounts sold or rented out (no opening seen).
 OLD_MULE_SHARE = 0.35
+# Share of a fake seller's buyers asked for a "delivery" or "insurance" fee after paying.
+SELLER_FEE_SHARE = 0.4
 # Share of marketplace sellers at another bank already on the Anti-Fraud Center's list
 # (earlier buyers complained) when this traffic's buyers pay them.
 AFC_LISTED_SELLER_SHARE = 0.5
@@ -345,6 +347,17 @@ def marketplace_prepayment(ctx: ScenarioContext, instance: str, midnight: dateti
             reveal_receiver=mule is not None and buyer.bank == mule.bank,
             tag=tag("prepayment", stop=True),
         )
+        if rng.random() < SELLER_FEE_SHARE:  # "the courier needs paying", "insurance"
+            fee = kzt(rounded(amount / 100 * rng.uniform(0.15, 0.6), 500))
+            received += fee
+            stream.transfer(
+                at + timedelta(minutes=rng.uniform(15, 150)),
+                buyer.payer,
+                seller,
+                fee,
+                reveal_receiver=mule is not None and buyer.bank == mule.bank,
+                tag=tag("delivery_fee", stop=True),
+            )
     if mule is not None:  # our own customer: the bank sees the money leave again
         stream.transfer(
             last + timedelta(minutes=rng.randint(30, 360)),
