@@ -162,6 +162,7 @@ class BatchConsumer:
         self._progress_at = time.monotonic()
         self._stalled_why: str | None = None
         self._last_error = ""
+        self._last_error_at = 0.0
         self._started = False
         self._idle_commit: asyncio.Task[None] | None = None
 
@@ -418,6 +419,9 @@ class BatchConsumer:
 
     def _progressed(self) -> None:
         self._progress_at = time.monotonic()
+        # A batch finished: an earlier error is over, and naming it in a later stall sent an
+        # operator to Redis while Kafka was away.
+        self._last_error = ""
         metrics.LAST_PROGRESS.set(time.time())
         if self._stalled_why is not None:
             log.warning("worker screening again (was: %s)", self._stalled_why)
@@ -455,7 +459,12 @@ class BatchConsumer:
                 continue
             self._stalled_why = (
                 f"stalled: {waiting} records waiting and no batch finished for {idle:.0f} s"
-                + (f"; last error: {self._last_error}" if self._last_error else "")
+                + (
+                    f"; last error {time.monotonic() - self._last_error_at:.0f} s ago: "
+                    f"{self._last_error}"
+                    if self._last_error
+                    else ""
+                )
             )
             metrics.WORKER_STALLED.set(1)
             log.error("worker %s", self._stalled_why)
@@ -482,6 +491,7 @@ class BatchConsumer:
 
     def _note_error(self, what: str, error: BaseException) -> None:
         self._last_error = f"{what} failed: {error!r}"[:500]
+        self._last_error_at = time.monotonic()
 
 
 def _raw(message: Any, read_at_ms: int) -> RawRecord:
