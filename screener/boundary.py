@@ -91,6 +91,18 @@ class EventTimeRejected(InvalidEvent):
         return (type(self), (self.field, self.problem, self.why))
 
 
+class EventTooLarge(InvalidEvent):
+    """A record value larger than any event (see `MAX_EVENT_BYTES`)."""
+
+    reason = "too_large"
+
+
+# Kafka's default max.message.bytes. An event of the contract is a few hundred bytes; a value
+# this large arrived compressed (a small gzip batch can hold a 500 MB value), and parsing
+# it only to refuse it took the worker's memory past a gigabyte.
+MAX_EVENT_BYTES: Final = 1024 * 1024
+
+
 # --- amounts -----------------------------------------------------------------------------
 
 _MAX_AMOUNT = Decimal(10) ** 15  # 15 integer digits, as the string pattern allows
@@ -367,6 +379,8 @@ def decode_event(topic_kind: str, raw: bytes) -> Transfer | LoanApproval | Custo
         raise ValueError(
             f"unknown topic kind {topic_kind!r}; expected one of {', '.join(TOPIC_KINDS)}"
         ) from None
+    if len(raw) > MAX_EVENT_BYTES:
+        raise EventTooLarge(None, f"too large: {len(raw):,} bytes (at most {MAX_EVENT_BYTES:,})")
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

@@ -1,11 +1,14 @@
 """Event time and redelivery through the real worker on real Kafka and Redis (issue #10,
-findings 2 and 4): the Kafka record's timestamp reaches the boundary, a login dated
+findings 2 and 4): the Kafka record's timestamp (or the read time, for a record without
+one) reaches the boundary, a login dated
 9999-12-31 is a dead letter and cannot blind its customer, and an event id reused for
 other content is a dead letter instead of someone else's decision."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+
+import pytest
 
 from tests import factories
 from tests.integration.conftest import Deployment
@@ -66,14 +69,26 @@ def test_a_far_future_login_and_a_reused_event_id_are_dead_letters(
     assert 'reason="event_id_reused"' in metrics
 
 
-def test_a_producer_clock_in_2100_cannot_lift_stop_credit(deployment: Deployment) -> None:
+IN_2100 = datetime(2100, 1, 1, tzinfo=factories.ALMATY)
+
+
+@pytest.mark.parametrize(
+    "record_timestamp_ms",
+    [int(IN_2100.timestamp() * 1000), 0],
+    ids=["stamped-2100", "no-timestamp"],
+)
+def test_a_producer_clock_in_2100_cannot_lift_stop_credit(
+    deployment: Deployment, record_timestamp_ms: int
+) -> None:
     """A producer whose clock says 2100 stamps the record and the event alike. Checked
     against its own record, a `loan_optout_lifted` of 2100 passed and outlived every new
     Stop-credit registration: the customer's loans were allowed. The reference is now never
-    later than the worker's clock, so the lift is a dead letter and the refusal stands."""
+    later than the worker's clock, so the lift is a dead letter and the refusal stands. A
+    record without a timestamp (0; -1 in the old format; kafka-python stamps None with its
+    clock) skipped the check; it is now checked against the worker's clock."""
     worker = deployment.start_worker()
     customer = factories.customer_id()
-    in_2100 = datetime(2100, 1, 1, tzinfo=factories.ALMATY)
+    in_2100 = IN_2100
     now = datetime.now(factories.ALMATY)
     registered = factories.customer_event(
         "loan_optout_set", customer_id=customer, occurred_at=at(now - timedelta(minutes=2))
@@ -88,7 +103,7 @@ def test_a_producer_clock_in_2100_cannot_lift_stop_credit(deployment: Deployment
         topics.customer_events,
         key=customer.encode(),
         value=factories.encode(lifted),
-        timestamp_ms=int(in_2100.timestamp() * 1000),
+        timestamp_ms=record_timestamp_ms,
     )
     deployment.producer.flush()
     deployment.send("loans", loan)

@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from screener import dead_letter_reasons
-from screener.boundary import InvalidEvent, decode_event
+from screener.boundary import MAX_EVENT_BYTES, InvalidEvent, decode_event
 from screener.records import DEAD_LETTER_VALUE_BYTES, dead_letter
 
 SCHEMA = json.loads(
@@ -57,6 +57,8 @@ def test_a_small_record_is_copied_whole() -> None:
         (b'{"event_id": ', "json"),
         (b"[1]", "json"),
         (b'{"type": "transfer"}', "schema"),
+        # A valid event padded past a megabyte (it came compressed): refused unparsed.
+        (b'{"type": "transfer", "pad": "' + b"x" * MAX_EVENT_BYTES + b'"}', "too_large"),
     ],
 )
 def test_boundary_errors_get_a_short_reason_code(raw: bytes, reason: str) -> None:
