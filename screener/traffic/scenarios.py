@@ -350,8 +350,10 @@ def marketplace_prepayment(ctx: ScenarioContext, instance: str, midnight: dateti
         if rng.random() < SELLER_FEE_SHARE:  # "the courier needs paying", "insurance"
             fee = kzt(rounded(amount / 100 * rng.uniform(0.15, 0.6), 500))
             received += fee
+            fee_at = at + timedelta(minutes=rng.uniform(15, 150))
+            last = max(last, fee_at)  # the seller forwards what has come in
             stream.transfer(
-                at + timedelta(minutes=rng.uniform(15, 150)),
+                fee_at,
                 buyer.payer,
                 seller,
                 fee,
