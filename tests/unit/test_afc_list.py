@@ -23,11 +23,12 @@ def test_listed_sellers_at_other_banks_are_stopped_and_only_with_the_list(tmp_pa
         TrafficSpec(seed=5, customers=300, days=2, scams=16, scenarios=("marketplace_prepayment",))
     )
     labels = {label["event_id"]: label for label in traffic.labels}
+    # The buyers' payments to the sellers: the prepayments and the "delivery" fees after.
     elsewhere = {
         event["event_id"]: event["receiver_account"]
         for _, event in traffic.records
         if labels.get(event["event_id"], {}).get("scenario") == MARKETPLACE_ELSEWHERE
-        and labels[event["event_id"]]["role"] == "prepayment"
+        and labels[event["event_id"]]["role"] in ("prepayment", "delivery_fee")
     }
     listed = {account for account, _ in traffic.afc_list}
     # Some sellers elsewhere are on the list, some not; nobody else is.

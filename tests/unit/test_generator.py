@@ -287,6 +287,15 @@ def test_marketplace_prepayments_go_from_several_buyers_to_one_seller(
         assert 2 <= len(payments) <= 5
         assert len({event["receiver_account"] for event in payments}) == 1
         assert len({event["customer_id"] for event in payments}) == len(payments)
+        # A "delivery" fee after it: to the same seller, smaller, later, not flagged new.
+        paid = {event["customer_id"]: event for event in payments}
+        for role, fee in instance:
+            if role == "delivery_fee":
+                prepayment = paid[fee["customer_id"]]
+                assert fee["receiver_account"] == prepayment["receiver_account"]
+                assert float(fee["amount"]) < float(prepayment["amount"])
+                assert fee["occurred_at"] > prepayment["occurred_at"]
+                assert fee.get("new_beneficiary") is not True
 
 
 def test_repeat_victims_reported_fraud_before_they_are_scammed_again(
