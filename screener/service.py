@@ -520,7 +520,11 @@ class _BatchState:
     def recorded_otherwise(self, event: CustomerEvent) -> bool:
         """Is a customer event of this type and id recorded with other content?"""
         history = self.histories.get(event.customer_id)
-        return history is not None and history.contains_otherwise(entry_for(event))
+        if history is None:
+            return False
+        entry = entry_for(event)
+        recorded = history.recorded_as(entry)
+        return recorded is not None and recorded != entry
 
     def remember(self, event: InputEvent, config: RulesConfig) -> None:
         history = self.histories.get(event.customer_id, CustomerHistory())

@@ -111,20 +111,21 @@ class CustomerHistory:
             return False
         return self.optout_lifted_at is None or self.optout_lifted_at < self.optout_set_at
 
-    def contains(self, entry: HistoryEntry) -> bool:
-        """Is this event recorded already? Ids are compared with the type: a bank numbering
-        each topic on its own sends a login and a transfer with one id, two events (taken
-        as one, the transfer went missing from the history, or a fraud report did)."""
-        return any(e.event_id == entry.event_id and e.type == entry.type for e in self.entries)
-
-    def contains_otherwise(self, entry: HistoryEntry) -> bool:
-        """Is an event of this type and id recorded with other content (time or fields)? A
-        redelivery carries the same event; a correction sent under the old id would be
-        dropped as one (an entry gone from the window can no longer be compared)."""
-        return any(
-            e.event_id == entry.event_id and e.type == entry.type and e != entry
-            for e in self.entries
+    def recorded_as(self, entry: HistoryEntry) -> HistoryEntry | None:
+        """The entry recorded for this event, if any. Ids are compared with the type: a bank
+        numbering each topic on its own sends a login and a transfer with one id, two
+        events (taken as one, the transfer went missing from the history, or a fraud report
+        did). A redelivery is recorded as it was; one recorded otherwise (another time or
+        other fields) is a correction sent under the old id (an entry gone from the window
+        can no longer be compared)."""
+        return next(
+            (e for e in self.entries if e.event_id == entry.event_id and e.type == entry.type),
+            None,
         )
+
+    def contains(self, entry: HistoryEntry) -> bool:
+        """Is this event recorded already (see `recorded_as`)?"""
+        return self.recorded_as(entry) is not None
 
     def since(self, start: float, end: float, types: frozenset[str]) -> list[HistoryEntry]:
         """Entries of the given types with start < at <= end."""

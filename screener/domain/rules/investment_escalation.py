@@ -77,7 +77,7 @@ def _ladder(earlier: list[Payment], current: Payment, settings: Settings) -> boo
     first = earlier[0]
     if current.receiver_kind == BUSINESS or current.to_self or first.abroad:
         return False
-    if not (first.to_stranger or first.to_new_wallet):
+    if not first.to_burst_payee:  # a stranger, or a new wallet at home
         return False
     steps = [*earlier, current][-settings.ladder_payments :]
     return len(steps) == settings.ladder_payments and all(
