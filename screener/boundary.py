@@ -16,6 +16,7 @@ default where it has one).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -108,6 +109,7 @@ MAX_EVENT_BYTES: Final = 1024 * 1024
 _MAX_AMOUNT = Decimal(10) ** 15  # 15 integer digits, as the string pattern allows
 PLAUSIBLE_YEARS = (1970, 2999)  # of any event time (its local year)
 _HUNDRED = Decimal(100)
+_CENT = Decimal("0.01")
 _DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 
@@ -133,23 +135,24 @@ def _amount_minor(value: object) -> int:
         if _DECIMAL_TEXT.fullmatch(value) is None:
             raise InvalidEvent("amount", "not a decimal number")
         amount = Decimal(value)
-    elif isinstance(value, bool) or not isinstance(value, int | float):
+    elif isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise InvalidEvent("amount", "must be a decimal string or a number")
     elif isinstance(value, int):
         amount = Decimal(value)
+    elif isinstance(value, Decimal):
+        amount = value  # a JSON number as written (decode_event re-reads it exactly)
     else:
         # repr() is the shortest text that round-trips, i.e. what the producer wrote for
         # numbers of up to 15 significant digits; more decimals than 2 stay visible.
         amount = Decimal(repr(value))
-        if not amount.is_finite():
-            raise InvalidEvent("amount", "not a finite number")
+    if not amount.is_finite():
+        raise InvalidEvent("amount", "not a finite number")
     if amount <= 0:
         raise InvalidEvent("amount", "must be greater than 0")
-    exponent = amount.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
-        raise InvalidEvent("amount", "more than 2 decimal places")
     if amount >= _MAX_AMOUNT:
         raise InvalidEvent("amount", "too large (at most 15 integer digits)")
+    if amount != amount.quantize(_CENT):
+        raise InvalidEvent("amount", "more than 2 decimal places")
     return int(amount * _HUNDRED)
 
 
@@ -400,6 +403,13 @@ def decode_event(topic_kind: str, raw: bytes) -> Transfer | LoanApproval | Custo
         compiled_validator(schema_name)(data)
     except fastjsonschema.JsonSchemaValueException as exc:
         raise _from_schema_error(exc, data) from None
+    if type(data.get("amount")) is float:
+        # A float has only 15-17 significant digits: 100.0000000000000000001 would read as
+        # 100.0 and pass the 2-decimal check. Such a number is read again as written.
+        try:
+            data["amount"] = json.loads(raw, parse_float=Decimal)["amount"]
+        except (RecursionError, ValueError):  # nested deeper than json's recursion limit
+            raise InvalidEvent("amount", "could not be read exactly") from None
     return build(data)
 
 
@@ -459,6 +469,16 @@ def check_event_time(
     read here, so a replay of the same records decides the same way. None (a record
     without a timestamp) checks nothing.
     """
+    if isinstance(event, LoanApproval) and event.contract_signed_at is not event.occurred_at:
+        # Cooling periods count from the signing: one "signed" in 1970 would pay out at once.
+        signed_before = (event.occurred_at - event.contract_signed_at).total_seconds()
+        if signed_before > limits.max_behind_seconds:
+            raise EventTimeRejected(
+                "contract_signed_at",
+                f"{signed_before:.0f} s before the approval's occurred_at, beyond the longest "
+                f"window (at most {limits.max_behind_seconds:.0f} s allowed)",
+                "too_old",
+            )
     if reference_epoch is None:
         return
     # A Stop-credit registration or a fraud report may be old news and still count.

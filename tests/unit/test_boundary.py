@@ -137,6 +137,27 @@ def test_amounts_become_exact_minor_units(amount: str | float, minor: int) -> No
 
 
 @pytest.mark.parametrize(
+    ("number", "minor"),
+    [("100.10", 10010), ("100.100", 10010), ("1.5e2", 15000), ("1E+2", 10000)],
+)
+def test_a_json_number_amount_is_read_as_written(number: str, minor: int) -> None:
+    text = raw(factories.transfer(amount=1)).decode().replace('"amount":1', f'"amount":{number}')
+    decoded = decode_event("transfers", text.encode())
+    assert isinstance(decoded, Transfer)
+    assert decoded.amount_minor == minor
+
+
+@pytest.mark.parametrize("number", ["100.0000000000000000001", "99.999999999999999999"])
+def test_a_json_number_with_more_decimals_than_a_float_keeps_is_refused(number: str) -> None:
+    # As a float both read as 100.0; only the text shows the third decimal.
+    text = raw(factories.transfer(amount=1)).decode().replace('"amount":1', f'"amount":{number}')
+    assert f'"amount":{number}' in text
+    with pytest.raises(InvalidEvent) as refused:
+        decode_event("transfers", text.encode())
+    assert (refused.value.field, refused.value.problem) == ("amount", "more than 2 decimal places")
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("2025-10-01T14:03:22+05:00", datetime(2025, 10, 1, 14, 3, 22, tzinfo=ALMATY)),

@@ -4,6 +4,7 @@ far-future entry already in a customer's state cannot blind the rules."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 from importlib import resources
 
@@ -129,6 +130,26 @@ def test_a_loan_signed_far_in_the_future_is_a_dead_letter() -> None:
     result = replay([record("loans", loan, 0)], CONFIG)
     (letter,) = result.dead_letters
     assert letter["error"].startswith("contract_signed_at: ")
+
+
+@pytest.mark.parametrize("timestamp_ms", [int(T0.timestamp() * 1000), -1])
+def test_a_loan_signed_long_before_its_approval_is_a_dead_letter(timestamp_ms: int) -> None:
+    # Signed "in 1970", its cooling period would have ended decades ago. Without a record
+    # timestamp (-1: the rebuild checks such a record against nothing) the signing is still
+    # checked against occurred_at.
+    loan = factories.loan(occurred_at=at(T0), contract_signed_at="1970-01-02T00:00:00+05:00")
+    untimed = dataclasses.replace(record("loans", loan, 0), timestamp_ms=timestamp_ms)
+    result = replay([untimed], CONFIG)
+    assert result.decisions == []
+    (letter,) = result.dead_letters
+    assert letter["error"].startswith("contract_signed_at: ")
+    assert "before the approval" in letter["error"]
+
+
+def test_a_loan_signed_days_before_its_approval_is_screened() -> None:
+    loan = factories.loan(occurred_at=at(T0), contract_signed_at=at(T0 - timedelta(days=6)))
+    result = replay([record("loans", loan, 0, written=T0)], CONFIG)
+    assert result.dead_letters == [] and len(result.decisions) == 1
 
 
 def test_the_limits_are_configurable_and_validated() -> None:
