@@ -14,6 +14,11 @@ How the money leaves decides the score:
   same amount, no more than `even_within_percent` below the largest of them, and at least
   `even_share_percent` of the payments): one sum cut into pieces, the caller naming a new
   card for each; `chunk_bands`;
+- **in large sums to several strangers** (at least `large_spread_receivers` different
+  strangers, each paid `large_spread_each_kzt` or more in the window): savings split
+  between the "safe accounts" the caller names one after another; a car, a flat's deposit
+  or a seller is one receiver, and a firm's payroll is not a person's transfer;
+  `chunk_bands`;
 - **to an account opened days ago** (this bank saw it opened fewer than
   `young_receiver_days` days before): a "safe account" the fraudster has just opened;
   `chunk_bands`;
@@ -36,7 +41,14 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from screener.domain.config import RuleMode, integer, number, optional_number, rule_mode
+from screener.domain.config import (
+    RuleMode,
+    integer,
+    number,
+    optional_integer,
+    optional_number,
+    rule_mode,
+)
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import Transfer
@@ -76,6 +88,9 @@ class Settings:
     even_share_percent: int = 0
     chunks_to_one_receiver: int = 2
     young_receiver_days: float = 0.0
+    # Different strangers each paid at least this much in the window (0: not judged).
+    large_spread_each_minor: int = 0
+    large_spread_receivers: int = 2
     # Receivers whose flows the rule never reads (it judges strangers' accounts).
     ignored_receiver_kinds: frozenset[str] = NEVER_A_STRANGERS_ACCOUNT
 
@@ -87,12 +102,18 @@ class Pattern(Enum):
     ONE_RECEIVER = "chunks_to_one_receiver"
     EVEN_CHUNKS = "even_chunks"
     YOUNG_RECEIVER = "to_a_young_account"
+    LARGE_SPREAD = "large_sums_to_several_strangers"
     EVERYDAY_RECEIVER = "to_an_everyday_account"
     SPREAD = "spread"
 
     @property
     def chunked(self) -> bool:
-        return self in (Pattern.ONE_RECEIVER, Pattern.EVEN_CHUNKS, Pattern.YOUNG_RECEIVER)
+        return self in (
+            Pattern.ONE_RECEIVER,
+            Pattern.EVEN_CHUNKS,
+            Pattern.YOUNG_RECEIVER,
+            Pattern.LARGE_SPREAD,
+        )
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -110,11 +131,21 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         even_share_percent=integer(raw, "even_share_percent", path, low=0, high=100),
         chunks_to_one_receiver=integer(raw, "chunks_to_one_receiver", path, low=2, high=100),
         young_receiver_days=optional_number(raw, "young_receiver_days", path, 0, 0),
+        large_spread_each_minor=(
+            kzt_setting(raw, "large_spread_each_kzt", path) if "large_spread_each_kzt" in raw else 0
+        ),
+        large_spread_receivers=optional_integer(
+            raw, "large_spread_receivers", path, 2, low=2, high=100
+        ),
     )
 
 
 def pattern_of(
-    sent: Sequence[Payment], settings: Settings, young_receiver: bool, everyday_receiver: bool
+    sent: Sequence[Payment],
+    settings: Settings,
+    young_receiver: bool,
+    everyday_receiver: bool,
+    strict: float = 1.0,
 ) -> Pattern:
     if everyday_receiver:
         return Pattern.EVERYDAY_RECEIVER
@@ -127,6 +158,11 @@ def pattern_of(
     alike = _alike(sorted(p.amount_minor for p in sent), settings.even_within_percent)
     if alike >= settings.even_chunks and alike * 100 >= settings.even_share_percent * len(sent):
         return Pattern.EVEN_CHUNKS
+    if settings.large_spread_each_minor:
+        large = settings.large_spread_each_minor * strict
+        paid_large = {p.receiver_account for p in sent if p.amount_minor >= large}
+        if len(paid_large) >= settings.large_spread_receivers:
+            return Pattern.LARGE_SPREAD
     return Pattern.SPREAD
 
 
@@ -166,6 +202,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         settings,
         days_open is not None and days_open < settings.young_receiver_days,
         everyday,
+        strict,
     )
     bands = settings.chunk_bands if pattern.chunked else settings.one_payment_bands
     # Bands are in whole KZT; for a past victim each starts at `strict` times its amount.
@@ -233,6 +270,17 @@ def _explain(
             kk="Алушының шоты — адамның күнделікті шоты (одан дүкенге және қызметтерге "
             "төлейді): пәтер иесіне не сатушыға осылай төлейді, «қауіпсіз шотқа» емес. Өзі "
             "ғана әлсіз белгі.",
+        )
+    elif pattern is Pattern.LARGE_SPREAD:
+        reading = Message(
+            en="Large sums to several new accounts one after another: savings split between "
+            "the 'safe accounts' a caller names look like this (a car or a flat is paid to "
+            "one seller).",
+            ru="Крупные суммы на несколько новых счетов подряд: так сбережения делят между "
+            "«безопасными счетами», которые называет звонящий (за машину или квартиру платят "
+            "одному продавцу).",
+            kk="Бірнеше жаңа шотқа қатарынан ірі сомалар: қоңырау шалушы атаған «қауіпсіз "
+            "шоттарға» жинақ осылай бөлінеді (көлік не пәтер үшін бір сатушыға төлейді).",
         )
     elif pattern is Pattern.EVEN_CHUNKS:
         reading = Message(
