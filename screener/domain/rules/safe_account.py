@@ -85,6 +85,9 @@ class Settings:
     # Receivers whose flows the rule never reads (it asks only whether a stranger's
     # account is someone's everyday account).
     ignored_receiver_kinds: frozenset[str] = NEVER_A_STRANGERS_ACCOUNT
+    # This payment itself is judged from this amount: a victim's part of the money is not
+    # a few thousand KZT, an everyday payment after it is (0: any amount).
+    payment_above_minor: int = 0
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -101,14 +104,19 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         own_money_percent=integer(raw, "own_money_percent", path, low=1, high=1_000_000),
         own_money_score=integer(raw, "own_money_score", path, low=0, high=100),
         own_money_above_minor=kzt_setting(raw, "own_money_above_kzt", path),
+        payment_above_minor=(
+            kzt_setting(raw, "payment_above_kzt", path) if "payment_above_kzt" in raw else 0
+        ),
     )
 
 
 def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) -> RuleHit | None:
     if not is_person(transfer.customer_id):
         return None
-    payments = payments_of(transfer, context.history)
     strict = tightening(context, settings.repeat_victim_factor)
+    if transfer.amount_minor <= settings.payment_above_minor * strict:
+        return None
+    payments = payments_of(transfer, context.history)
     # A new e-wallet or payment service at home is judged by the own-money finding alone: a
     # deposit closed and sent on to a wallet is the scheme, a salary spent there is not.
     to_wallet = payments.current.to_new_wallet

@@ -205,6 +205,18 @@ def test_the_own_money_finding_has_its_own_floor(sent_kzt: float, held: bool) ->
         assert hit.score == 60 and hit.measured["band_percent"] is None
 
 
+@pytest.mark.parametrize(("now_kzt", "judged"), [(20_000, False), (20_000.01, True)])
+def test_safe_account_judges_a_payment_of_at_least_20_000(now_kzt: float, judged: bool) -> None:
+    """A deposit of 900 000 closed and 850 000 of it sent to a stranger: the finding holds
+    that payment; the customer's 5 000 KZT to someone half an hour later is everyday life,
+    not the money (a victim's part of it is not a few thousand KZT)."""
+    deposit = Flow("deposit", AT.timestamp() - 3600, kzt(900_000), "KZ-DEPOSIT", party=VICTIM)
+    sent = paid(850_000, 30)
+    scene = context_of(sent, money_in=(deposit,))
+    hit = safe_account.evaluate(to_stranger(now_kzt), scene, settings(safe_account.RULE_ID))
+    assert (hit is not None and hit.score >= 60) is judged
+
+
 def test_savings_drain_even_chunks_after_a_large_first_payment() -> None:
     """Most of it first, then the rest cut into three equal parts to three new cards."""
     events = [paid(6_300_000, 60, n=0)] + [paid(1_210_000, 40 - 10 * n, n=n + 1) for n in range(2)]
