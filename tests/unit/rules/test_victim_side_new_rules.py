@@ -111,10 +111,12 @@ def test_savings_drain_chunks_to_one_stranger(
         ((150_000,), 155_000, "spread", None),  # two alike are not enough
         ((600_000, 150_000), 400_000, "spread", 15),
         # Large sums to two strangers, one after another: savings split between "safe
-        # accounts" (a car or a flat is paid to one seller).
-        ((600_000,), 500_000, "large_sums_to_several_strangers", 60),
+        # accounts" (a car or a flat is paid to one seller)...
+        ((1_200_000,), 1_000_000, "large_sums_to_several_strangers", 60),
         ((7_394_000, 7_394_000), 5_281_000, "large_sums_to_several_strangers", 60),
-        ((600_000,), 499_999, "spread", 15),
+        ((1_200_000,), 999_999, "spread", 15),
+        # ... but a toi's vendors are paid less each: a restaurant, a singer, a decorator.
+        ((600_000, 600_000), 450_000, "spread", 15),
         # Three alike are half the payments: still one sum cut up, with other payments...
         ((75_000, 72_000, 150_000, 260_000, 380_000), 74_000, "even_chunks", 60),
         # ... but fewer than half: a toi organiser paying vendors unlike sums, three alike
