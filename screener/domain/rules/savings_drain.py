@@ -22,6 +22,10 @@ How the money leaves decides the score:
 - **to an account opened days ago** (this bank saw it opened fewer than
   `young_receiver_days` days before): a "safe account" the fraudster has just opened;
   `chunk_bands`;
+- **the same amount twice to one stranger**, each below `equal_pair_below_kzt`: a flat's
+  deposit and its first month's rent, paid to a new landlord (a "safe account" paid in
+  parts is paid what the caller names, rarely the same sum to the tenge); weak, as
+  `one_payment_bands`;
 - **in one payment, or to several strangers in unlike amounts**: what a used car, a flat's
   deposit or an evening buying second-hand things from private sellers looks like;
   `one_payment_bands`, weak, holding only with other evidence (velocity, the receiver's mule
@@ -91,6 +95,9 @@ class Settings:
     # Different strangers each paid at least this much in the window (0: not judged).
     large_spread_each_minor: int = 0
     large_spread_receivers: int = 2
+    # The same amount twice to one stranger, each below this: a flat's deposit and first
+    # month's rent (0: not told apart from chunks).
+    equal_pair_below_minor: int = 0
     # Receivers whose flows the rule never reads (it judges strangers' accounts).
     ignored_receiver_kinds: frozenset[str] = NEVER_A_STRANGERS_ACCOUNT
 
@@ -105,6 +112,7 @@ class Pattern(Enum):
     LARGE_SPREAD = "large_sums_to_several_strangers"
     EVERYDAY_RECEIVER = "to_an_everyday_account"
     SPREAD = "spread"
+    EQUAL_PAIR = "the_same_amount_twice"
 
     @property
     def chunked(self) -> bool:
@@ -134,6 +142,9 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         large_spread_each_minor=(
             kzt_setting(raw, "large_spread_each_kzt", path) if "large_spread_each_kzt" in raw else 0
         ),
+        equal_pair_below_minor=(
+            kzt_setting(raw, "equal_pair_below_kzt", path) if "equal_pair_below_kzt" in raw else 0
+        ),
         large_spread_receivers=optional_integer(
             raw, "large_spread_receivers", path, 2, low=2, high=100
         ),
@@ -153,7 +164,12 @@ def pattern_of(
         return Pattern.YOUNG_RECEIVER
     if len(sent) == 1:
         return Pattern.ONE_PAYMENT
-    if max(Counter(p.receiver_account for p in sent).values()) >= settings.chunks_to_one_receiver:
+    by_receiver = Counter(p.receiver_account for p in sent)
+    receiver, paid = by_receiver.most_common(1)[0]
+    if paid >= settings.chunks_to_one_receiver:
+        amounts = {p.amount_minor for p in sent if p.receiver_account == receiver}
+        if paid == 2 and len(amounts) == 1 and max(amounts) < settings.equal_pair_below_minor:
+            return Pattern.EQUAL_PAIR
         return Pattern.ONE_RECEIVER
     alike = _alike(sorted(p.amount_minor for p in sent), settings.even_within_percent)
     if alike >= settings.even_chunks and alike * 100 >= settings.even_share_percent * len(sent):
@@ -270,6 +286,15 @@ def _explain(
             kk="Алушының шоты — адамның күнделікті шоты (одан дүкенге және қызметтерге "
             "төлейді): пәтер иесіне не сатушыға осылай төлейді, «қауіпсіз шотқа» емес. Өзі "
             "ғана әлсіз белгі.",
+        )
+    elif pattern is Pattern.EQUAL_PAIR:
+        reading = Message(
+            en="The same amount twice to one new person: a flat's deposit and first month's "
+            "rent are paid like this. Weak alone.",
+            ru="Одна и та же сумма дважды одному новому получателю: так платят залог и "
+            "первый месяц аренды квартиры. Слабый признак сам по себе.",
+            kk="Бір жаңа алушыға бірдей сома екі рет: пәтердің кепілі мен бірінші айдың "
+            "жалдау ақысы осылай төленеді. Өзі ғана әлсіз белгі.",
         )
     elif pattern is Pattern.LARGE_SPREAD:
         reading = Message(

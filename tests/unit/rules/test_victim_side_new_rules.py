@@ -15,6 +15,7 @@ from screener.domain.rules import (
     safe_account,
     savings_drain,
 )
+from screener.domain.rules._signals import payments_of
 from tests.unit.rules.customer_scenes import (
     AT,
     MULE_ACCOUNT,
@@ -80,7 +81,7 @@ def test_a_past_victims_burst_bands_start_at_half() -> None:
     [
         (None, 999_999, None),  # one payment: weak from 1 000 000 KZT
         (None, 1_000_000, 15),
-        (100_000, 100_000, 60),  # the same stranger paid twice, 200 000 in all
+        (100_000, 100_500, 60),  # the same stranger paid twice, 200 500 in all
         (100_000, 99_999.99, None),  # below the 200 000 band
         (50_000, 150_000, None),  # the earlier one is not above 50 000
         (50_000.01, 149_999.99, 60),
@@ -97,6 +98,32 @@ def test_savings_drain_chunks_to_one_stranger(
     if hit is not None and earlier_kzt is not None:
         assert hit.measured["pattern"] == "chunks_to_one_receiver"
         assert "parts" in three_languages(hit)[0]
+
+
+@pytest.mark.parametrize(
+    ("earlier_kzt", "now_kzt", "pattern", "score"),
+    [
+        # A new landlord: the deposit and the first month's rent, the same amount twice.
+        ((250_000,), 250_000, "the_same_amount_twice", None),
+        ((499_999.99,), 499_999.99, "the_same_amount_twice", None),
+        # From 500 000 each it is no flat's rent: chunks, as unlike amounts would be.
+        ((500_000,), 500_000, "chunks_to_one_receiver", 60),
+        ((250_000,), 250_000.5, "chunks_to_one_receiver", 60),
+    ],
+)
+def test_savings_drain_the_same_amount_twice_to_one_stranger(
+    earlier_kzt: tuple[float, ...], now_kzt: float, pattern: str, score: int | None
+) -> None:
+    events = [paid(amount, 20 + 20 * n, to=MULE_ACCOUNT) for n, amount in enumerate(earlier_kzt)]
+    hit = savings_drain.evaluate(
+        to_stranger(now_kzt), context_of(*events), settings(savings_drain.RULE_ID)
+    )
+    assert (None if hit is None else hit.score) == score
+    # The pattern is also what the rule reports when it is weak (one_payment_bands).
+    sent = [*events, to_stranger(now_kzt)]
+    payments = [payments_of(t, history_of()).current for t in sent]
+    rule = settings(savings_drain.RULE_ID)
+    assert savings_drain.pattern_of(payments, rule, False, False).value == pattern
 
 
 @pytest.mark.parametrize(
@@ -268,8 +295,9 @@ def landlord(*spending: Flow, holder: str = LANDLORD) -> AccountActivity:
 
 
 def test_two_parts_to_someones_everyday_account_are_weak_not_a_safe_account() -> None:
-    # The first rent and a deposit to a landlord who pays for groceries from the account.
-    deposit = paid(250_000, 30, to=MULE_ACCOUNT)
+    # The first rent and a larger deposit to a landlord who pays for groceries from the
+    # account (the same amount twice is weak whoever the receiver is).
+    deposit = paid(300_000, 30, to=MULE_ACCOUNT)
     everyday = context_of(deposit)
     rule = settings(savings_drain.RULE_ID)
     held = savings_drain.evaluate(to_stranger(250_000), everyday, rule)
