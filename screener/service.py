@@ -22,6 +22,7 @@ batch while Kafka acknowledges this one's messages; it still commits batches in 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import Counter
@@ -80,6 +81,7 @@ from screener.records import (
 log = logging.getLogger(__name__)
 
 DECISIONS, HOLDS, DLQ = "decisions", "holds", "dlq"
+YIELD_EVERY = 50  # events screened between returns to the event loop
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,12 @@ class RawRecord:
     # (`boundary.reference_time_ms`); the read time for a worker's record without one.
     # None when a replay has none (nothing is checked).
     timestamp_ms: int | None = None
+
+
+class DecodeFailed(InvalidEvent):
+    """A bug met while decoding a record: it is dead-lettered as poison, with the error."""
+
+    reason = dead_letter_reasons.POISON
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,11 +232,19 @@ class ScreeningService:
         await self.deliver(await self.screen_and_save(records))
 
     def decode(self, record: RawRecord) -> Decoded:
-        """Step 1 for one record; never raises for bad input."""
+        """Step 1 for one record; never raises. A bug met while decoding (not bad input the
+        boundary names) makes the record a poison dead letter too: raised here, outside the
+        batch's retry and split, it stopped the worker on every restart."""
         try:
             event = self._decode(record, self._config())
         except InvalidEvent as exc:
             return Decoded(record, None, exc)
+        except Exception as exc:
+            log.exception(
+                "internal error decoding %s-%s@%s", record.topic, record.partition, record.offset
+            )
+            problem = f"internal error decoding: {type(exc).__name__}: {exc}"
+            return Decoded(record, None, DecodeFailed(None, problem))
         # Counted here, once per record read: a batch is screened again on each retry.
         if not _keyed_by_customer(record, event):
             metrics.INPUT_KEY_NOT_CUSTOMER.labels(topic=record.topic).inc()
@@ -290,7 +306,12 @@ class ScreeningService:
         batch = _BatchState(loaded, config.safety_cap)
         replayed_holds: list[str] = []
         answered: set[tuple[str, str]] = set()  # (customer, loan id) the borrowers answered
-        for record, event in events:
+        for screened, (record, event) in enumerate(events, 1):
+            if screened % YIELD_EVERY == 0:
+                # A batch of one busy customer's events takes seconds of CPU: let the
+                # consumer's heartbeats, the timers and /metrics run in between, or the
+                # group drops the worker and the stall flag fires while it works.
+                await asyncio.sleep(0)
             try:
                 if isinstance(event, CustomerEvent):
                     if batch.recorded_otherwise(event):
