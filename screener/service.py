@@ -65,7 +65,12 @@ from screener.domain.redelivery import event_digest
 from screener.domain.reported_account import RULE_ID as REPORTED_ACCOUNT
 from screener.domain.reported_account import reported_account
 from screener.domain.rules import mule_evidence, receiver_kinds_without_flows
-from screener.domain.safety_cap import SafetyCap, SafetyCapSettings, buckets_needed
+from screener.domain.safety_cap import (
+    SafetyCap,
+    SafetyCapSettings,
+    buckets_needed,
+    counts_toward_cap,
+)
 from screener.domain.screening import holding_rules, remember, screen, uncapped
 from screener.loan_settling import HoldSettlements, answered_holds, settle_answers
 from screener.records import (
@@ -453,7 +458,8 @@ class ScreeningService:
             batch.sender_signals[event.event_id] = mule_evidence.sender_signals(
                 event, context.history, outcome, config.settings_for(mule_evidence.RULE_ID)
             )
-        batch.safety_cap.count(at, holding_rules(uncapped(outcome, config)))
+        if counts_toward_cap(context.history, at, config.safety_cap):
+            batch.safety_cap.count(at, holding_rules(uncapped(outcome, config)))
         decision = decision_record(event, outcome, decided_at, config.version, digest)
         batch.writes.decisions[event.event_id] = decision
         metrics.record_decision(outcome)

@@ -250,6 +250,9 @@ def parse_config(
         min_decisions=integer(cap_raw, "min_decisions", "policy.safety_cap", low=1, high=10**7),
         baseline_hours=integer(cap_raw, "baseline_hours", "policy.safety_cap", low=1, high=168),
         baseline_factor=number(cap_raw, "baseline_factor", "policy.safety_cap", minimum=1),
+        per_customer=optional_integer(
+            cap_raw, "per_customer", "policy.safety_cap", 0, low=0, high=10_000
+        ),
     )
     accounts_raw = section(raw, "accounts", "config")
     account_keep_seconds = number(accounts_raw, "keep_hours", "accounts", minimum=1) * 3600

@@ -5,8 +5,9 @@ A rule is capped when, over the last `window_seconds` of event time, it held a f
 share of the decisions than it did in its own recent past (the `baseline_hours` complete
 hours before the current one): above `max_hold_rate` and above `baseline_factor` times its
 baseline share, with at least `min_decisions` decisions in the window so a quiet night's
-two holds do not trip it. Only that rule's hits turn into capped shadow reasons; every
-other rule keeps holding, and regulatory rules are never capped.
+two holds do not trip it. A customer counts with the first `per_customer` decisions in the
+window only, so no one customer's burst trips it. Only that rule's hits turn into capped
+shadow reasons; every other rule keeps holding, and regulatory rules are never capped.
 
 Decisions that a regulatory rule held or blocked (cooling period, Stop-credit, age
 reconfirmation, first loan in person) count for no rule: 250 refused Stop-credit
@@ -25,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from screener.domain.history import CustomerHistory
+
 MINUTE, HOUR = 60, 3600
 # The field of a bucket counting all its decisions; the others are rule ids.
 DECISIONS = "_decisions"
@@ -41,12 +44,31 @@ class SafetyCapSettings:
     min_decisions: int
     baseline_hours: int = 24
     baseline_factor: float = 5.0
+    # A customer's decisions count toward the rates only while the customer made fewer
+    # than this many transfers and loans in the window before (0: all count).
+    per_customer: int = 0
 
     def keep_seconds(self, bucket: str) -> int:
         """How long a bucket must be kept to be read, with a margin."""
         if bucket.startswith("m"):
             return int(self.window_seconds) + 2 * MINUTE
         return (self.baseline_hours + 2) * HOUR
+
+
+SCREENED_TYPES = frozenset({"transfer", "loan_approval"})
+
+
+def counts_toward_cap(history: CustomerHistory, at: float, settings: SafetyCapSettings) -> bool:
+    """Does a decision of this customer at `at` count toward the rates? A runaway rule holds
+    many customers; one customer's burst of payments is one customer. Counting every one of
+    forty held transfers from one account let that account switch two fraud rules off for
+    the whole bank (the third black-box probe), and a fraudster could do so on purpose
+    before the real attack. Only the first `per_customer` decisions of a customer in the
+    window count, held or not."""
+    if not settings.per_customer:
+        return True
+    earlier = history.since(at - settings.window_seconds, at, SCREENED_TYPES)
+    return len(earlier) < settings.per_customer
 
 
 def _start(at: float, size: int) -> int:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta, timezone
 
+import orjson
+
+from screener.backtest.replay import replay
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Verdict
 from screener.domain.events import LoanApproval
@@ -11,7 +15,10 @@ from screener.domain.history import CustomerHistory
 from screener.domain.rules import RULES
 from screener.domain.safety_cap import HOUR, SafetyCap, SafetyCapSettings, buckets_needed
 from screener.domain.screening import holding_rules, remember, screen
+from screener.service import RawRecord
 from screener.settings import load_rules
+from tests import factories
+from tests.streams import at, record
 
 SETTINGS = SafetyCapSettings(window_seconds=300, max_hold_rate=0.05, min_decisions=100)
 ALMATY = timezone(timedelta(hours=5))
@@ -118,3 +125,46 @@ def test_capping_turns_non_regulatory_holds_into_shadow_reasons_but_never_the_la
         ).verdict
         is Verdict.HOLD
     )
+
+
+def one_customers_burst_then_a_victim() -> list[RawRecord]:
+    """190 customers' everyday payments, 40 fast payments to new people from one account
+    (held), then a victim's burst: the third black-box probe's scene."""
+    start = datetime(2026, 3, 2, 12, 0, tzinfo=ALMATY)
+    events = [
+        factories.transfer(occurred_at=at(start + timedelta(seconds=n)), amount="5000.00")
+        for n in range(190)
+    ]
+    noisy, victim = factories.customer_id(), factories.customer_id()
+    for who, count, first in ((noisy, 40, 190), (victim, 12, 240)):
+        events += [
+            factories.transfer(
+                customer_id=who,
+                occurred_at=at(start + timedelta(seconds=first + n)),
+                amount="60000.00",
+                new_beneficiary=True,
+            )
+            for n in range(count)
+        ]
+    return [record("transfers", e, n) for n, e in enumerate(events)]
+
+
+def test_one_customers_burst_cannot_switch_a_rule_off_for_everyone() -> None:
+    config = load_rules()
+    records = one_customers_burst_then_a_victim()
+    victim = orjson.loads(records[-1].value)["customer_id"]
+
+    def victims_velocity(settings: SafetyCapSettings) -> tuple[int, int]:
+        result = replay(records, dataclasses.replace(config, safety_cap=settings))
+        mine = [d for d in result.decisions if d["customer_id"] == victim]
+        counted = sum("velocity" in {r["rule"] for r in d["reasons"]} for d in mine)
+        capped = sum("velocity" in {r["rule"] for r in d["shadow_reasons"]} for d in mine)
+        return counted, capped
+
+    # Counting every one of the noisy account's holds, the cap trips and the victim's
+    # velocity hits become shadow reasons; counting three per customer, they hold.
+    every_hold = dataclasses.replace(config.safety_cap, per_customer=0)
+    assert victims_velocity(every_hold)[1] > 0
+    counted, capped = victims_velocity(config.safety_cap)
+    assert config.safety_cap.per_customer == 3
+    assert capped == 0 and counted > 0
