@@ -251,7 +251,8 @@ def _scenario_stats(
         if event_id not in labels
     ]
     if labels:
-        groups[EVERYDAY] = everyday
+        # A population may label its everyday traffic "everyday" itself: one row for both.
+        groups[EVERYDAY].extend(everyday)
     stats = []
     for scenario, members in groups.items():
         screened = [(i, lb) for i, lb in members if i in decisions]

@@ -363,3 +363,25 @@ def test_jsonl_lines_replay_as_kafka_records(traffic: Traffic) -> None:
     assert records[0].key == event["customer_id"].encode()
     assert orjson.loads(records[0].value) == event
     assert [r.offset for r in records] == [0, 1, 2]
+
+
+def test_traffic_labelled_everyday_and_unlabelled_traffic_are_one_row(
+    config: RulesConfig,
+) -> None:
+    """Population 1 and 3 label their everyday payments "everyday" themselves; the row of
+    unlabelled traffic replaced theirs, so their everyday holds appeared nowhere."""
+    labelled, unlabelled = factories.transfer(), factories.transfer()
+    records = raw_records(
+        [{"topic": "transfers", "event": labelled}, {"topic": "transfers", "event": unlabelled}]
+    )
+    label = {
+        "event_id": labelled["event_id"],
+        "scenario": "everyday",
+        "instance": "everyday",
+        "role": "customer",
+        "is_fraud": False,
+        "should_stop": False,
+    }
+    ev = evaluate(replay(records, config), [label])
+    (row,) = [s for s in ev.scenarios if s.scenario == "everyday"]
+    assert row.decisions == 2
