@@ -63,9 +63,13 @@ def test_burst_needs_the_money_floor_and_the_window() -> None:
     assert new_beneficiary_burst.evaluate(to_stranger(20_000), context(history=small), rule)
     tiny = history_of(*burst(8, 18_000, minutes_apart=0.5))  # 144 000: below 150 000
     assert new_beneficiary_burst.evaluate(to_stranger(18_000), context(history=tiny), rule) is None
-    slow = history_of(*burst(8, 50_000, minutes_apart=3))  # spread over 21 minutes
+    slow = history_of(*burst(8, 50_000, minutes_apart=2))  # spread over 14 minutes
     hit = new_beneficiary_burst.evaluate(to_stranger(50_000), context(history=slow), rule)
-    assert hit is not None and hit.measured["new_beneficiaries"] == 5  # only 15 minutes count
+    assert hit is not None and hit.measured["new_beneficiaries"] == 5  # only 10 minutes count
+    # Twenty payees one a minute: the ten of the last ten minutes count, not fifteen.
+    giveaway = history_of(*burst(20, 20_000, minutes_apart=1))
+    hit = new_beneficiary_burst.evaluate(to_stranger(20_000), context(history=giveaway), rule)
+    assert hit is not None and hit.measured["new_beneficiaries"] == 10 and hit.score == 65
 
 
 def test_a_past_victims_burst_bands_start_at_half() -> None:
