@@ -168,7 +168,8 @@ def pattern_of(
     receiver, paid = by_receiver.most_common(1)[0]
     if paid >= settings.chunks_to_one_receiver:
         amounts = {p.amount_minor for p in sent if p.receiver_account == receiver}
-        if paid == 2 and len(amounts) == 1 and max(amounts) < settings.equal_pair_below_minor:
+        rent_sized = max(amounts) < settings.equal_pair_below_minor * strict
+        if paid == 2 and len(amounts) == 1 and rent_sized:
             return Pattern.EQUAL_PAIR
         return Pattern.ONE_RECEIVER
     alike = _alike(sorted(p.amount_minor for p in sent), settings.even_within_percent)

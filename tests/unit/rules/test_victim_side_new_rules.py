@@ -177,6 +177,17 @@ def test_a_past_victims_chunks_are_judged_from_half_the_amounts() -> None:
     assert hit is not None and hit.score == 60 and hit.measured["limit_factor"] == 0.5
 
 
+def test_a_past_victims_same_amount_twice_is_weak_only_below_half() -> None:
+    # 300 000 twice: a flat's deposit and rent for anyone else; for a past victim every
+    # amount is halved, and 300 000 is above half of 500 000.
+    events = [fraud_report(), paid(300_000, 20, to=MULE_ACCOUNT)]
+    hit = savings_drain.evaluate(
+        to_stranger(300_000), context_of(*events), settings(savings_drain.RULE_ID)
+    )
+    assert hit is not None and hit.score == 60
+    assert hit.measured["pattern"] == "chunks_to_one_receiver"
+
+
 def test_savings_drain_leaves_ones_own_account_alone() -> None:
     own = to_stranger(5_000_000, receiver_customer_id=VICTIM)
     assert savings_drain.evaluate(own, context_of(), settings(savings_drain.RULE_ID)) is None
