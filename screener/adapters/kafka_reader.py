@@ -24,19 +24,14 @@ def read_records(
     """Every record of the topic up to its end as it was when asked, partition by partition
     (kafka-python's records: `topic`, `partition`, `offset`, `key`, `value`, `timestamp`).
 
-    Only committed records are read, as the workers read them (an aborted transaction's
-    records were never screened), and a partition's end is its last stable offset. The end
-    offsets are taken first; a partition is done when a record at its end arrived or the
-    fetch position passed it, which is how a transaction's closing marker (an offset with
-    no record) is stepped over. The position is asked without waiting: kafka-python may
-    wait for ever on one after a seek.
+    The end offsets are taken first and the records counted against them (rather than
+    asking for positions, which kafka-python may wait on for ever after a seek).
     """
     consumer = KafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap,
         enable_auto_commit=False,
         group_id=None,
         client_id=client_id,
-        isolation_level="read_committed",
         **kafka_python_security(settings),
     )
     try:
@@ -59,10 +54,6 @@ def read_records(
                         yield message
                     if message.offset + 1 >= ends[tp]:
                         remaining.discard(tp)
-            for tp in list(remaining):
-                position = consumer.position(tp, timeout_ms=0)
-                if position is not None and position >= ends[tp]:
-                    remaining.discard(tp)
     finally:
         consumer.close()
 
