@@ -111,6 +111,9 @@ PLAUSIBLE_YEARS = (1970, 2999)  # of any event time (its local year)
 _HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
 _DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+# An amount written as a JSON number of 17 characters or more, where a float may have lost
+# digits (any duplicate "amount" key counts: the check errs towards reading again).
+_LONG_NUMBER_AMOUNT = re.compile(rb'"amount"\s*:\s*-?[0-9.eE+-]{17,}')
 
 
 def _amount(value: object) -> int:
@@ -403,9 +406,10 @@ def decode_event(topic_kind: str, raw: bytes) -> Transfer | LoanApproval | Custo
         compiled_validator(schema_name)(data)
     except fastjsonschema.JsonSchemaValueException as exc:
         raise _from_schema_error(exc, data) from None
-    if type(data.get("amount")) is float:
-        # A float has only 15-17 significant digits: 100.0000000000000000001 would read as
-        # 100.0 and pass the 2-decimal check. Such a number is read again as written.
+    if type(data.get("amount")) is float and _LONG_NUMBER_AMOUNT.search(raw):
+        # A float keeps 15 significant digits for sure: 100.0000000000000000001 would read
+        # as 100.0 and pass the 2-decimal check. A number written in 16 characters or fewer
+        # has no more, and its float says it exactly; a longer one is read again as written.
         try:
             data["amount"] = json.loads(raw, parse_float=Decimal)["amount"]
         except (RecursionError, ValueError):  # nested deeper than json's recursion limit

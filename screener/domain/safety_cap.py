@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from screener.domain.events import LoanApproval, Transfer
 from screener.domain.history import CustomerHistory
 
 MINUTE, HOUR = 60, 3600
@@ -55,7 +56,7 @@ class SafetyCapSettings:
         return (self.baseline_hours + 2) * HOUR
 
 
-SCREENED_TYPES = frozenset({"transfer", "loan_approval"})
+SCREENED_TYPES = frozenset({Transfer.type, LoanApproval.type})  # what gets a decision
 
 
 def counts_toward_cap(history: CustomerHistory, at: float, settings: SafetyCapSettings) -> bool:

@@ -138,7 +138,14 @@ def test_amounts_become_exact_minor_units(amount: str | float, minor: int) -> No
 
 @pytest.mark.parametrize(
     ("number", "minor"),
-    [("100.10", 10010), ("100.100", 10010), ("1.5e2", 15000), ("1E+2", 10000)],
+    [
+        ("100.10", 10010),
+        ("100.100", 10010),
+        ("1.5e2", 15000),
+        ("1E+2", 10000),
+        ("1234567890123.45", 123456789012345),  # 15 digits: the float says it exactly
+        ("1234567890123.450000", 123456789012345),  # longer: read again, as written
+    ],
 )
 def test_a_json_number_amount_is_read_as_written(number: str, minor: int) -> None:
     text = raw(factories.transfer(amount=1)).decode().replace('"amount":1', f'"amount":{number}')

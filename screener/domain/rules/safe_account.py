@@ -51,6 +51,7 @@ from screener.domain.rules._signals import (
     is_person,
     joined,
     kzt_setting,
+    optional_kzt_setting,
     payments_of,
     repeat_victim_factor,
     span,
@@ -104,9 +105,7 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         own_money_percent=integer(raw, "own_money_percent", path, low=1, high=1_000_000),
         own_money_score=integer(raw, "own_money_score", path, low=0, high=100),
         own_money_above_minor=kzt_setting(raw, "own_money_above_kzt", path),
-        payment_above_minor=(
-            kzt_setting(raw, "payment_above_kzt", path) if "payment_above_kzt" in raw else 0
-        ),
+        payment_above_minor=optional_kzt_setting(raw, "payment_above_kzt", path, 0),
     )
 
 

@@ -65,6 +65,7 @@ from screener.domain.rules._signals import (
     is_person,
     joined,
     kzt_setting,
+    optional_kzt_setting,
     payments_of,
     repeat_victim_factor,
     span,
@@ -139,12 +140,8 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         even_share_percent=integer(raw, "even_share_percent", path, low=0, high=100),
         chunks_to_one_receiver=integer(raw, "chunks_to_one_receiver", path, low=2, high=100),
         young_receiver_days=optional_number(raw, "young_receiver_days", path, 0, 0),
-        large_spread_each_minor=(
-            kzt_setting(raw, "large_spread_each_kzt", path) if "large_spread_each_kzt" in raw else 0
-        ),
-        equal_pair_below_minor=(
-            kzt_setting(raw, "equal_pair_below_kzt", path) if "equal_pair_below_kzt" in raw else 0
-        ),
+        large_spread_each_minor=optional_kzt_setting(raw, "large_spread_each_kzt", path, 0),
+        equal_pair_below_minor=optional_kzt_setting(raw, "equal_pair_below_kzt", path, 0),
         large_spread_receivers=optional_integer(
             raw, "large_spread_receivers", path, 2, low=2, high=100
         ),
@@ -164,8 +161,7 @@ def pattern_of(
         return Pattern.YOUNG_RECEIVER
     if len(sent) == 1:
         return Pattern.ONE_PAYMENT
-    by_receiver = Counter(p.receiver_account for p in sent)
-    receiver, paid = by_receiver.most_common(1)[0]
+    receiver, paid = Counter(p.receiver_account for p in sent).most_common(1)[0]
     if paid >= settings.chunks_to_one_receiver:
         amounts = {p.amount_minor for p in sent if p.receiver_account == receiver}
         rent_sized = max(amounts) < settings.equal_pair_below_minor * strict
