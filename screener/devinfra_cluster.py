@@ -154,24 +154,29 @@ def redis_cluster_view(port: int) -> tuple[str, list[str]]:
     """One node's `cluster_state` and the roles (`master`, `slave`) of the nodes it knows
     to be up, from CLUSTER INFO and CLUSTER NODES."""
     with redis.Redis(host=HOST, port=port, socket_timeout=2.0, decode_responses=True) as node:
-        info = node.execute_command("CLUSTER INFO")
         nodes = node.execute_command("CLUSTER NODES")
-    state = info["cluster_state"] if isinstance(info, dict) else _info_field(info, "cluster_state")
     lines = nodes.values() if isinstance(nodes, dict) else []
     roles: list[str] = []
     for entry in lines:
         flags = set(entry["flags"].split(","))
         if entry.get("connected") and not flags & {"fail", "fail?", "handshake", "noaddr"}:
             roles.extend(role for role in ("master", "slave") if role in flags)
-    return state, roles
+    return _cluster_info(port)["cluster_state"], roles
 
 
-def _info_field(text: str, name: str) -> str:
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        if key == name:
-            return value.strip()
-    return ""
+def _never_in_a_cluster(port: int) -> bool:
+    """The node knows no node but itself and serves no slot: it has no nodes.conf yet."""
+    info = _cluster_info(port)
+    return info["cluster_known_nodes"] == "1" and info["cluster_slots_assigned"] == "0"
+
+
+def _cluster_info(port: int) -> dict[str, str]:
+    with redis.Redis(host=HOST, port=port, socket_timeout=2.0, decode_responses=True) as node:
+        info = node.execute_command("CLUSTER INFO")
+    if isinstance(info, dict):
+        return {str(key): str(value) for key, value in info.items()}
+    # Where redis-py leaves the reply unparsed: `name:value` lines.
+    return dict(line.strip().partition(":")[::2] for line in info.splitlines() if ":" in line)
 
 
 def _services(layout: ClusterLayout) -> tuple[list[Service], list[Service]]:
@@ -231,9 +236,11 @@ def _cluster_id(layout: ClusterLayout) -> str:
 def _form_redis_cluster(layout: ClusterLayout) -> None:
     """Join the six nodes into a cluster the first time; later they rejoin by themselves
     from their nodes.conf, and this only waits for that."""
-    first = layout.redis_ports[0]
-    state, roles = redis_cluster_view(first)
-    if state != "ok" and len(roles) < 2:
+    # A node restarted from its nodes.conf knows the others before it has reconnected to
+    # them: right after a restart it can look alone and failed. Only nodes that know none
+    # but themselves and serve no slot are new (seen: one restart in three tried to form
+    # the cluster again, and redis-cli refused it).
+    if all(_never_in_a_cluster(port) for port in layout.redis_ports):
         if shutil.which("redis-cli") is None:
             raise DevInfraError("redis-cli not found on PATH; install redis-tools")
         log.info("redis: forming a cluster of %d primaries with a replica each", REDIS_PRIMARIES)
