@@ -154,6 +154,7 @@ def redis_cluster_view(port: int) -> tuple[str, list[str]]:
     """One node's `cluster_state` and the roles (`master`, `slave`) of the nodes it knows
     to be up, from CLUSTER INFO and CLUSTER NODES."""
     with redis.Redis(host=HOST, port=port, socket_timeout=2.0, decode_responses=True) as node:
+        state = node.execute_command("CLUSTER INFO")["cluster_state"]
         nodes = node.execute_command("CLUSTER NODES")
     lines = nodes.values() if isinstance(nodes, dict) else []
     roles: list[str] = []
@@ -161,22 +162,14 @@ def redis_cluster_view(port: int) -> tuple[str, list[str]]:
         flags = set(entry["flags"].split(","))
         if entry.get("connected") and not flags & {"fail", "fail?", "handshake", "noaddr"}:
             roles.extend(role for role in ("master", "slave") if role in flags)
-    return _cluster_info(port)["cluster_state"], roles
+    return state, roles
 
 
-def _never_in_a_cluster(port: int) -> bool:
+def never_in_a_cluster(port: int) -> bool:
     """The node knows no node but itself and serves no slot: it has no nodes.conf yet."""
-    info = _cluster_info(port)
-    return info["cluster_known_nodes"] == "1" and info["cluster_slots_assigned"] == "0"
-
-
-def _cluster_info(port: int) -> dict[str, str]:
     with redis.Redis(host=HOST, port=port, socket_timeout=2.0, decode_responses=True) as node:
         info = node.execute_command("CLUSTER INFO")
-    if isinstance(info, dict):
-        return {str(key): str(value) for key, value in info.items()}
-    # Where redis-py leaves the reply unparsed: `name:value` lines.
-    return dict(line.strip().partition(":")[::2] for line in info.splitlines() if ":" in line)
+    return int(info["cluster_known_nodes"]) == 1 and int(info["cluster_slots_assigned"]) == 0
 
 
 def _services(layout: ClusterLayout) -> tuple[list[Service], list[Service]]:
@@ -240,7 +233,7 @@ def _form_redis_cluster(layout: ClusterLayout) -> None:
     # them: right after a restart it can look alone and failed. Only nodes that know none
     # but themselves and serve no slot are new (seen: one restart in three tried to form
     # the cluster again, and redis-cli refused it).
-    if all(_never_in_a_cluster(port) for port in layout.redis_ports):
+    if all(never_in_a_cluster(port) for port in layout.redis_ports):
         if shutil.which("redis-cli") is None:
             raise DevInfraError("redis-cli not found on PATH; install redis-tools")
         log.info("redis: forming a cluster of %d primaries with a replica each", REDIS_PRIMARIES)

@@ -36,7 +36,7 @@ def test_up_after_down_rejoins_the_redis_cluster_from_its_own_state(
     devinfra.ensure_all_running(devinfra_cluster.redis_services(layout), layout)
     # Right after the restart, before the nodes have reconnected, each one already knows
     # the cluster from its nodes.conf: forming it again is what redis-cli refuses.
-    assert not any(devinfra_cluster._never_in_a_cluster(port) for port in layout.redis_ports)
+    assert not any(devinfra_cluster.never_in_a_cluster(port) for port in layout.redis_ports)
     with caplog.at_level(logging.INFO, logger="screener.devinfra"):
         assert devinfra_cluster.up() == cluster
     assert "forming a cluster" not in caplog.text
