@@ -15,6 +15,9 @@ the honest side), so a backtest shows what a rule would wrongly hold:
 - moving into a rented flat: the first month's rent and a deposit of the same size paid to
   a landlord never paid before, in one payment or in two within the day: one stranger paid
   in parts, the "safe account" shape again;
+- a giveaway paid out: a blogger (or a club refunding fees, a foreman paying day wages)
+  pays fifteen to forty people one amount each, typing in one new payee after another,
+  about one a minute: many strangers paid within minutes, the "velocity burst" shape;
 - new customers: people who have just moved their everyday banking here (the bank saw the
   account opened days ago) and carry on as before, salary, family and rent included: a
   young account is no dropper's by itself.
@@ -44,6 +47,8 @@ SECOND_HAND_SHOPPING = 0.001
 HONEST_DELIVERY_SHARE = 0.1
 # Per person per day: moving into a rented flat (rent and deposit to a new landlord).
 MOVING_IN = 0.0005
+# Per person per day: a giveaway's prizes paid out to many new payees, one amount each.
+GIVEAWAY_PAYOUTS = 0.0003
 # Share of people whose account here was opened lately (moved from another bank).
 NEW_CUSTOMERS = 0.03
 
@@ -109,6 +114,8 @@ class LookAlikes:
                 self._second_hand_shopping(person, midnight)
             if self.rng.random() < MOVING_IN * self.rare:
                 self._moving_in(person, midnight)
+            if self.rng.random() < GIVEAWAY_PAYOUTS * self.rare:
+                self._giveaway_payouts(person, midnight)
 
     def after_salary(self, person: Person, paid_at: datetime, day: date) -> None:
         """A renter pays the landlord within hours of the salary (called on payday)."""
@@ -233,6 +240,26 @@ class LookAlikes:
                 tag=tag,
             )
             at += timedelta(minutes=rng.uniform(2, 240))
+
+    def _giveaway_payouts(self, person: Person, midnight: datetime) -> None:
+        """Fifteen to forty winners paid one prize each, one payee typed in at a time."""
+        rng = self.rng
+        tag = self._tag("giveaway_payouts", "prize")
+        prize = kzt(rng.choice((5_000, 10_000, 20_000, 25_000, 50_000)))
+        at = midnight + timedelta(hours=rng.uniform(12, 22))
+        for _ in range(rng.randint(15, 40)):
+            winner = rng.choice(self.pop.people)
+            payee = winner.payee if winner is not person else self._other_bank_person()
+            self.stream.transfer(
+                at,
+                person.payer,
+                payee,
+                prize,
+                new_beneficiary=True,
+                reveal_receiver=rng.random() < 0.5,
+                tag=tag,
+            )
+            at += timedelta(seconds=rng.uniform(30, 120))
 
     def _other_bank_person(self) -> Payee:
         bank = self.rng.choice(self.pop.banks)

@@ -3,6 +3,7 @@ shaped the way DOMAIN §2 describes them."""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -372,3 +373,21 @@ def test_the_first_day_can_be_chosen() -> None:
     spec = TrafficSpec(seed=1, customers=50, days=1, first_day=date(2025, 12, 31), scams=0)
     first = generate_traffic(spec).records[0][1]
     assert at(first).astimezone(ALMATY).date() == date(2025, 12, 31)
+
+
+def test_a_giveaway_pays_many_new_payees_one_prize_at_a_persons_pace() -> None:
+    traffic = generate_traffic(
+        TrafficSpec(seed=7, customers=400, days=3, scams=0, rare_look_alikes=20)
+    )
+    events = {event["event_id"]: event for _, event in traffic.records}
+    runs = [
+        sorted((events[label["event_id"]] for label, _ in rows), key=at)
+        for rows in instances(traffic, "giveaway_payouts").values()
+    ]
+    for run in runs:
+        assert 15 <= len(run) <= 40
+        assert len({p["customer_id"] for p in run}) == 1
+        assert len({p["amount"] for p in run}) == 1
+        assert all(p["new_beneficiary"] for p in run)
+        gaps = [(at(b) - at(a)).total_seconds() for a, b in itertools.pairwise(run)]
+        assert min(gaps) >= 30

@@ -10,21 +10,33 @@ Counted: distinct strangers and new payment services (see `_signals`, `to_burst_
 new beneficiaries other than a new shop or firm at home; an e-wallet counts) paid within
 the window, this transfer included. A past victim's bands are
 multiplied by the repeat-victim factor (rounded up, at least 2).
+
+A payout run scores at most `payout_run.max_score`, below the hold score with velocity: every
+payment of the burst of one amount, paid at a person's pace (the median gap between them at
+least `payout_run.min_median_gap_seconds`). A blogger paying forty giveaway winners 50,000
+each, a club refunding its members' fees, a foreman paying day wages: one amount, typed in
+one payee at a time. An account being emptied goes faster (25 payments of 50,000 in five
+minutes, one every twelve seconds) or in amounts that vary to stay under the limits; a
+taken-over account paying out at any pace is risky_session's to hold (its burst rule).
+A past victim gets no such allowance.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from screener.domain.config import RuleMode, number, rule_mode
+from screener.domain.config import RuleMode, integer, number, rule_mode, section
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import Transfer
 from screener.domain.rules._bands import ScoreBand, band_for, parse_bands
 from screener.domain.rules._signals import (
+    Payment,
     is_person,
     joined,
     kzt_setting,
@@ -36,6 +48,7 @@ from screener.domain.rules.repeat_victim import stricter_note, tightening
 from screener.domain.texts import kzt
 
 RULE_ID = "new_beneficiary_burst"
+_NO_PAYOUT_RUN = {"min_median_gap_seconds": math.inf, "max_score": 100}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,15 +58,22 @@ class Settings:
     min_total_minor: int
     bands: tuple[ScoreBand, ...]  # distinct strangers paid in the window -> score
     repeat_victim_factor: float
+    payout_min_median_gap_seconds: float
+    payout_max_score: int
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
+    # A rules file written before payout runs were judged has none: no allowance then.
+    payout_path = f"{path}.payout_run"
+    payout = section(raw, "payout_run", path) if "payout_run" in raw else _NO_PAYOUT_RUN
     return Settings(
         mode=rule_mode(raw, path),
         window_seconds=number(raw, "window_minutes", path, minimum=0.1) * 60,
         min_total_minor=kzt_setting(raw, "min_total_kzt", path),
         bands=parse_bands(raw, "bands", path, count="payees"),
         repeat_victim_factor=repeat_victim_factor(raw, path),
+        payout_min_median_gap_seconds=number(payout, "min_median_gap_seconds", payout_path),
+        payout_max_score=integer(payout, "max_score", payout_path, low=0, high=100),
     )
 
 
@@ -78,6 +98,10 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     band = band_for(bands, payees)
     if band is None:
         return None
+    score = band.score
+    payout_run = factor == 1 and _is_payout_run(burst, settings)
+    if payout_run:
+        score = min(score, settings.payout_max_score)
     window = span(settings.window_seconds)
     message = Message(
         en=f"{payees} different new beneficiaries paid within {window.en} ({kzt(total)}, this "
@@ -89,9 +113,11 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     )
     if factor < 1:
         message = joined([message, stricter_note(factor)])
+    if payout_run:
+        message = joined([message, _payout_note(burst[-1].amount_minor)])
     return RuleHit(
         rule=RULE_ID,
-        score=band.score,
+        score=score,
         shadow=settings.mode is RuleMode.SHADOW,
         message=message,
         measured={
@@ -100,5 +126,27 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
             "total_minor": total,
             "band_payees": band.at_least,
             "limits_factor": factor,
+            "payout_run": payout_run,
         },
+    )
+
+
+def _is_payout_run(burst: list[Payment], settings: Settings) -> bool:
+    """One amount throughout, paid at a person's pace (see the module's docstring)."""
+    if len({p.amount_minor for p in burst}) != 1:
+        return False
+    times = sorted(p.at for p in burst)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+    return bool(gaps) and statistics.median(gaps) >= settings.payout_min_median_gap_seconds
+
+
+def _payout_note(amount_minor: int) -> Message:
+    amount = kzt(amount_minor)
+    return Message(
+        en=f"Every one of them {amount}, one payee at a time: prizes, refunds or wages paid "
+        "out, weak alone.",
+        ru=f"Каждому по {amount}, по одному получателю за раз: так выплачивают призы, "
+        "возвраты или зарплату; само по себе слабый признак.",
+        kk=f"Әрқайсысына {amount}, бір уақытта бір алушыға: жүлде, қайтарым не жалақы осылай "
+        "төленеді; өздігінен әлсіз белгі.",
     )

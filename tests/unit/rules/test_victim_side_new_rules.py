@@ -3,12 +3,13 @@ band: the victim-side schemes without a loan (DOMAIN §2, "safe account")."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 
 from screener.domain.accounts import AccountActivity, Flow
-from screener.domain.decision import Verdict
+from screener.domain.decision import Verdict, decide
 from screener.domain.rules import (
     loan_then_drain,
     new_beneficiary_burst,
@@ -29,11 +30,12 @@ from tests.unit.rules.customer_scenes import (
     paid,
     to_stranger,
 )
-from tests.unit.rules.scenes import context, decided, settings, three_languages
+from tests.unit.rules.scenes import CONFIG, context, decided, settings, three_languages
 
 
-def burst(payees: int, amount_kzt: float, minutes_apart: float = 1.0) -> list[object]:
-    """`payees - 1` earlier payments to distinct strangers, the last `minutes_apart` ago."""
+def burst(payees: int, amount_kzt: float, minutes_apart: float = 0.2) -> list[object]:
+    """`payees - 1` earlier payments to distinct strangers, the last `minutes_apart` ago
+    (by default one every twelve seconds: a script's pace, no person's)."""
     return [
         paid(amount_kzt, minutes_apart * (i + 1), n=i, new_beneficiary=True)
         for i in range(payees - 1)
@@ -44,7 +46,7 @@ def burst(payees: int, amount_kzt: float, minutes_apart: float = 1.0) -> list[ob
     ("payees", "score"), [(4, None), (5, 45), (7, 45), (8, 65), (14, 65), (15, 80)]
 )
 def test_burst_bands_count_distinct_new_beneficiaries(payees: int, score: int | None) -> None:
-    history = history_of(*burst(payees, 50_000, minutes_apart=0.5))
+    history = history_of(*burst(payees, 50_000))
     hit = new_beneficiary_burst.evaluate(
         to_stranger(50_000, receiver_account="KZ-NEW-NOW"),
         context(history=history),
@@ -59,9 +61,9 @@ def test_burst_bands_count_distinct_new_beneficiaries(payees: int, score: int | 
 
 def test_burst_needs_the_money_floor_and_the_window() -> None:
     rule = settings(new_beneficiary_burst.RULE_ID)
-    small = history_of(*burst(8, 20_000, minutes_apart=0.5))  # 8 x 20 000 = 160 000
+    small = history_of(*burst(8, 20_000))  # 8 x 20 000 = 160 000
     assert new_beneficiary_burst.evaluate(to_stranger(20_000), context(history=small), rule)
-    tiny = history_of(*burst(8, 18_000, minutes_apart=0.5))  # 144 000: below 150 000
+    tiny = history_of(*burst(8, 18_000))  # 144 000: below 150 000
     assert new_beneficiary_burst.evaluate(to_stranger(18_000), context(history=tiny), rule) is None
     slow = history_of(*burst(8, 50_000, minutes_apart=2))  # spread over 14 minutes
     hit = new_beneficiary_burst.evaluate(to_stranger(50_000), context(history=slow), rule)
@@ -69,7 +71,54 @@ def test_burst_needs_the_money_floor_and_the_window() -> None:
     # Twenty payees one a minute: the ten of the last ten minutes count, not fifteen.
     giveaway = history_of(*burst(20, 20_000, minutes_apart=1))
     hit = new_beneficiary_burst.evaluate(to_stranger(20_000), context(history=giveaway), rule)
-    assert hit is not None and hit.measured["new_beneficiaries"] == 10 and hit.score == 65
+    assert hit is not None and hit.measured["new_beneficiaries"] == 10
+
+
+def varied(payees: int, minutes_apart: float) -> list[object]:
+    """A burst whose amounts differ, 40 000 to 58 000: kept under limits, no prize."""
+    return [
+        paid(40_000 + 2_000 * i, minutes_apart * (i + 1), n=i, new_beneficiary=True)
+        for i in range(payees - 1)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("earlier", "now_kzt", "payout_run", "score"),
+    [
+        # A blogger pays twenty winners 50 000 each, one every 45 seconds.
+        (burst(20, 50_000, minutes_apart=0.75), 50_000, True, 30),
+        # The same at a script's pace, one every twelve seconds: emptied, not paid out.
+        (burst(20, 50_000, minutes_apart=0.2), 50_000, False, 80),
+        # One a minute, but the amounts vary: no prize.
+        (varied(12, minutes_apart=0.75), 50_000, False, 65),
+        # One amount throughout but this one: no longer one amount.
+        (burst(20, 50_000, minutes_apart=0.75), 49_000, False, 65),
+    ],
+    ids=["giveaway", "script_pace", "varied_amounts", "one_differs"],
+)
+def test_a_payout_run_of_one_amount_at_a_persons_pace_is_weak(
+    earlier: list[object], now_kzt: float, payout_run: bool, score: int
+) -> None:
+    rule = settings(new_beneficiary_burst.RULE_ID)
+    hit = new_beneficiary_burst.evaluate(
+        to_stranger(now_kzt), context(history=history_of(*earlier)), rule
+    )
+    assert hit is not None and hit.measured["payout_run"] is payout_run
+    assert hit.score == score
+    assert ("one payee at a time" in hit.message.en) is payout_run
+    assert all(three_languages(hit))
+    if payout_run:
+        # With velocity's window signal (35) it stays below the hold score.
+        velocity = dataclasses.replace(hit, rule="velocity", score=35)
+        assert decide([hit, velocity], CONFIG.policy).verdict is Verdict.ALLOW
+
+
+def test_a_past_victim_gets_no_payout_allowance() -> None:
+    events = [fraud_report(), *burst(20, 50_000, minutes_apart=0.75)]
+    hit = new_beneficiary_burst.evaluate(
+        to_stranger(50_000), context_of(*events), settings(new_beneficiary_burst.RULE_ID)
+    )
+    assert hit is not None and hit.measured["payout_run"] is False and hit.score == 80
 
 
 def test_a_past_victims_burst_bands_start_at_half() -> None:
