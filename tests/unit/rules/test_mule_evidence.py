@@ -120,10 +120,12 @@ def test_an_established_receiver_counts_against() -> None:
     assert same is not None and "established" not in same.measured["terms"]
 
 
-@pytest.mark.parametrize(("ticket_kzt", "small"), [(10_000, 1.0), (10_001, 0.0)])
-def test_many_small_payers_count_against_fan_in(ticket_kzt: int, small: float) -> None:
+@pytest.mark.parametrize(("above_limit_kzt", "small"), [(0, 1.0), (1, 0.0)])
+def test_many_small_payers_count_against_fan_in(above_limit_kzt: int, small: float) -> None:
     """Forty buyers paying a trader a few thousand tenge, who then bought crypto with 60 %
-    of it: fan-in, forwarding to a risky destination, and yet a trader's takings."""
+    of it: fan-in, forwarding to a risky destination, and yet a trader's takings. A ticket
+    at the small-ticket limit is small; one tenge above it is not."""
+    ticket_kzt = SETTINGS.small_ticket_minor // TENGE + above_limit_kzt
     trader = collected(
         40,
         amount_kzt=ticket_kzt,
