@@ -27,7 +27,7 @@ from screener.domain.config import RuleMode, integer, number, rule_mode
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import ScreenedEvent, Transfer
-from screener.domain.rules._signals import is_person, kzt_setting, payments_of
+from screener.domain.rules._signals import BUSINESS, is_person, kzt_setting, payments_of
 from screener.domain.texts import kzt
 from screener.domain.texts import number as fmt_number
 
@@ -87,11 +87,18 @@ def _recent(event: ScreenedEvent, context: ScreeningContext, settings: Settings)
 
 def _judged_payee(transfer: Transfer, context: ScreeningContext, recent: bool) -> bool:
     """A stranger; for a recent victim any new beneficiary, a firm at home too: the "we will
-    get your money back" approach asks for fees to a "law firm" or a "recovery agency"."""
+    get your money back" approach asks for fees to a "law firm" or a "recovery agency".
+    A business at home counts only when the bank flags it a new beneficiary: one merely not
+    paid within the screener's week is the customer's usual shop as often as not. (A
+    payment service is a wallet, a person's as often as a shop's: judged as before.)"""
     current = payments_of(transfer, context.history).current
-    if recent:
-        return current.to_new_beneficiary and not current.to_self
-    return current.to_stranger
+    if not recent:
+        return current.to_stranger
+    if not current.to_new_beneficiary or current.to_self:
+        return False
+    if current.receiver_kind == BUSINESS and not current.abroad:
+        return transfer.new_beneficiary is True
+    return True
 
 
 def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings) -> RuleHit | None:

@@ -108,6 +108,10 @@ def test_a_recent_victim_has_a_lower_limit_and_is_held(
     [
         ({"receiver_kind": "business"}, True),  # a "recovery agency" at home
         ({"receiver_kind": "business", "new_beneficiary": False}, False),  # a firm paid before
+        # No flag from the bank, not paid within the screener's week: the usual shop as often
+        # as a new firm, so not judged; a new wallet (a payment service) still is.
+        ({"receiver_kind": "business", "new_beneficiary": None}, False),
+        ({"receiver_kind": "payment_service", "new_beneficiary": None}, True),
         ({"receiver_kind": "business", "receiver_customer_id": "CUSTOMER"}, False),
     ],
 )
