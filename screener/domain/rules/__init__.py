@@ -22,6 +22,7 @@ from screener.domain.rules import (
     cash_out_destinations,
     cashout_abroad,
     cooling_period,
+    crypto_address,
     dropper_fan_in,
     dropper_pass_through,
     first_loan_in_person,
@@ -194,6 +195,13 @@ RULES: tuple[RuleSpec, ...] = (
         event_types=(Transfer,),
         parse_settings=cash_out_destinations.parse_settings,
         evaluate=cash_out_destinations.evaluate,
+        may_refuse=False,
+    ),
+    RuleSpec(
+        rule_id=crypto_address.RULE_ID,
+        event_types=(Transfer,),
+        parse_settings=crypto_address.parse_settings,
+        evaluate=crypto_address.evaluate,
         may_refuse=False,
     ),
     RuleSpec(
