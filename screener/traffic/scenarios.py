@@ -101,7 +101,10 @@ class ScenarioContext:
         return self.other_bank_account(), None
 
     def cash_out_payee(self) -> Payee:
-        """Where a dropper forwards money: a crypto exchange or an account abroad."""
+        """Where a dropper forwards money: a crypto exchange, a wallet address on a
+        blockchain, or an account abroad."""
+        if self.rng.random() < WALLET_ADDRESS_SHARE:
+            return self.wallet_address()
         if self.rng.random() < 0.5:
             return self.rng.choice(self.pop.crypto_exchanges).payee
         abroad = [p for p in self.pop.foreign_payees if p.country in _MULE_COUNTRIES]
@@ -115,15 +118,27 @@ class ScenarioContext:
         return Payee(account, "business", "KZ", bank.bic)
 
     def broker_payee(self) -> Payee:
-        """A fake investment platform: a crypto exchange, or a 'broker' abroad."""
+        """A fake investment platform: a crypto exchange, a wallet address it names for the
+        "deposit", or a 'broker' abroad."""
+        if self.rng.random() < WALLET_ADDRESS_SHARE:
+            return self.wallet_address()
         if self.rng.random() < 0.5:
             return self.rng.choice(self.pop.crypto_exchanges).payee
         country, digits = self.rng.choice(_BROKER_COUNTRIES)
         bban = "".join(self.rng.choices("0123456789", k=digits))
         return Payee(foreign_iban(country, bban), "business", country)
 
+    def wallet_address(self) -> Payee:
+        """A USDT wallet on TRON ("T" and 33 base58 characters), which the bank describes
+        as an exchange or not at all."""
+        address = "T" + "".join(self.rng.choices(_BASE58, k=33))
+        return Payee(address, self.rng.choice(("crypto_exchange", "unknown")), "KZ")
+
 
 _MULE_COUNTRIES = frozenset({"AE", "TR", "GE", "KG", "CN", "RU"})
+_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+# Share of droppers' forwards and fake brokers' deposits sent to a wallet address.
+WALLET_ADDRESS_SHARE = 0.2
 # Share of droppers' accounts that are old accounts sold or rented out (no opening seen).
 OLD_MULE_SHARE = 0.35
 # Share of a fake seller's buyers asked for a "delivery" or "insurance" fee after paying.

@@ -15,6 +15,7 @@ import pytest
 from screener.boundary import decode_event
 from screener.cli import main
 from screener.domain.identifiers import age_on, is_valid_bin, is_valid_iin, is_valid_kz_iban
+from screener.domain.rules.crypto_address import chain_of
 from screener.traffic.events import ALMATY, Traffic
 from screener.traffic.generate import TrafficSpec, generate_traffic
 from screener.traffic.scenarios import REPORTED_APART, SCENARIOS
@@ -391,3 +392,21 @@ def test_a_giveaway_pays_many_new_payees_one_prize_at_a_persons_pace() -> None:
         assert all(p["new_beneficiary"] for p in run)
         gaps = [(at(b) - at(a)).total_seconds() for a, b in itertools.pairwise(run)]
         assert min(gaps) >= 30
+
+
+def test_some_cash_outs_and_deposits_go_to_a_wallet_address(variants: Traffic) -> None:
+    events = {event["event_id"]: event for _, event in variants.records}
+    addressed = {
+        label["scenario"]
+        for label in variants.labels
+        if label["event_type"] == "transfer"
+        and chain_of(events[label["event_id"]]["receiver_account"]) == "TRON"
+    }
+    assert {"investment_scam", "dropper_cash_out"} <= addressed
+    honest = [
+        event
+        for _, event in variants.records
+        if event["type"] == "transfer"
+        and event["event_id"] not in {label["event_id"] for label in variants.labels}
+    ]
+    assert not any(chain_of(event["receiver_account"]) for event in honest)
