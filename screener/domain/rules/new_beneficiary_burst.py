@@ -18,7 +18,8 @@ each, a club refunding its members' fees, a foreman paying day wages: one amount
 one payee at a time. An account being emptied goes faster (25 payments of 50,000 in five
 minutes, one every twelve seconds) or in amounts that vary to stay under the limits; a
 taken-over account paying out at any pace is risky_session's to hold (its burst rule).
-A past victim gets no such allowance.
+A past victim's payout run is one too: the scammers' second approach ("we will get your
+money back") asks for fees to one "agency", not for one prize to each of thirty strangers.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     if band is None:
         return None
     score = band.score
-    payout_run = factor == 1 and _is_payout_run(burst, settings)
+    payout_run = _is_payout_run(burst, settings)
     if payout_run:
         score = min(score, settings.payout_max_score)
     window = span(settings.window_seconds)

@@ -113,12 +113,14 @@ def test_a_payout_run_of_one_amount_at_a_persons_pace_is_weak(
         assert decide([hit, velocity], CONFIG.policy).verdict is Verdict.ALLOW
 
 
-def test_a_past_victim_gets_no_payout_allowance() -> None:
-    events = [fraud_report(), *burst(20, 50_000, minutes_apart=0.75)]
-    hit = new_beneficiary_burst.evaluate(
-        to_stranger(50_000), context_of(*events), settings(new_beneficiary_burst.RULE_ID)
-    )
-    assert hit is not None and hit.measured["payout_run"] is False and hit.score == 80
+def test_a_past_victims_payout_run_is_weak_too_but_a_fast_burst_holds_sooner() -> None:
+    rule = settings(new_beneficiary_burst.RULE_ID)
+    payout = [fraud_report(), *burst(20, 50_000, minutes_apart=0.75)]
+    hit = new_beneficiary_burst.evaluate(to_stranger(50_000), context_of(*payout), rule)
+    assert hit is not None and hit.measured["payout_run"] is True and hit.score == 30
+    fast = [fraud_report(), *burst(4, 50_000)]  # four payees: the halved band of eight
+    hit = new_beneficiary_burst.evaluate(to_stranger(50_000), context_of(*fast), rule)
+    assert hit is not None and hit.measured["payout_run"] is False and hit.score == 65
 
 
 def test_a_past_victims_burst_bands_start_at_half() -> None:
