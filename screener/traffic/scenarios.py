@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
 from screener.domain.identifiers import make_kz_iban
+from screener.domain.rules.crypto_address import BASE58
 from screener.traffic.events import (
     ALMATY,
     Tag,
@@ -131,12 +132,11 @@ class ScenarioContext:
     def wallet_address(self) -> Payee:
         """A USDT wallet on TRON ("T" and 33 base58 characters), which the bank describes
         as an exchange or not at all."""
-        address = "T" + "".join(self.rng.choices(_BASE58, k=33))
+        address = "T" + "".join(self.rng.choices(BASE58, k=33))
         return Payee(address, self.rng.choice(("crypto_exchange", "unknown")), "KZ")
 
 
 _MULE_COUNTRIES = frozenset({"AE", "TR", "GE", "KG", "CN", "RU"})
-_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 # Share of droppers' forwards and fake brokers' deposits sent to a wallet address.
 WALLET_ADDRESS_SHARE = 0.2
 # Share of droppers' accounts that are old accounts sold or rented out (no opening seen).

@@ -31,15 +31,17 @@ from screener.domain.texts import kzt
 
 RULE_ID = "crypto_address"
 
-_BASE58 = "1-9A-HJ-NP-Za-km-z"  # Bitcoin's alphabet: no 0, O, I or l
+# Bitcoin's alphabet, which TRON uses too: no 0, O, I or l.
+BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_BASE58_LETTERS = BASE58.lstrip("123456789")
 # The chains whose addresses scams hand out, each as its address is written.
 _ADDRESS_SHAPES: Mapping[str, re.Pattern[str]] = {
-    "TRON": re.compile(f"T[{_BASE58}]{{33}}"),
+    "TRON": re.compile(f"T[{BASE58}]{{33}}"),
     "Ethereum": re.compile("0x[0-9a-fA-F]{40}"),
     "Bitcoin": re.compile(
         # bech32 (bc1...), or base58 (1... or 3...) with at least one letter: a long run of
         # digits is an account or card number, not an address.
-        f"bc1[02-9ac-hj-np-z]{{11,71}}|[13](?=[{_BASE58}]*[A-HJ-NP-Za-km-z])[{_BASE58}]{{25,34}}"
+        f"bc1[02-9ac-hj-np-z]{{11,71}}|[13](?=[{BASE58}]*[{_BASE58_LETTERS}])[{BASE58}]{{25,34}}"
     ),
 }
 

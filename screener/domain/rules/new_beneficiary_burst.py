@@ -49,7 +49,6 @@ from screener.domain.rules.repeat_victim import stricter_note, tightening
 from screener.domain.texts import kzt
 
 RULE_ID = "new_beneficiary_burst"
-_NO_PAYOUT_RUN = {"min_median_gap_seconds": math.inf, "max_score": 100}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +63,8 @@ class Settings:
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
-    # A rules file written before payout runs were judged has none: no allowance then.
     payout_path = f"{path}.payout_run"
-    payout = section(raw, "payout_run", path) if "payout_run" in raw else _NO_PAYOUT_RUN
+    payout = section(raw, "payout_run", path)
     return Settings(
         mode=rule_mode(raw, path),
         window_seconds=number(raw, "window_minutes", path, minimum=0.1) * 60,
