@@ -432,6 +432,35 @@ def investment_scam(ctx: ScenarioContext, instance: str, midnight: datetime) -> 
             new_beneficiary=False,
             tag=tag("investment", stop=True),
         )
+    if rng.random() < WITHDRAWAL_FEES_SHARE:
+        _withdrawal_fees(ctx, victim, at, tag)
+
+
+# Share of investment scams that end with "fees" to withdraw the made-up profits.
+WITHDRAWAL_FEES_SHARE = 0.4
+
+
+def _withdrawal_fees(ctx: ScenarioContext, victim: Person, after: datetime, tag: Tagger) -> None:
+    """The platform shows profits and asks for a tax, an insurance, a commission before it
+    pays out: three to five fees, each two to three times the one before, each to a card
+    the caller names anew, hours apart."""
+    rng = ctx.rng
+    fee = kzt(rounded(rng.uniform(15_000, 40_000), 500))
+    at = after
+    for _ in range(rng.randint(3, 5)):
+        at += timedelta(hours=rng.uniform(1, 8))
+        if at >= ctx.end:
+            return
+        payee, _ = ctx.money_mule_payee(at, tag)
+        ctx.stream.transfer(
+            at,
+            victim.payer,
+            payee,
+            fee,
+            new_beneficiary=True,
+            tag=tag("withdrawal_fee", stop=True),
+        )
+        fee = whole_kzt(fee * rng.uniform(2.0, 3.0))
 
 
 def repeat_victim(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:

@@ -234,9 +234,12 @@ def test_a_dropper_ring_pays_one_account_that_forwards_90_to_99_percent_abroad(
         ratio = sum(map(amount, forwards)) / sum(map(amount, incoming))
         assert 0.90 <= ratio <= 0.99
         for forward in forwards:
-            # abroad, to a crypto exchange, or to a second dropper's account (a person)
-            assert forward["receiver_country"] != "KZ" or (
-                forward["receiver_kind"] in ("crypto_exchange", "person")
+            # abroad, to a crypto exchange or a wallet address, or to a second dropper's
+            # account (a person)
+            assert (
+                forward["receiver_country"] != "KZ"
+                or forward["receiver_kind"] in ("crypto_exchange", "person")
+                or chain_of(forward["receiver_account"]) is not None
             )
             received = [e for e in incoming if at(e) <= at(forward)]
             assert received and at(forward) - max(map(at, received)) <= timedelta(hours=3)
@@ -276,9 +279,30 @@ def test_investment_scams_are_funded_by_loans(
         roles = [role for role, _ in instance]
         assert roles[0] == "first_deposit"
         assert roles.index("online_loan") < roles.index("investment")
-        kinds = {event["receiver_kind"] for _, event in instance if event["type"] == "transfer"}
-        assert len({e["receiver_account"] for _, e in instance if e["type"] == "transfer"}) == 1
-        assert kinds <= {"crypto_exchange", "business"}
+        deposits = [e for role, e in instance if role in ("first_deposit", "investment")]
+        assert len({event["receiver_account"] for event in deposits}) == 1
+        assert {event["receiver_kind"] for event in deposits} <= {
+            "crypto_exchange",
+            "business",
+            "unknown",
+        }
+
+
+def test_some_investment_victims_pay_ever_larger_withdrawal_fees_to_new_cards(
+    traffic: Traffic, events: dict[str, dict[str, Any]]
+) -> None:
+    ladders = 0
+    for instance in members(traffic, events, "investment_scam"):
+        fees = [event for role, event in instance if role == "withdrawal_fee"]
+        if not fees:
+            continue
+        ladders += 1
+        assert len({event["receiver_account"] for event in fees}) == len(fees)
+        for before, later in itertools.pairwise(fees):
+            assert float(later["amount"]) >= 1.9 * float(before["amount"])
+            assert later["occurred_at"] > before["occurred_at"]
+        assert all(event["new_beneficiary"] is True for event in fees)
+    assert ladders > 0
 
 
 def test_marketplace_prepayments_go_from_several_buyers_to_one_seller(

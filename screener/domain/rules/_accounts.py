@@ -33,10 +33,24 @@ def sending_account(transfer: Transfer, context: ScreeningContext) -> AccountAct
     return seen.with_flows(outbound=[outbound_flow(transfer)])
 
 
-# Holders up to this age are the droppers' usual recruits (students renting out the card
+# Holders of this age are the droppers' usual recruits (students renting out the card
 # they live on): their everyday account is no proof of anything. As young_account's
-# `young_holder_max_age`.
+# `young_holder_min_age` and `young_holder_max_age`.
+DROPPER_RECRUIT_MIN_AGE = 18
 DROPPER_RECRUIT_MAX_AGE = 24
+
+
+def receiver_age(transfer: Transfer, context: ScreeningContext) -> int | None:
+    """The receiving account's holder's age, where the screener knows the holder (a BIN
+    has none)."""
+    holder = receiver_holder(transfer, context.receiver_account)
+    return None if holder is None else age_on(holder, transfer.occurred_at.date())
+
+
+def to_dropper_recruit(transfer: Transfer, context: ScreeningContext) -> bool:
+    """Is the receiving account's holder of the droppers' usual recruits' age?"""
+    age = receiver_age(transfer, context)
+    return age is not None and DROPPER_RECRUIT_MIN_AGE <= age <= DROPPER_RECRUIT_MAX_AGE
 
 
 def to_everyday_account(transfer: Transfer, context: ScreeningContext) -> bool:
@@ -58,8 +72,7 @@ def to_everyday_account(transfer: Transfer, context: ScreeningContext) -> bool:
     )
     if not lived_in:
         return False
-    holder = receiver_holder(transfer, account)
-    age = None if holder is None else age_on(holder, transfer.occurred_at.date())
+    age = receiver_age(transfer, context)
     return age is not None and age > DROPPER_RECRUIT_MAX_AGE
 
 

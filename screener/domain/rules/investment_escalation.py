@@ -16,6 +16,14 @@ banks often send no `receiver_kind`. Any receiver but a firm at home is judged t
 was new at its first payment and the last `ladder_payments` payments to it, this one
 included, each were larger than the one before (20,000, 50,000, 130,000): an advance and
 the rest, or equal parts, is how a seller, a landlord or a builder is paid.
+
+The platform's "withdrawal" is the last stage: the victim is told to pay a tax, then an
+insurance, then a commission before the profits are paid out, each fee larger than the one
+before and each to a card or wallet the caller names anew. So a fee ladder holds alone:
+the last `fee_ladder_payments` payments to strangers or new wallets within
+`fee_ladder_hours`, this one included, each to a different receiver and each at least
+`fee_ladder_growth` times the one before (25,000, 60,000, 150,000, 350,000). An honest
+customer paying new people pays them what things cost, in no order.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from screener.domain.rules._signals import (
     BUSINESS,
     CRYPTO_EXCHANGE,
     Payment,
+    Payments,
     is_person,
     kzt_setting,
     payments_of,
@@ -52,6 +61,12 @@ class Settings:
     # Any other receiver but a shop or firm at home is judged from this many payments, this
     # one included, each larger than the one before, the first to a new beneficiary.
     ladder_payments: int = 0
+    # Fees to different strangers, each at least fee_ladder_growth times the one before
+    # (0 payments: not judged).
+    fee_ladder_payments: int = 0
+    fee_ladder_growth: float = 2.0
+    fee_ladder_seconds: float = 0.0
+    fee_ladder_score: int = 0
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -61,6 +76,10 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         transfer_above_minor=kzt_setting(raw, "transfer_above_kzt", path),
         score=integer(raw, "score", path, low=0, high=100),
         ladder_payments=integer(raw, "ladder_payments", path, low=3, high=100),
+        fee_ladder_payments=integer(raw, "fee_ladder_payments", path, low=3, high=100),
+        fee_ladder_growth=number(raw, "fee_ladder_growth", path, minimum=1),
+        fee_ladder_seconds=number(raw, "fee_ladder_hours", path, minimum=1) * 3600,
+        fee_ladder_score=integer(raw, "fee_ladder_score", path, low=0, high=100),
     )
 
 
@@ -85,6 +104,31 @@ def _ladder(earlier: list[Payment], current: Payment, settings: Settings) -> boo
     )
 
 
+def _fee_ladder(payments: Payments, settings: Settings) -> list[Payment] | None:
+    """The last `fee_ladder_payments` payments to strangers or new wallets within the window,
+    this one last, when each went to a different receiver and each was at least
+    `fee_ladder_growth` times the one before; else None."""
+    current = payments.current
+    if not current.to_burst_payee or current.receiver_kind == BUSINESS:
+        return None
+    start = current.at - settings.fee_ladder_seconds
+    fees = [
+        p
+        for p in payments.earlier_between(start, current.at)
+        if p.to_burst_payee and p.receiver_kind != BUSINESS
+    ][-(settings.fee_ladder_payments - 1) :] + [current]
+    if len(fees) < settings.fee_ladder_payments:
+        return None
+    if len({p.receiver_account for p in fees}) < len(fees):
+        return None
+    if all(
+        later.amount_minor >= before.amount_minor * settings.fee_ladder_growth
+        for before, later in pairwise(fees)
+    ):
+        return fees
+    return None
+
+
 def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) -> RuleHit | None:
     if (
         not is_person(transfer.customer_id)
@@ -95,7 +139,8 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     current = payments.current
     earlier = [p for p in payments.earlier if p.receiver_account == current.receiver_account]
     if not earlier:
-        return None
+        fees = _fee_ladder(payments, settings) if settings.fee_ladder_payments else None
+        return None if fees is None else _fee_ladder_hit(fees, settings)
     first = earlier[0]  # oldest first: the first payment the kept history holds
     if current.amount_minor < first.amount_minor * settings.growth_factor:
         return None
@@ -122,6 +167,40 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
             "payments": len(earlier) + 1,
             "days_since_first": round(days, 2),
             "ladder": not platform,
+        },
+    )
+
+
+def _fee_ladder_hit(fees: list[Payment], settings: Settings) -> RuleHit:
+    first, current = fees[0], fees[-1]
+    hours = (current.at - first.at) / 3600
+    amounts = ", ".join(kzt(p.amount_minor) for p in fees)
+    count, span_hours = len(fees), fmt_number(round(hours, 1))
+    return RuleHit(
+        rule=RULE_ID,
+        score=settings.fee_ladder_score,
+        shadow=settings.mode is RuleMode.SHADOW,
+        message=Message(
+            en=f"{count} payments to {count} different new receivers within {span_hours} h, "
+            f"each at least {fmt_number(settings.fee_ladder_growth)} times the one before "
+            f"({amounts}): a fake platform's victim paying ever larger 'fees' to withdraw "
+            "made-up profits looks like this.",
+            ru=f"{count} платежей {count} разным новым получателям за {span_hours} ч, каждый "
+            f"минимум в {fmt_number(settings.fee_ladder_growth)} раза больше предыдущего "
+            f"({amounts}): так жертва лжеплатформы платит всё большие «комиссии», чтобы "
+            "вывести несуществующую прибыль.",
+            kk=f"{span_hours} сағ ішінде {count} түрлі жаңа алушыға {count} төлем, әрқайсысы "
+            f"алдыңғысынан кемінде {fmt_number(settings.fee_ladder_growth)} есе көп "
+            f"({amounts}): жалған платформаның құрбаны жоқ пайданы шығару үшін барған "
+            "сайын үлкен «комиссия» төлегенде осылай көрінеді.",
+        ),
+        measured={
+            "amount_minor": current.amount_minor,
+            "first_minor": first.amount_minor,
+            "payments": count,
+            "hours_since_first": round(hours, 2),
+            "fee_ladder": True,
+            "ladder": False,
         },
     )
 

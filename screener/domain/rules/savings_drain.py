@@ -22,6 +22,12 @@ How the money leaves decides the score:
 - **to an account opened days ago** (this bank saw it opened fewer than
   `young_receiver_days` days before): a "safe account" the fraudster has just opened;
   `chunk_bands`;
+- **to a stranger of the droppers' usual recruits' age** (18-24, where the screener knows the
+  holder), when the money otherwise left in one payment, unlike amounts or an equal pair:
+  paid by a customer of `young_holder_payer_min_age` or more: the "safe account" is often
+  a student's rented card and the caller's victim of the student's parents' age;
+  `young_holder_bands`, weak (it holds with velocity's outlier or a takeover sign), on the
+  money paid to that receiver;
 - **the same amount twice to one stranger**, each below `equal_pair_below_kzt`: a flat's
   deposit and its first month's rent, paid to a new landlord (a "safe account" paid in
   parts is paid what the caller names, rarely the same sum to the tenge); weak, as
@@ -56,7 +62,8 @@ from screener.domain.config import (
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import Transfer
-from screener.domain.rules._accounts import to_everyday_account
+from screener.domain.identifiers import age_on
+from screener.domain.rules._accounts import to_dropper_recruit, to_everyday_account
 from screener.domain.rules._bands import ScoreBand, band_for, parse_bands
 from screener.domain.rules._signals import (
     NEVER_A_STRANGERS_ACCOUNT,
@@ -99,6 +106,12 @@ class Settings:
     # The same amount twice to one stranger, each below this: a flat's deposit and first
     # month's rent (0: not told apart from chunks).
     equal_pair_below_minor: int = 0
+    # Money to one stranger aged 18-24 in the window -> score, where the pattern is
+    # otherwise a weak one (empty: not judged).
+    young_holder_bands: tuple[ScoreBand, ...] = ()
+    # ... paid by a customer of at least this age: the "safe account" callers' victims are
+    # their parents' age (a young buyer paying a young seller is two students).
+    young_holder_payer_min_age: int = 0
     # Receivers whose flows the rule never reads (it judges strangers' accounts).
     ignored_receiver_kinds: frozenset[str] = NEVER_A_STRANGERS_ACCOUNT
 
@@ -110,6 +123,7 @@ class Pattern(Enum):
     ONE_RECEIVER = "chunks_to_one_receiver"
     EVEN_CHUNKS = "even_chunks"
     YOUNG_RECEIVER = "to_a_young_account"
+    YOUNG_HOLDER = "to_a_young_holder"
     LARGE_SPREAD = "large_sums_to_several_strangers"
     EVERYDAY_RECEIVER = "to_an_everyday_account"
     SPREAD = "spread"
@@ -145,6 +159,12 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         large_spread_receivers=optional_integer(
             raw, "large_spread_receivers", path, 2, low=2, high=100
         ),
+        young_holder_bands=parse_bands(raw, "young_holder_bands", path, count="kzt")
+        if "young_holder_bands" in raw
+        else (),
+        young_holder_payer_min_age=optional_integer(
+            raw, "young_holder_payer_min_age", path, 0, low=0, high=120
+        ),
     )
 
 
@@ -154,11 +174,19 @@ def pattern_of(
     young_receiver: bool,
     everyday_receiver: bool,
     strict: float = 1.0,
+    young_holder: bool = False,
 ) -> Pattern:
     if everyday_receiver:
         return Pattern.EVERYDAY_RECEIVER
     if young_receiver:
         return Pattern.YOUNG_RECEIVER
+    pattern = _how_it_left(sent, settings, strict)
+    if young_holder and settings.young_holder_bands and not pattern.chunked:
+        return Pattern.YOUNG_HOLDER
+    return pattern
+
+
+def _how_it_left(sent: Sequence[Payment], settings: Settings, strict: float) -> Pattern:
     if len(sent) == 1:
         return Pattern.ONE_PAYMENT
     receiver, paid = Counter(p.receiver_account for p in sent).most_common(1)[0]
@@ -216,10 +244,18 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         days_open is not None and days_open < settings.young_receiver_days,
         everyday,
         strict,
+        to_dropper_recruit(transfer, context) and _older_payer(transfer, settings),
     )
-    bands = settings.chunk_bands if pattern.chunked else settings.one_payment_bands
+    judged = total
+    if pattern is Pattern.YOUNG_HOLDER:
+        bands = settings.young_holder_bands
+        judged = sum(p.amount_minor for p in sent if p.receiver_account == current.receiver_account)
+    elif pattern.chunked:
+        bands = settings.chunk_bands
+    else:
+        bands = settings.one_payment_bands
     # Bands are in whole KZT; for a past victim each starts at `strict` times its amount.
-    band = band_for(bands, int(total / 100 / strict))
+    band = band_for(bands, int(judged / 100 / strict))
     if band is None:
         return None
     receivers = len({p.receiver_account for p in sent})
@@ -242,6 +278,11 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
             "limit_factor": strict,
         },
     )
+
+
+def _older_payer(transfer: Transfer, settings: Settings) -> bool:
+    age = age_on(transfer.customer_id, transfer.occurred_at.date())
+    return age is not None and age >= settings.young_holder_payer_min_age
 
 
 def _explain(
@@ -272,6 +313,15 @@ def _explain(
             "счёт», только что открытый мошенниками.",
             kk="Алушының шоты бірнеше күн бұрын ғана ашылған: алаяқтар жаңа ашқан «қауіпсіз "
             "шот» осылай көрінеді.",
+        )
+    elif pattern is Pattern.YOUNG_HOLDER:
+        reading = Message(
+            en="The receiver is 18-24 years old, the age droppers recruit at (a student's "
+            "rented card is a common 'safe account'). Weak alone.",
+            ru="Получателю 18-24 года — возраст, в котором вербуют дропперов (арендованная "
+            "карта студента — частый «безопасный счёт»). Слабый признак сам по себе.",
+            kk="Алушы 18-24 жаста — дропперлерді осы жаста тартады (студенттің жалға "
+            "берілген картасы — жиі кездесетін «қауіпсіз шот»). Өзі ғана әлсіз белгі.",
         )
     elif pattern is Pattern.EVERYDAY_RECEIVER:
         reading = Message(

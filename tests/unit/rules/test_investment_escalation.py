@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -141,3 +142,46 @@ def test_a_ladder_to_any_new_receiver_but_a_firm_at_home(
 def test_a_ladder_to_someone_paid_before_is_not_judged() -> None:
     assert ladder(29_000, 55_000, 130_000, first_new=False) is None
     assert ladder(29_000, 55_000, 130_000, first_new=None) is not None  # never seen: new
+
+
+def fees(*amounts: float, hours_apart: float = 8) -> list[InputEvent]:
+    """Earlier payments to a different new receiver each, the last `hours_apart` ago."""
+    count = len(amounts)
+    return [
+        paid(amount, (count - i) * hours_apart * 60, n=i, new_beneficiary=True)
+        for i, amount in enumerate(amounts)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("earlier", "now", "score"),
+    [
+        ((25_000, 60_000, 150_000), 350_000, 60),  # "tax", "insurance", "commission"...
+        ((25_000, 45_000, 81_000), 145_800, 60),  # 1.8 times the one before, each time
+        ((25_000, 45_000, 81_000), 145_799, None),
+        ((25_000, 60_000), 150_000, None),  # three payments: not yet a ladder
+        ((60_000, 25_000, 150_000), 350_000, None),  # out of order: things bought
+    ],
+)
+def test_a_ladder_of_fees_to_different_strangers_holds_alone(
+    earlier: tuple[float, ...], now: float, score: int | None
+) -> None:
+    hit = evaluate(to_stranger(now), *fees(*earlier))
+    assert (None if hit is None else hit.score) == score
+    if hit is not None:
+        assert hit.measured["fee_ladder"] and decided(hit).verdict is Verdict.HOLD
+        en, ru, kk = three_languages(hit)
+        assert "4 different new receivers" in en and "4 разным" in ru and "4 түрлі" in kk
+
+
+def test_a_fee_ladder_needs_different_receivers_within_the_window() -> None:
+    # Older than 72 hours, the first fee is not part of it.
+    assert evaluate(to_stranger(350_000), *fees(25_000, 60_000, 150_000, hours_apart=30)) is None
+    # A shop at home is no fee's receiver.
+    shop = paid(25_000, 600, n=9, new_beneficiary=True, receiver_kind="business")
+    assert evaluate(to_stranger(350_000), shop, *fees(60_000, 150_000)) is None
+    # One receiver paid twice among them: a seller paid an advance and the rest.
+    first, second, third = fees(25_000, 60_000, 150_000)
+    assert isinstance(third, Transfer) and isinstance(first, Transfer)
+    again = dataclasses.replace(third, receiver_account=first.receiver_account)
+    assert evaluate(to_stranger(350_000), first, second, again) is None

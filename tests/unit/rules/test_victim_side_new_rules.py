@@ -335,6 +335,56 @@ def test_savings_drain_a_large_sum_to_an_account_opened_days_ago(
         assert "opened" in three_languages(hit)[0]
 
 
+PARENT = "780412300156"  # 47 on the day of AT: the droppers' recruits' parents' age
+STUDENT = "040728660117"  # 21: the droppers' usual recruit
+
+
+@pytest.mark.parametrize(
+    ("holder", "amount_kzt", "score"),
+    [
+        ("040728660117", 200_000, 40),  # 21: the droppers' usual recruit; weak alone
+        ("040728660117", 199_999, None),  # below the band; one payment below 1 000 000
+        ("010312600017", 250_000, 40),  # 24 today, 25 tomorrow
+        ("010311600011", 250_000, None),  # 25 today: one payment, below the one-payment band
+        ("780412300156", 250_000, None),  # 47
+    ],
+)
+def test_savings_drain_a_large_sum_to_a_stranger_aged_18_to_24_is_weak(
+    holder: str, amount_kzt: float, score: int | None
+) -> None:
+    named = to_stranger(amount_kzt, receiver_customer_id=holder, customer_id=PARENT)
+    hit = savings_drain.evaluate(named, context_of(), settings(savings_drain.RULE_ID))
+    assert (None if hit is None else hit.score) == score
+    if hit is not None:
+        assert hit.measured["pattern"] == "to_a_young_holder"
+        en, ru, kk = three_languages(hit)
+        assert "18-24" in en and "18-24" in ru and "18-24" in kk
+
+
+@pytest.mark.parametrize(("payer", "judged"), [(PARENT, True), ("820312300017", False)])
+def test_a_young_holder_counts_only_when_the_payer_is_45_or_more(payer: str, judged: bool) -> None:
+    # 47 and 43 on the day: a young seller of a car is paid by buyers of every age.
+    named = to_stranger(600_000, receiver_customer_id=STUDENT, customer_id=payer)
+    hit = savings_drain.evaluate(named, context_of(), settings(savings_drain.RULE_ID))
+    assert (hit is not None) is judged
+
+
+def test_a_young_holder_known_from_the_account_and_held_with_velocitys_outlier() -> None:
+    young = AccountActivity(MULE_ACCOUNT, holder_id=STUDENT)
+    rule = settings(savings_drain.RULE_ID)
+    now = to_stranger(600_000, customer_id=PARENT)
+    hit = savings_drain.evaluate(now, context(receiver=young), rule)
+    assert hit is not None and hit.score == 40 and decided(hit).verdict is Verdict.ALLOW
+    # With velocity's outlier (35) the two reach the hold score.
+    outcome = decide([hit, dataclasses.replace(hit, rule="velocity", score=35)], CONFIG.policy)
+    assert outcome.verdict is Verdict.HOLD
+    # Chunks to one stranger are the scheme's habit whoever holds the account: they hold.
+    chunks = context(receiver=young, history=history_of(paid(350_000, 20, to=MULE_ACCOUNT)))
+    chunked = savings_drain.evaluate(to_stranger(300_000, customer_id=PARENT), chunks, rule)
+    assert chunked is not None and chunked.score == 60
+    assert chunked.measured["pattern"] == "chunks_to_one_receiver"
+
+
 # ---- someone's everyday account ------------------------------------------------------------
 
 
@@ -351,8 +401,7 @@ def shopping(hours_ago: float, **overrides: object) -> Flow:
     )
 
 
-LANDLORD = "780412300156"  # 47 on the day of AT
-STUDENT = "040728660117"  # 21: the droppers' usual recruit
+LANDLORD = PARENT  # 47 on the day of AT
 
 
 def landlord(*spending: Flow, holder: str = LANDLORD) -> AccountActivity:
