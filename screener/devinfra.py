@@ -44,6 +44,9 @@ HOST = "127.0.0.1"
 KAFKA_READY_TIMEOUT_S = 90.0
 REDIS_READY_TIMEOUT_S = 15.0
 STOP_TIMEOUT_S = 30.0
+# After the process is gone: the time its ports may take to be released (see
+# _wait_until_ports_close).
+PORT_RELEASE_TIMEOUT_S = 10.0
 LOG_TAIL_LINES = 40
 
 _POM_RESOURCE = "devinfra_kafka_pom.xml"
@@ -160,7 +163,7 @@ def stop_all(services: Sequence[Service], layout: DevLayout) -> list[str]:
     stopped = []
     for service, pid in running:
         if pid is not None:
-            _terminate(pid, service.cmdline_marker)
+            _terminate(pid, service)
             _pid_file(service, layout).unlink(missing_ok=True)
             stopped.append(service.name)
     return stopped
@@ -185,6 +188,7 @@ def kill(service: Service, layout: DevLayout) -> int:
         if time.monotonic() > deadline:
             raise DevInfraError(f"{service.name} (pid {pid}) survived SIGKILL")
         time.sleep(0.05)
+    _wait_until_ports_close(service, pid)
     _pid_file(service, layout).unlink(missing_ok=True)
     return pid
 
@@ -256,7 +260,7 @@ def ensure_all_running(services: Sequence[Service], layout: DevLayout) -> None:
         # A half-started service would only be found and waited for again by the next up().
         for service, process in started:
             if process.poll() is None:
-                _terminate(process.pid, service.cmdline_marker)
+                _terminate(process.pid, service)
             _pid_file(service, layout).unlink(missing_ok=True)
         raise
 
@@ -352,22 +356,41 @@ def _is_alive(pid: int, cmdline_marker: str) -> bool:
         return False
 
 
-def _terminate(pid: int, cmdline_marker: str) -> None:
+def _terminate(pid: int, service: Service) -> None:
     def signal_and_wait(sig: signal.Signals, timeout_s: float) -> bool:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, sig)
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            if not _is_alive(pid, cmdline_marker):
+            if not _is_alive(pid, service.cmdline_marker):
                 return True
             time.sleep(0.2)
         return False
 
-    if signal_and_wait(signal.SIGTERM, STOP_TIMEOUT_S):
-        return
-    log.warning("pid %d ignored SIGTERM for %.0f s, sending SIGKILL", pid, STOP_TIMEOUT_S)
-    if not signal_and_wait(signal.SIGKILL, 5.0):
-        raise DevInfraError(f"pid {pid} survived SIGKILL")
+    if not signal_and_wait(signal.SIGTERM, STOP_TIMEOUT_S):
+        log.warning("pid %d ignored SIGTERM for %.0f s, sending SIGKILL", pid, STOP_TIMEOUT_S)
+        if not signal_and_wait(signal.SIGKILL, 5.0):
+            raise DevInfraError(f"pid {pid} survived SIGKILL")
+    _wait_until_ports_close(service, pid)
+
+
+def _wait_until_ports_close(service: Service, pid: int) -> None:
+    """A stop is done when the service's ports are free, not when its pid is gone.
+
+    The pid stops looking alive as soon as the main thread has exited (its command line
+    reads empty), but a JVM's other threads still hold the listening socket while they
+    tear down, so a caller that connects or starts a new process right away finds the
+    port taken.
+    """
+    deadline = time.monotonic() + PORT_RELEASE_TIMEOUT_S
+    while busy := [port for port in service.ports if _port_open(port)]:
+        if time.monotonic() > deadline:
+            raise DevInfraError(
+                f"{service.name} (pid {pid}) has exited, but port(s) "
+                f"{', '.join(map(str, busy))} on {HOST} still accept connections after "
+                f"{PORT_RELEASE_TIMEOUT_S:.0f} s"
+            )
+        time.sleep(0.1)
 
 
 def _pid_file(service: Service, layout: DevLayout) -> Path:
