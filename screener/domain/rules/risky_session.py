@@ -13,7 +13,9 @@ Signs, from the customer's history: `sms_code_sent` from a source in `code_sourc
 bank's own codes are not a sign), `login` with `new_device` true, `phone_changed`,
 `password_reset`. One kind of sign scores `score`; two kinds or more (a 1414 code and a new
 device: the textbook takeover) score `score_several`. A loan's moment is its signing. For a
-past fraud victim the amount limits are multiplied by `repeat_victim_factor`.
+past fraud victim the amount limits are multiplied by `repeat_victim_factor`. A new-device
+login is no sign for a payment made from a device the customer logged in with before it:
+whoever logged in on the new device pays from that one.
 
 A burst of payments to strangers is a risky action whatever their size: the payment that
 makes `burst_payees` distinct new beneficiaries within `burst_minutes` (a taken-over
@@ -59,6 +61,7 @@ from screener.domain.texts import kzt, local_time
 
 RULE_ID = "risky_session"
 SIGN_TYPES = frozenset({"sms_code_sent", "login", "phone_changed", "password_reset"})
+LOGIN = frozenset({"login"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,8 @@ def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings
         for entry in context.history.since(now - settings.window_seconds, now, SIGN_TYPES)
         if (kind := _sign_of(entry, settings)) is not None
     }
+    if isinstance(event, Transfer) and _paid_from_an_earlier_device(event, signs, context):
+        del signs["new_device"]
     if not signs:
         return None
     strict = tightening(context, settings.repeat_victim_factor)
@@ -239,6 +244,28 @@ def _explain(
     if strict < 1:
         parts.append(stricter_note(strict))
     return joined(parts)
+
+
+def _paid_from_an_earlier_device(
+    transfer: Transfer, signs: Mapping[str, HistoryEntry], context: ScreeningContext
+) -> bool:
+    """Is the payment made from a device the customer logged in with before the new one?
+
+    A new phone logs in on Tuesday noon; at five the customer pays forty giveaway winners
+    from the old one, still in their pocket. A fraudster who logged in on a new device pays
+    from that device: the customer's own older one is not in their hands. Needs both
+    devices named (the transfer's `device_id`, the logins' `device_id`); when either is
+    missing the new-device login stays a sign.
+    """
+    new_login = signs.get("new_device")
+    device = transfer.device_id
+    if new_login is None or device is None or new_login.attrs.get("device_id") in (None, device):
+        return False
+    earlier_logins = context.history.since(0, new_login.at, LOGIN)
+    return any(
+        entry.attrs.get("device_id") == device and entry.at < new_login.at
+        for entry in earlier_logins
+    )
 
 
 def _strangers_paid(transfer: Transfer, context: ScreeningContext, window_seconds: float) -> int:

@@ -179,3 +179,31 @@ def test_new_wallets_topped_up_one_after_another_count_in_a_burst_shops_do_not()
     shop = {"receiver_kind": "business", "new_beneficiary": True}
     shops = [paid(49_984, 2 + i, n=i, **shop) for i in range(4)]
     assert evaluate(to_stranger(49_984, **shop), context_of(new_device(20), *shops)) is None
+
+
+@pytest.mark.parametrize(
+    ("paid_from", "old_phone_logged_in", "other_signs", "score"),
+    [
+        ("dev-old", True, [], None),  # the customer's own older phone pays: no takeover sign
+        ("dev-new", True, [], 65),  # the new device pays
+        (None, True, [], 65),  # the bank does not say which device paid
+        ("dev-old", False, [], 65),  # the paying device was never seen before the new one
+        ("dev-old", True, [code(90)], 65),  # the 1414 code stays a sign
+    ],
+    ids=["old_phone", "new_device", "device_unknown", "old_phone_unseen", "code_too"],
+)
+def test_a_new_device_is_no_sign_for_payments_from_the_phone_used_before_it(
+    paid_from: str | None,
+    old_phone_logged_in: bool,
+    other_signs: list[CustomerEvent],
+    score: int | None,
+) -> None:
+    """A new phone logs in at noon; at five twenty giveaway winners are paid, 20 000 each,
+    from the old one."""
+    old_phone = [sign("login", 300, new_device=False, device_id="dev-old")]
+    winners = [paid(20_000, 1 + i, n=i, new_beneficiary=True) for i in range(19)]
+    context = context_of(
+        *(old_phone if old_phone_logged_in else []), new_device(120), *other_signs, *winners
+    )
+    hit = evaluate(to_stranger(20_000, device_id=paid_from), context)
+    assert (hit.score if hit else None) == score

@@ -82,6 +82,14 @@ def varied(payees: int, minutes_apart: float) -> list[object]:
     ]
 
 
+def every_third_differs(payees: int, minutes_apart: float) -> list[object]:
+    """50 000 KZT to each stranger but every third, who gets 47 000."""
+    return [
+        paid(47_000 if i % 3 == 2 else 50_000, minutes_apart * (i + 1), n=i, new_beneficiary=True)
+        for i in range(payees - 1)
+    ]
+
+
 @pytest.mark.parametrize(
     ("earlier", "now_kzt", "payout_run", "score"),
     [
@@ -91,10 +99,13 @@ def varied(payees: int, minutes_apart: float) -> list[object]:
         (burst(20, 50_000, minutes_apart=0.2), 50_000, False, 80),
         # One a minute, but the amounts vary: no prize.
         (varied(12, minutes_apart=0.75), 50_000, False, 65),
-        # One amount throughout but this one: no longer one amount.
-        (burst(20, 50_000, minutes_apart=0.75), 49_000, False, 65),
+        # One amount but this one (the blogger pays a buyer between two winners): still
+        # a payout run, twelve of the window's thirteen payments being prizes.
+        (burst(20, 50_000, minutes_apart=0.75), 49_000, True, 30),
+        # Every third payment of another amount: fewer than four in five alike.
+        (every_third_differs(20, minutes_apart=0.75), 50_000, False, 65),
     ],
-    ids=["giveaway", "script_pace", "varied_amounts", "one_differs"],
+    ids=["giveaway", "script_pace", "varied_amounts", "one_differs", "a_third_differ"],
 )
 def test_a_payout_run_of_one_amount_at_a_persons_pace_is_weak(
     earlier: list[object], now_kzt: float, payout_run: bool, score: int
