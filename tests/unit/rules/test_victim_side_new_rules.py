@@ -102,7 +102,7 @@ def every_third_differs(payees: int, minutes_apart: float) -> list[object]:
         # One amount but this one (the blogger pays a buyer between two winners): still
         # a payout run, twelve of the window's thirteen payments being prizes.
         (burst(20, 50_000, minutes_apart=0.75), 49_000, True, 30),
-        # Every third payment of another amount: fewer than four in five alike.
+        # Every third payment of another amount: fewer than nine in ten alike.
         (every_third_differs(20, minutes_apart=0.75), 50_000, False, 65),
     ],
     ids=["giveaway", "script_pace", "varied_amounts", "one_differs", "a_third_differ"],
