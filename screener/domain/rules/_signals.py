@@ -16,7 +16,10 @@ remembers an event after screening it), so the event itself is added here where 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+import statistics
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -299,6 +302,36 @@ def fraction(raw: Mapping[str, Any], key: str, path: str, *, minimum: float = 0)
     if value > 1:
         raise ConfigError(f"{path}.{key}: must be at most 1, got {value!r}")
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutRun:
+    """A burst of payments paid out, not an account emptied: nearly every payment of one
+    amount (at least `min_share` of them), those at a person's pace (the median gap between
+    them at least `min_median_gap_seconds`). A blogger paying forty giveaway winners 50,000
+    each about once a minute, a club refunding fees, a foreman paying day wages; "nearly",
+    as the blogger may pay a buyer or a friend between two winners. An emptied account goes
+    one payment every few seconds, or in amounts that vary to stay under the limits."""
+
+    min_share: float
+    min_median_gap_seconds: float
+
+    def matches(self, burst: Sequence[Payment]) -> bool:
+        if not burst:
+            return False
+        amount, count = Counter(p.amount_minor for p in burst).most_common(1)[0]
+        if count < self.min_share * len(burst):
+            return False
+        times = sorted(p.at for p in burst if p.amount_minor == amount)
+        gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+        return bool(gaps) and statistics.median(gaps) >= self.min_median_gap_seconds
+
+
+def payout_run_setting(raw: Mapping[str, Any], path: str) -> PayoutRun:
+    """A `payout_run`-shaped section: `min_median_gap_seconds` and `min_share` (optional,
+    as rules files written before it keep working: one amount throughout)."""
+    share = fraction(raw, "min_share", path, minimum=0.5) if "min_share" in raw else 1.0
+    return PayoutRun(share, number(raw, "min_median_gap_seconds", path))
 
 
 def repeat_victim_factor(raw: Mapping[str, Any], path: str) -> float:

@@ -11,10 +11,9 @@ new beneficiaries other than a new shop or firm at home; an e-wallet counts) pai
 the window, this transfer included. A past victim's bands are
 multiplied by the repeat-victim factor (rounded up, at least 2).
 
-A payout run scores at most `payout_run.max_score`, below the hold score with velocity:
-at least `payout_run.min_share` of the burst's payments of one amount, those paid at a
-person's pace (the median gap between them at least `payout_run.min_median_gap_seconds`).
-A blogger paying forty giveaway winners 50,000 each, a club refunding its members' fees, a
+A payout run (`_signals.PayoutRun`: nearly every payment of the burst of one amount, at a
+person's pace) scores at most `payout_run.max_score`, below the hold score with velocity. A
+blogger paying forty giveaway winners 50,000 each, a club refunding its members' fees, a
 foreman paying day wages: one amount, typed in one payee at a time. An account being
 emptied goes faster (25 payments of 50,000 in five minutes, one every twelve seconds) or in
 amounts that vary to stay under the limits; a taken-over account paying out at any pace is
@@ -25,10 +24,7 @@ money back") asks for fees to one "agency", not for one prize to each of thirty 
 
 from __future__ import annotations
 
-import itertools
 import math
-import statistics
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,12 +35,12 @@ from screener.domain.decision import Message, RuleHit
 from screener.domain.events import Transfer
 from screener.domain.rules._bands import ScoreBand, band_for, parse_bands
 from screener.domain.rules._signals import (
-    Payment,
-    fraction,
+    PayoutRun,
     is_person,
     joined,
     kzt_setting,
     payments_of,
+    payout_run_setting,
     repeat_victim_factor,
     span,
 )
@@ -61,9 +57,8 @@ class Settings:
     min_total_minor: int
     bands: tuple[ScoreBand, ...]  # distinct strangers paid in the window -> score
     repeat_victim_factor: float
-    payout_min_median_gap_seconds: float
+    payout_run: PayoutRun
     payout_max_score: int
-    payout_min_share: float
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -75,14 +70,8 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         min_total_minor=kzt_setting(raw, "min_total_kzt", path),
         bands=parse_bands(raw, "bands", path, count="payees"),
         repeat_victim_factor=repeat_victim_factor(raw, path),
-        payout_min_median_gap_seconds=number(payout, "min_median_gap_seconds", payout_path),
+        payout_run=payout_run_setting(payout, payout_path),
         payout_max_score=integer(payout, "max_score", payout_path, low=0, high=100),
-        # Optional, as rules files written before it keep working: one amount throughout.
-        payout_min_share=(
-            fraction(payout, "min_share", payout_path, minimum=0.5)
-            if "min_share" in payout
-            else 1.0
-        ),
     )
 
 
@@ -108,7 +97,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     if band is None:
         return None
     score = band.score
-    payout_run = _is_payout_run(burst, settings)
+    payout_run = settings.payout_run.matches(burst)
     if payout_run:
         score = min(score, settings.payout_max_score)
     window = span(settings.window_seconds)
@@ -138,18 +127,6 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
             "payout_run": payout_run,
         },
     )
-
-
-def _is_payout_run(burst: list[Payment], settings: Settings) -> bool:
-    """One amount for nearly every payment, paid at a person's pace (see the module's
-    docstring). Nearly: a blogger who pays a buyer or a friend between two winners is
-    still paying out a giveaway."""
-    amount, count = Counter(p.amount_minor for p in burst).most_common(1)[0]
-    if count < settings.payout_min_share * len(burst):
-        return False
-    times = sorted(p.at for p in burst if p.amount_minor == amount)
-    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
-    return bool(gaps) and statistics.median(gaps) >= settings.payout_min_median_gap_seconds
 
 
 def _payout_note(amount_minor: int) -> Message:

@@ -19,7 +19,10 @@ whoever logged in on the new device pays from that one.
 
 A burst of payments to strangers is a risky action whatever their size: the payment that
 makes `burst_payees` distinct new beneficiaries within `burst_minutes` (a taken-over
-account emptied in small sums, to stay under the amount limits).
+account emptied in small sums, to stay under the amount limits). Not a payout run
+(`code_only_payout_run`: one amount at a person's pace, a blogger paying giveaway winners)
+when the only sign is a 1414 or eGov code: eGov sends those for everyday services, and
+whoever holds only the code has not got into the bank.
 
 An online loan whose only sign is a code from 1414 or eGov scores `code_only_loan_score`:
 lenders ask for the borrower's consent to read their data through eGov, which sends a 1414
@@ -41,6 +44,7 @@ from screener.domain.config import (
     optional_integer,
     optional_number,
     rule_mode,
+    section,
     string_list,
 )
 from screener.domain.context import ScreeningContext
@@ -48,11 +52,14 @@ from screener.domain.decision import Message, RuleHit
 from screener.domain.events import ScreenedEvent, Transfer
 from screener.domain.history import HistoryEntry
 from screener.domain.rules._signals import (
+    Payment,
+    PayoutRun,
     acted_at,
     is_person,
     joined,
     kzt_setting,
     payments_of,
+    payout_run_setting,
     repeat_victim_factor,
     span,
 )
@@ -77,6 +84,8 @@ class Settings:
     code_only_loan_score: int  # an online loan after only a 1414/eGov code
     burst_payees: int = 0  # 0: bursts are not a risky action
     burst_seconds: float = 0.0
+    # A payout run after nothing but a 1414/eGov code is no risky action (None: it is).
+    code_only_payout_run: PayoutRun | None = None
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -96,6 +105,13 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         ),
         burst_payees=optional_integer(raw, "burst_payees", path, 0, low=0, high=1000),
         burst_seconds=optional_number(raw, "burst_minutes", path, 0, 1) * 60,
+        code_only_payout_run=(
+            payout_run_setting(
+                section(raw, "code_only_payout_run", path), f"{path}.code_only_payout_run"
+            )
+            if "code_only_payout_run" in raw
+            else None
+        ),
     )
 
 
@@ -129,8 +145,12 @@ def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings
         current = payments_of(event, context.history).current
         risky = event.amount_minor > limit and current.to_stranger
         if not risky and current.to_burst_payee and settings.burst_payees:
-            payees = _strangers_paid(event, context, settings.burst_seconds)
-            if payees >= settings.burst_payees:
+            burst = _burst(event, context, settings.burst_seconds)
+            payees = len({p.receiver_account for p in burst})
+            paid_out = settings.code_only_payout_run is not None and (
+                set(signs) == {"code"} and settings.code_only_payout_run.matches(burst)
+            )
+            if payees >= settings.burst_payees and not paid_out:
                 action, risky = "burst_to_new_beneficiaries", True
     else:
         action, limit = "online_loan", settings.online_loan_above_minor * strict
@@ -268,11 +288,10 @@ def _paid_from_an_earlier_device(
     )
 
 
-def _strangers_paid(transfer: Transfer, context: ScreeningContext, window_seconds: float) -> int:
-    """Distinct strangers and new wallets (`to_burst_payee`) paid within the window before
-    this transfer, this one included."""
+def _burst(transfer: Transfer, context: ScreeningContext, window_seconds: float) -> list[Payment]:
+    """The payments to strangers and new wallets (`to_burst_payee`) within the window
+    before this transfer, this one included."""
     payments = payments_of(transfer, context.history)
     now = payments.current.at
     earlier = payments.earlier_between(now - window_seconds, now)
-    paid = {p.receiver_account for p in earlier if p.to_burst_payee}
-    return len(paid | {transfer.receiver_account})
+    return [p for p in earlier if p.to_burst_payee] + [payments.current]

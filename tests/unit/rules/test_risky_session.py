@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -198,12 +199,38 @@ def test_a_new_device_is_no_sign_for_payments_from_the_phone_used_before_it(
     other_signs: list[CustomerEvent],
     score: int | None,
 ) -> None:
-    """A new phone logs in at noon; at five twenty giveaway winners are paid, 20 000 each,
-    from the old one."""
+    """A new phone logs in at noon; at five twenty strangers are paid 20 000-30 000 each,
+    from the old one (in amounts that vary: no payout run, which a code alone excuses)."""
     old_phone = [sign("login", 300, new_device=False, device_id="dev-old")]
-    winners = [paid(20_000, 1 + i, n=i, new_beneficiary=True) for i in range(19)]
+    winners = [paid(20_000 + 500 * i, 1 + i, n=i, new_beneficiary=True) for i in range(19)]
     context = context_of(
         *(old_phone if old_phone_logged_in else []), new_device(120), *other_signs, *winners
     )
     hit = evaluate(to_stranger(20_000, device_id=paid_from), context)
     assert (hit.score if hit else None) == score
+
+
+@pytest.mark.parametrize(
+    ("signs", "minutes_apart", "risky"),
+    [
+        ([code(90)], 1.0, False),  # a 1414 code, then prizes one a minute: paid out
+        ([code(90)], 0.1, True),  # the same amounts every six seconds: emptied
+        ([new_device(90)], 1.0, True),  # a new device: a takeover pays out at any pace
+        ([sign("password_reset", 90)], 1.0, True),
+    ],
+    ids=["code_then_prizes", "code_then_script", "new_device", "password_reset"],
+)
+def test_a_payout_run_after_only_a_1414_code_is_no_risky_burst(
+    signs: list[CustomerEvent], minutes_apart: float, risky: bool
+) -> None:
+    winners = [paid(25_000, minutes_apart * (i + 1), n=i, new_beneficiary=True) for i in range(9)]
+    hit = evaluate(to_stranger(25_000), context_of(*signs, *winners))
+    assert (hit is not None) is risky
+    if hit is not None:
+        assert hit.measured["action"] == "burst_to_new_beneficiaries"
+
+
+def test_without_the_setting_a_payout_run_after_a_code_stays_risky() -> None:
+    rule = dataclasses.replace(settings(RULE), code_only_payout_run=None)
+    winners = [paid(25_000, i + 1, n=i, new_beneficiary=True) for i in range(9)]
+    assert risky_session.evaluate(to_stranger(25_000), context_of(code(90), *winners), rule)
