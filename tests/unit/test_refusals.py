@@ -36,6 +36,7 @@ def test_the_rules_that_may_refuse_are_lists_the_law_and_takeover_signs() -> Non
         "borrower_age",
         "multi_lender_burst",
         "risky_session",
+        "stop_credit_lifted",
     }
 
 

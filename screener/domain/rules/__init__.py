@@ -37,6 +37,7 @@ from screener.domain.rules import (
     risky_session,
     safe_account,
     savings_drain,
+    stop_credit_lifted,
     suspended_account,
     unrated_currency,
     velocity,
@@ -92,6 +93,12 @@ RULES: tuple[RuleSpec, ...] = (
         parse_settings=borrower_age.parse_settings,
         evaluate=borrower_age.evaluate,
         regulatory=True,
+    ),
+    RuleSpec(
+        rule_id=stop_credit_lifted.RULE_ID,
+        event_types=(LoanApproval,),
+        parse_settings=stop_credit_lifted.parse_settings,
+        evaluate=stop_credit_lifted.evaluate,
     ),
     RuleSpec(
         rule_id=multi_lender_burst.RULE_ID,
