@@ -8,10 +8,14 @@ process itself exits.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import socket
 import sys
 import textwrap
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,6 +45,7 @@ _LINGERING_SERVER = textwrap.dedent(
     """
 )
 MARKER = "screener-test-lingering-server"
+Starter = Callable[[devinfra.Service, devinfra.DevLayout], None]
 
 
 def _free_port() -> int:
@@ -73,18 +78,30 @@ def _layout(tmp_path: Path) -> devinfra.DevLayout:
     )
 
 
-def _start(service: devinfra.Service, layout: devinfra.DevLayout) -> None:
-    devinfra.ensure_all_running((service,), layout)
-    deadline = time.monotonic() + 10
-    while not devinfra._port_open(service.ports[0]):
-        assert time.monotonic() < deadline, "the test server never listened"
-        time.sleep(0.05)
+@pytest.fixture
+def started() -> Iterator[Starter]:
+    """Starts a test server; whatever happens in the test, its process group (the server
+    and the child holding its socket) is gone afterwards."""
+    groups: list[int] = []
+
+    def start(service: devinfra.Service, layout: devinfra.DevLayout) -> None:
+        devinfra.ensure_all_running((service,), layout)
+        groups.append(int((layout.run / f"{service.name}.pid").read_text()))
+        deadline = time.monotonic() + 10
+        while not devinfra._port_open(service.ports[0]):
+            assert time.monotonic() < deadline, "the test server never listened"
+            time.sleep(0.05)
+
+    yield start
+    for group in groups:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
 
 
-def test_stop_returns_only_once_the_port_is_free(tmp_path: Path) -> None:
+def test_stop_returns_only_once_the_port_is_free(tmp_path: Path, started: Starter) -> None:
     port = _free_port()
     service, layout = _service(port, hold_s=1.5, tmp_path=tmp_path), _layout(tmp_path)
-    _start(service, layout)
+    started(service, layout)
 
     assert devinfra.stop_all((service,), layout) == ["lingering"]
 
@@ -93,17 +110,13 @@ def test_stop_returns_only_once_the_port_is_free(tmp_path: Path) -> None:
 
 
 def test_a_port_still_held_after_the_timeout_is_a_clear_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: Starter
 ) -> None:
     port = _free_port()
     service, layout = _service(port, hold_s=5.0, tmp_path=tmp_path), _layout(tmp_path)
-    _start(service, layout)
+    started(service, layout)
     monkeypatch.setattr(devinfra, "PORT_RELEASE_TIMEOUT_S", 0.5)
 
     still_held = rf"lingering .* port\(s\) {port} .* still accept"
     with pytest.raises(devinfra.DevInfraError, match=still_held):
         devinfra.stop_all((service,), layout)
-
-    deadline = time.monotonic() + 10  # let the child go before the next test
-    while devinfra._port_open(port) and time.monotonic() < deadline:
-        time.sleep(0.1)
