@@ -277,10 +277,17 @@ def test_stop_credit_blocks_loans_until_it_is_lifted(worker: Deployment) -> None
     customer.event("loan_optout_set", 0)
     refused = customer.loan(60, "200000.00", lender_kind="mfo")
     customer.event("loan_optout_lifted", 120)
-    later = customer.loan(180, "100000.00", lender_kind="bank")
-    refused_decision, later_decision = decided(worker, refused, later)
+    # Minutes after the lifting: what a fraudster with the victim's eGov does.
+    at_once = customer.loan(130, "100000.00", lender_kind="mfo")
+    # Hours after: a customer who lifted their own refusal ahead of the loan.
+    later = customer.loan(120 + 5 * 60, "100000.00", lender_kind="bank")
+    refused_decision, at_once_decision, later_decision = decided(
+        worker, refused, at_once, later
+    )
     assert refused_decision["verdict"] == "block"
     assert "loan_optout" in rules_of(refused_decision)
+    assert at_once_decision["verdict"] == "hold"
+    assert "stop_credit_lifted" in rules_of(at_once_decision)
     assert later_decision["verdict"] == "allow"
 
 
