@@ -281,9 +281,7 @@ def test_stop_credit_blocks_loans_until_it_is_lifted(worker: Deployment) -> None
     at_once = customer.loan(130, "100000.00", lender_kind="mfo")
     # Hours after: a customer who lifted their own refusal ahead of the loan.
     later = customer.loan(120 + 5 * 60, "100000.00", lender_kind="bank")
-    refused_decision, at_once_decision, later_decision = decided(
-        worker, refused, at_once, later
-    )
+    refused_decision, at_once_decision, later_decision = decided(worker, refused, at_once, later)
     assert refused_decision["verdict"] == "block"
     assert "loan_optout" in rules_of(refused_decision)
     assert at_once_decision["verdict"] == "hold"
