@@ -129,13 +129,14 @@ def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings
     if not is_person(event.customer_id):
         return None
     now = acted_at(event)
+    recent = context.history.since(now - settings.window_seconds, now, SIGN_TYPES)
     signs = {  # kind -> the latest entry of that kind in the window
-        kind: entry
-        for entry in context.history.since(now - settings.window_seconds, now, SIGN_TYPES)
-        if (kind := _sign_of(entry, settings)) is not None
+        kind: entry for entry in recent if (kind := _sign_of(entry, settings)) is not None
     }
-    if isinstance(event, Transfer) and _paid_from_an_earlier_device(event, signs, context):
-        del signs["new_device"]
+    if "new_device" in signs and isinstance(event, Transfer):
+        new_logins = [entry for entry in recent if _sign_of(entry, settings) == "new_device"]
+        if _paid_from_an_earlier_device(event, new_logins, context):
+            del signs["new_device"]
     if not signs:
         return None
     strict = tightening(context, settings.repeat_victim_factor)
@@ -267,24 +268,27 @@ def _explain(
 
 
 def _paid_from_an_earlier_device(
-    transfer: Transfer, signs: Mapping[str, HistoryEntry], context: ScreeningContext
+    transfer: Transfer, new_logins: list[HistoryEntry], context: ScreeningContext
 ) -> bool:
-    """Is the payment made from a device the customer logged in with before the new one?
+    """Is the payment made from a device the customer used before every new-device login
+    of the window?
 
     A new phone logs in on Tuesday noon; at five the customer pays forty giveaway winners
     from the old one, still in their pocket. A fraudster who logged in on a new device pays
-    from that device: the customer's own older one is not in their hands. Needs both
-    devices named (the transfer's `device_id`, the logins' `device_id`); when either is
-    missing the new-device login stays a sign.
+    from that device: the customer's own older one is not in their hands. So the paying
+    device must have logged in, not as a new device, before the first of the window's
+    new-device logins, and be none of them. Needs every device named (the transfer's
+    `device_id`, the logins' `device_id`); when one is missing the logins stay a sign.
     """
-    new_login = signs.get("new_device")
     device = transfer.device_id
-    if new_login is None or device is None or new_login.attrs.get("device_id") in (None, device):
+    if device is None or any(e.attrs.get("device_id") in (None, device) for e in new_logins):
         return False
-    earlier_logins = context.history.since(0, new_login.at, LOGIN)
+    first_new = min(entry.at for entry in new_logins)
     return any(
-        entry.attrs.get("device_id") == device and entry.at < new_login.at
-        for entry in earlier_logins
+        entry.attrs.get("device_id") == device
+        and entry.attrs.get("new_device") is not True
+        and entry.at < first_new
+        for entry in context.history.since(0, first_new, LOGIN)
     )
 
 

@@ -234,3 +234,18 @@ def test_without_the_setting_a_payout_run_after_a_code_stays_risky() -> None:
     rule = dataclasses.replace(settings(RULE), code_only_payout_run=None)
     winners = [paid(25_000, i + 1, n=i, new_beneficiary=True) for i in range(9)]
     assert risky_session.evaluate(to_stranger(25_000), context_of(code(90), *winners), rule)
+
+
+def test_a_fraudsters_device_that_logged_in_new_earlier_stays_a_sign() -> None:
+    """The fraudster's device logs in as new at two, the customer's own new phone at three;
+    at half past three the fraudster pays from the first. Neither new device is one the
+    customer used before, so the logins stay a sign."""
+    fraudster = sign("login", 90, new_device=True, device_id="dev-fraudster")
+    own_new_phone = sign("login", 30, new_device=True, device_id="dev-own-new")
+    old_phone = sign("login", 300, new_device=False, device_id="dev-old")
+    strangers = [paid(20_000 + 500 * i, 1 + i, n=i, new_beneficiary=True) for i in range(9)]
+    context = context_of(old_phone, fraudster, own_new_phone, *strangers)
+    hit = evaluate(to_stranger(20_000, device_id="dev-fraudster"), context)
+    assert hit is not None and hit.score == 65
+    # The customer's old phone, used before both, is no takeover.
+    assert evaluate(to_stranger(20_000, device_id="dev-old"), context) is None
