@@ -14,8 +14,8 @@ bank's own codes are not a sign), `login` with `new_device` true, `phone_changed
 `password_reset`. One kind of sign scores `score`; two kinds or more (a 1414 code and a new
 device: the textbook takeover) score `score_several`. A loan's moment is its signing. For a
 past fraud victim the amount limits are multiplied by `repeat_victim_factor`. A new-device
-login is no sign for a payment made from a device the customer logged in with before it:
-whoever logged in on the new device pays from that one.
+login is no sign for a payment made from a device the customer logged in with before every
+new-device login of the window: whoever logged in on a new device pays from that one.
 
 A burst of payments to strangers is a risky action whatever their size: the payment that
 makes `burst_payees` distinct new beneficiaries within `burst_minutes` (a taken-over
