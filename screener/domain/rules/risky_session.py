@@ -53,6 +53,7 @@ from screener.domain.events import ScreenedEvent, Transfer
 from screener.domain.history import HistoryEntry
 from screener.domain.rules._signals import (
     Payment,
+    Payments,
     PayoutRun,
     acted_at,
     is_person,
@@ -129,12 +130,14 @@ def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings
     if not is_person(event.customer_id):
         return None
     now = acted_at(event)
-    recent = context.history.since(now - settings.window_seconds, now, SIGN_TYPES)
-    signs = {  # kind -> the latest entry of that kind in the window
-        kind: entry for entry in recent if (kind := _sign_of(entry, settings)) is not None
-    }
+    recent = [
+        (kind, entry)
+        for entry in context.history.since(now - settings.window_seconds, now, SIGN_TYPES)
+        if (kind := _sign_of(entry, settings)) is not None
+    ]
+    signs = dict(recent)  # kind -> the latest entry of that kind in the window
     if "new_device" in signs and isinstance(event, Transfer):
-        new_logins = [entry for entry in recent if _sign_of(entry, settings) == "new_device"]
+        new_logins = [entry for kind, entry in recent if kind == "new_device"]
         if _paid_from_an_earlier_device(event, new_logins, context):
             del signs["new_device"]
     if not signs:
@@ -143,10 +146,11 @@ def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings
     payees = 0
     if isinstance(event, Transfer):
         action, limit = "transfer_to_new_beneficiary", settings.transfer_above_minor * strict
-        current = payments_of(event, context.history).current
+        payments = payments_of(event, context.history)
+        current = payments.current
         risky = event.amount_minor > limit and current.to_stranger
         if not risky and current.to_burst_payee and settings.burst_payees:
-            burst = _burst(event, context, settings.burst_seconds)
+            burst = _burst(payments, settings.burst_seconds)
             payees = len({p.receiver_account for p in burst})
             paid_out = settings.code_only_payout_run is not None and (
                 set(signs) == {"code"} and settings.code_only_payout_run.matches(burst)
@@ -292,10 +296,9 @@ def _paid_from_an_earlier_device(
     )
 
 
-def _burst(transfer: Transfer, context: ScreeningContext, window_seconds: float) -> list[Payment]:
+def _burst(payments: Payments, window_seconds: float) -> list[Payment]:
     """The payments to strangers and new wallets (`to_burst_payee`) within the window
     before this transfer, this one included."""
-    payments = payments_of(transfer, context.history)
     now = payments.current.at
     earlier = payments.earlier_between(now - window_seconds, now)
     return [p for p in earlier if p.to_burst_payee] + [payments.current]

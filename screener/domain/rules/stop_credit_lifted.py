@@ -52,7 +52,8 @@ def evaluate(loan: LoanApproval, context: ScreeningContext, settings: Settings) 
         return None
     minutes = max(1, round((signed_at - lifted_at) / 60))
     zone = context.mrp.zone
-    lifted = local_time(datetime.fromtimestamp(lifted_at, zone), zone)
+    lifted_moment = datetime.fromtimestamp(lifted_at, zone)
+    lifted = local_time(lifted_moment, zone)
     amount = kzt(loan.amount_minor)
     return RuleHit(
         rule=RULE_ID,
@@ -72,7 +73,7 @@ def evaluate(loan: LoanApproval, context: ScreeningContext, settings: Settings) 
             "алады; өз бас тартуын алып тастаған адам мұны алдын ала жасайды.",
         ),
         measured={
-            "optout_lifted_at": datetime.fromtimestamp(lifted_at, zone).isoformat(),
+            "optout_lifted_at": lifted_moment.isoformat(),
             "minutes_after_lifting": minutes,
             "window_minutes": settings.window_seconds / 60,
             "amount_minor": loan.amount_minor,
