@@ -44,6 +44,8 @@ ABROAD = "abroad"
 PAYMENT_SERVICE = "payment_service"
 BUSINESS = "business"
 MERCHANT_KINDS = frozenset({BUSINESS, PAYMENT_SERVICE})
+PERSON = "person"
+UNKNOWN_KIND = "unknown"  # the contract's default receiver_kind
 # Receivers that are never a stranger's account at home: rules judging strangers' accounts
 # need no flows of these (see `receiver_kinds_without_flows`).
 NEVER_A_STRANGERS_ACCOUNT = MERCHANT_KINDS | {CRYPTO_EXCHANGE}
@@ -222,7 +224,7 @@ def _payment_of_entry(entry: HistoryEntry, flagged: Mapping[str, bool]) -> Payme
         amount_minor=entry.amount_minor,
         receiver_account=receiver,
         receiver_country=str(entry.attrs.get("receiver_country") or HOME_COUNTRY),
-        receiver_kind=str(entry.attrs.get("receiver_kind") or "unknown"),
+        receiver_kind=str(entry.attrs.get("receiver_kind") or UNKNOWN_KIND),
         to_new_beneficiary=_is_new(entry.attrs.get(NEW_BENEFICIARY), flagged.get(receiver)),
         to_self=entry.attrs.get("to_self") is True,
     )

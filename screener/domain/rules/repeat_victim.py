@@ -10,7 +10,10 @@ strictly in two ways, because each catches what the other misses:
     beneficiary above a modest amount (not a new shop or biller at home, see `_signals`; for
     a recent victim a new firm at home counts too, the "recovery agency"), or an online loan
     above it. Alone it stays below the hold score (past victims pay new plumbers
-    too), but it adds to any other rule's signal.
+    too), but it adds to any other rule's signal. A recent victim's such action holds
+    alone from a lower limit; a transfer to a person's account at a bank at home (a KZ
+    IBAN) from a higher one than a card's, a wallet's or an account's abroad, where the
+    "recovery fee" is asked to go.
 (b) `is_repeat_victim` and `tightening`, used by velocity, safe_account and risky_session:
     those rules multiply their limits by their own `repeat_victim_factor` for a past victim,
     so a weaker form of their pattern fires. The factor sits in each rule's section because
@@ -27,7 +30,17 @@ from screener.domain.config import RuleMode, integer, number, rule_mode
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import ScreenedEvent, Transfer
-from screener.domain.rules._signals import BUSINESS, is_person, kzt_setting, payments_of
+from screener.domain.identifiers import is_valid_kz_iban
+from screener.domain.rules._signals import (
+    BUSINESS,
+    HOME_COUNTRY,
+    PERSON,
+    UNKNOWN_KIND,
+    is_person,
+    kzt_setting,
+    optional_kzt_setting,
+    payments_of,
+)
 from screener.domain.texts import kzt
 from screener.domain.texts import number as fmt_number
 
@@ -65,6 +78,10 @@ class Settings:
     recent_seconds: float
     recent_above_minor: int
     recent_score: int
+    # A recent victim's transfer to a person's account at a bank at home (a KZ IBAN) counts
+    # only above this: the "recovery fee" goes to a card, a wallet or abroad, while a
+    # victim's everyday life goes on paying people's accounts (a plumber, a relative).
+    recent_person_account_above_minor: int
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -75,6 +92,12 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         recent_seconds=number(raw, "recent_days", path) * 86400,
         recent_above_minor=kzt_setting(raw, "recent_above_kzt", path),
         recent_score=integer(raw, "recent_score", path, low=0, high=100),
+        recent_person_account_above_minor=optional_kzt_setting(
+            raw,
+            "recent_person_account_above_kzt",
+            path,
+            kzt_setting(raw, "recent_above_kzt", path),
+        ),
     )
 
 
@@ -101,11 +124,29 @@ def _judged_payee(transfer: Transfer, context: ScreeningContext, recent: bool) -
     return True
 
 
+def _to_person_account_at_home(transfer: Transfer) -> bool:
+    """To a KZ IBAN of a person (or of a holder the bank did not name a kind for) at home:
+    an account at a Kazakh bank, not a card, a wallet or an account abroad."""
+    return (
+        is_valid_kz_iban(transfer.receiver_account)
+        and transfer.receiver_country == HOME_COUNTRY
+        and transfer.receiver_kind in (PERSON, UNKNOWN_KIND)
+    )
+
+
+def _limit(event: ScreenedEvent, recent: bool, settings: Settings) -> int:
+    if not recent:
+        return settings.above_minor
+    if isinstance(event, Transfer) and _to_person_account_at_home(event):
+        return settings.recent_person_account_above_minor
+    return settings.recent_above_minor
+
+
 def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings) -> RuleHit | None:
     if not is_person(event.customer_id) or not is_repeat_victim(context):
         return None
     recent = _recent(event, context, settings)
-    limit = settings.recent_above_minor if recent else settings.above_minor
+    limit = _limit(event, recent, settings)
     if event.amount_minor <= limit:
         return None
     if isinstance(event, Transfer):

@@ -82,15 +82,20 @@ def test_weak_alone_but_a_past_victims_large_online_loan_is_held() -> None:
     assert outcome.verdict is Verdict.HOLD
 
 
+# A card token: where a "recovery fee" is asked to go (as are wallets and accounts abroad).
+CARD = "card-4400-tok-5f1c"
+
+
 @pytest.mark.parametrize(
     ("event", "days_ago", "score"),
     [
-        (to_stranger(20_000), 1, None),
-        (to_stranger(20_000.01), 1, 62),
+        (to_stranger(20_000, receiver_account=CARD), 1, None),
+        (to_stranger(20_000.01, receiver_account=CARD), 1, 62),
         (online_loan(20_000.01), 1, 62),
-        (to_stranger(50_000), 30, 62),  # a report 30 days ago is still recent
-        (to_stranger(50_000), 30.01, None),  # then the everyday limit (100 000 KZT) again
-        (to_stranger(100_000.01), 30.01, 40),
+        (to_stranger(50_000, receiver_account=CARD), 30, 62),  # 30 days ago is still recent
+        # then the everyday limit (100 000 KZT) again
+        (to_stranger(50_000, receiver_account=CARD), 30.01, None),
+        (to_stranger(100_000.01, receiver_account=CARD), 30.01, 40),
     ],
 )
 def test_a_recent_victim_has_a_lower_limit_and_is_held(
@@ -101,6 +106,29 @@ def test_a_recent_victim_has_a_lower_limit_and_is_held(
     if hit is not None:
         assert hit.measured["recent_victim"] is (score == 62)
         assert decided(hit).verdict is (Verdict.HOLD if score == 62 else Verdict.ALLOW)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "above_kzt"),
+    [
+        ({}, 50_000),  # a person's account at a Kazakh bank: a plumber, a relative
+        ({"receiver_kind": "unknown"}, 50_000),  # an IBAN the bank named no kind for
+        ({"receiver_account": CARD}, 20_000),  # a card
+        ({"receiver_kind": "payment_service"}, 20_000),  # a wallet
+        ({"receiver_country": "TR"}, 20_000),  # an account abroad
+        ({"receiver_account": "KZ00000" + "X" * 13}, 20_000),  # no valid IBAN: not known
+    ],
+)
+def test_a_recent_victims_payment_to_a_persons_account_at_home_counts_from_more(
+    overrides: dict[str, Any], above_kzt: int
+) -> None:
+    """The "recovery fee" goes to a card, a wallet or abroad; a recent victim's everyday
+    life goes on paying people's accounts at their banks, held only above the higher limit."""
+    recent = context_of(fraud_report(1))
+    assert evaluate(to_stranger(above_kzt, **overrides), recent) is None
+    hit = evaluate(to_stranger(above_kzt + 0.01, **overrides), recent)
+    assert hit is not None and hit.score == 62
+    assert hit.measured["above_minor"] == above_kzt * 100
 
 
 @pytest.mark.parametrize(
@@ -125,7 +153,7 @@ def test_a_recent_victims_fee_to_a_new_firm_counts(overrides: dict[str, Any], fi
 
 
 def test_an_officers_confirmation_makes_the_victim_recent() -> None:
-    hit = evaluate(to_stranger(20_000.01), CONFIRMED)
+    hit = evaluate(to_stranger(20_000.01, receiver_account=CARD), CONFIRMED)
     assert hit is not None and hit.score == 62 and hit.measured["above_minor"] == 2_000_000
 
 
