@@ -13,7 +13,8 @@ strictly in two ways, because each catches what the other misses:
     too), but it adds to any other rule's signal. A recent victim's such action holds
     alone from a lower limit; a transfer to a person's account at a bank at home (a KZ
     IBAN) from a higher one than a card's, a wallet's or an account's abroad, where the
-    "recovery fee" is asked to go.
+    "recovery fee" is asked to go, unless its holder is young or a 1414/eGov code was
+    just sent (`PersonAccountLimit`).
 (b) `is_repeat_victim` and `tightening`, used by velocity, safe_account and risky_session:
     those rules multiply their limits by their own `repeat_victim_factor` for a past victim,
     so a weaker form of their pattern fires. The factor sits in each rule's section because
@@ -26,11 +27,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from screener.domain.config import RuleMode, integer, number, rule_mode
+from screener.domain.config import RuleMode, integer, number, rule_mode, section, string_list
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import ScreenedEvent, Transfer
-from screener.domain.identifiers import is_valid_kz_iban
+from screener.domain.identifiers import age_on, is_valid_kz_iban
+from screener.domain.rules._accounts import receiver_holder
 from screener.domain.rules._signals import (
     BUSINESS,
     HOME_COUNTRY,
@@ -38,7 +40,6 @@ from screener.domain.rules._signals import (
     UNKNOWN_KIND,
     is_person,
     kzt_setting,
-    optional_kzt_setting,
     payments_of,
 )
 from screener.domain.texts import kzt
@@ -78,10 +79,31 @@ class Settings:
     recent_seconds: float
     recent_above_minor: int
     recent_score: int
-    # A recent victim's transfer to a person's account at a bank at home (a KZ IBAN) counts
-    # only above this: the "recovery fee" goes to a card, a wallet or abroad, while a
-    # victim's everyday life goes on paying people's accounts (a plumber, a relative).
-    recent_person_account_above_minor: int
+    # None in a rules file written before it: the recent limit applies to every payee.
+    person_account: PersonAccountLimit | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonAccountLimit:
+    """A recent victim's transfer to a person's account at a bank at home (a KZ IBAN)
+    counts only above `above_minor`: the "recovery fee" goes to a card, a wallet or abroad,
+    while a victim's everyday life goes on paying people's accounts (a plumber, a relative).
+    Not when the holder is at most `young_holder_max_age` (the droppers' recruits) or a
+    code from `code_sources` came within `code_seconds` (someone is at the victim's ear)."""
+
+    above_minor: int
+    young_holder_max_age: int
+    code_sources: frozenset[str]
+    code_seconds: float
+
+
+def _person_account_limit(raw: Mapping[str, Any], path: str) -> PersonAccountLimit:
+    return PersonAccountLimit(
+        above_minor=kzt_setting(raw, "above_kzt", path),
+        young_holder_max_age=integer(raw, "young_holder_max_age", path, low=18, high=150),
+        code_sources=frozenset(string_list(raw, "code_sources", path)),
+        code_seconds=number(raw, "code_hours", path, minimum=0) * 3600,
+    )
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -92,11 +114,12 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         recent_seconds=number(raw, "recent_days", path) * 86400,
         recent_above_minor=kzt_setting(raw, "recent_above_kzt", path),
         recent_score=integer(raw, "recent_score", path, low=0, high=100),
-        recent_person_account_above_minor=optional_kzt_setting(
-            raw,
-            "recent_person_account_above_kzt",
-            path,
-            kzt_setting(raw, "recent_above_kzt", path),
+        person_account=(
+            _person_account_limit(
+                section(raw, "recent_person_account", path), f"{path}.recent_person_account"
+            )
+            if "recent_person_account" in raw
+            else None
         ),
     )
 
@@ -134,11 +157,30 @@ def _to_person_account_at_home(transfer: Transfer) -> bool:
     )
 
 
-def _limit(event: ScreenedEvent, recent: bool, settings: Settings) -> int:
+def _warned(transfer: Transfer, context: ScreeningContext, limit: PersonAccountLimit) -> bool:
+    """A young holder, or a code just sent: the everyday allowance does not apply."""
+    holder = receiver_holder(transfer, context.receiver_account)
+    age = age_on(holder, transfer.occurred_at.date()) if holder else None
+    if age is not None and age <= limit.young_holder_max_age:
+        return True
+    now = transfer.occurred_at.timestamp()
+    codes = context.history.since(now - limit.code_seconds, now, frozenset({"sms_code_sent"}))
+    return any(entry.attrs.get("source") in limit.code_sources for entry in codes)
+
+
+def _limit(
+    event: ScreenedEvent, context: ScreeningContext, recent: bool, settings: Settings
+) -> int:
     if not recent:
         return settings.above_minor
-    if isinstance(event, Transfer) and _to_person_account_at_home(event):
-        return settings.recent_person_account_above_minor
+    person_account = settings.person_account
+    if (
+        person_account is not None
+        and isinstance(event, Transfer)
+        and _to_person_account_at_home(event)
+        and not _warned(event, context, person_account)
+    ):
+        return person_account.above_minor
     return settings.recent_above_minor
 
 
@@ -146,7 +188,7 @@ def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings
     if not is_person(event.customer_id) or not is_repeat_victim(context):
         return None
     recent = _recent(event, context, settings)
-    limit = _limit(event, recent, settings)
+    limit = _limit(event, context, recent, settings)
     if event.amount_minor <= limit:
         return None
     if isinstance(event, Transfer):

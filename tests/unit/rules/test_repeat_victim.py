@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import RuleHit, Verdict
-from screener.domain.events import LoanApproval, ScreenedEvent, Transfer
+from screener.domain.events import CustomerEvent, LoanApproval, ScreenedEvent, Transfer
 from screener.domain.rules import repeat_victim
 from screener.domain.rules.repeat_victim import is_repeat_victim, tightening
 from screener.domain.screening import screen
 from tests.unit.rules.customer_scenes import (
     COMPANY,
+    code,
     context_of,
     fraud_report,
     online_loan,
     to_stranger,
 )
-from tests.unit.rules.scenes import CONFIG, decided, settings, shadow, spec, three_languages
+from tests.unit.rules.scenes import (
+    CONFIG,
+    MULE,
+    decided,
+    iin,
+    settings,
+    shadow,
+    spec,
+    three_languages,
+)
 
 RULE = repeat_victim.RULE_ID
+ADULT = iin(date(1986, 1, 1))  # aged 40 in 2026
 CONFIRMED = context_of(victim=True)
 # A victim long ago (the report 200 days back): the everyday, weaker limits apply.
 LONG_AGO = context_of(fraud_report())
@@ -129,6 +141,51 @@ def test_a_recent_victims_payment_to_a_persons_account_at_home_counts_from_more(
     hit = evaluate(to_stranger(above_kzt + 0.01, **overrides), recent)
     assert hit is not None and hit.score == 62
     assert hit.measured["above_minor"] == above_kzt * 100
+
+
+@pytest.mark.parametrize(
+    ("earlier", "overrides"),
+    [
+        ((), {"receiver_customer_id": MULE}),  # the holder is 21: the droppers' recruits
+        ((code(60, "1414"),), {}),  # a 1414 code an hour ago: a caller at the victim's ear
+        ((code(60, "egov"),), {}),
+    ],
+)
+def test_a_young_holder_or_a_code_just_sent_keeps_the_lower_limit(
+    earlier: tuple[CustomerEvent, ...], overrides: dict[str, Any]
+) -> None:
+    recent = context_of(fraud_report(1), *earlier)
+    hit = evaluate(to_stranger(20_000.01, **overrides), recent)
+    assert hit is not None and hit.score == 62 and hit.measured["above_minor"] == 2_000_000
+
+
+@pytest.mark.parametrize(
+    ("earlier", "overrides"),
+    [
+        ((), {"receiver_customer_id": ADULT}),  # the holder is 40
+        ((code(7 * 60, "1414"),), {}),  # the code seven hours ago: beyond code_hours
+        ((code(60, "bank"),), {}),  # the bank's own code: everyday
+    ],
+)
+def test_an_adult_holder_or_an_old_or_bank_code_keeps_the_higher_limit(
+    earlier: tuple[CustomerEvent, ...], overrides: dict[str, Any]
+) -> None:
+    recent = context_of(fraud_report(1), *earlier)
+    assert evaluate(to_stranger(50_000, **overrides), recent) is None
+
+
+def test_a_rules_file_without_the_person_account_limit_keeps_one_recent_limit() -> None:
+    raw = {
+        "mode": "enforce",
+        "above_kzt": 100_000,
+        "score": 40,
+        "recent_days": 30,
+        "recent_above_kzt": 20_000,
+        "recent_score": 62,
+    }
+    older = repeat_victim.parse_settings(raw, "rules.repeat_victim")
+    hit = repeat_victim.evaluate(to_stranger(20_000.01), context_of(fraud_report(1)), older)
+    assert older.person_account is None and hit is not None and hit.score == 62
 
 
 @pytest.mark.parametrize(
