@@ -1,8 +1,8 @@
-"""The second and third independent populations (tests/independent/population2.py and
-population3.py, each written by another agent from the contract, DOMAIN.md and the seed
-articles alone): valid at the boundary, labels pointing at real events once each,
-reproducible, and replayable offline without dead letters. The second leaves its everyday
-traffic unlabelled; the third labels it "everyday".
+"""The second, third and fourth independent populations (tests/independent/population2.py,
+population3.py and population4.py, each written by another agent from the contract,
+DOMAIN.md and the seed articles alone): valid at the boundary, labels pointing at real
+events once each, reproducible, and replayable offline without dead letters. The second
+leaves its everyday traffic unlabelled; the third and fourth label it "everyday".
 
 Detection rates are not asserted here: the population exists to measure them
 (`screener backtest`), not to pin them.
@@ -22,12 +22,13 @@ from screener.backtest.replay import raw_records, read_jsonl, replay
 from screener.boundary import decode_event
 from screener.schemas import compiled_validator
 from screener.settings import load_rules
-from tests.independent import population2, population3
+from tests.independent import population2, population3, population4
 
 # Population 2's seed 7 ends with a scenario spilling into the morning after the last day.
 POPULATIONS: dict[str, tuple[Callable[[list[str]], Any], int]] = {
     "population2": (population2.main, 7),
     "population3": (population3.main, 7),
+    "population4": (population4.main, 7),
 }
 SCHEMA_OF_TOPIC = {
     "transfers": "transfer",
