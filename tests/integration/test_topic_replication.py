@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 import uuid
 
 import pytest
@@ -28,7 +29,11 @@ def test_one_broker_gives_one_replica_and_more_is_refused(services: dict[str, st
         assert (plan.brokers, plan.replication_factor, plan.min_insync_replicas) == (1, 1, 1)
         admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
         try:
-            assert settings.topics.holds in admin.list_topics()
+            # A topic just created reaches the broker's metadata a moment later.
+            deadline = time.monotonic() + 30
+            while settings.topics.holds not in admin.list_topics():
+                assert time.monotonic() < deadline, "the created topic never appeared"
+                time.sleep(0.2)
         finally:
             admin.close()
         too_many = dataclasses.replace(settings, topic_replication_factor=3)
