@@ -31,8 +31,8 @@ from screener.domain.config import RuleMode, integer, number, rule_mode, section
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import ScreenedEvent, Transfer
-from screener.domain.identifiers import age_on, is_valid_kz_iban
-from screener.domain.rules._accounts import receiver_holder
+from screener.domain.identifiers import is_valid_kz_iban
+from screener.domain.rules._accounts import to_dropper_recruit
 from screener.domain.rules._signals import (
     BUSINESS,
     HOME_COUNTRY,
@@ -88,11 +88,10 @@ class PersonAccountLimit:
     """A recent victim's transfer to a person's account at a bank at home (a KZ IBAN)
     counts only above `above_minor`: the "recovery fee" goes to a card, a wallet or abroad,
     while a victim's everyday life goes on paying people's accounts (a plumber, a relative).
-    Not when the holder is at most `young_holder_max_age` (the droppers' recruits) or a
-    code from `code_sources` came within `code_seconds` (someone is at the victim's ear)."""
+    Not when the holder is of the droppers' recruits' age (18-24, `_accounts`) or a code
+    from `code_sources` came within `code_seconds` (someone is at the victim's ear)."""
 
     above_minor: int
-    young_holder_max_age: int
     code_sources: frozenset[str]
     code_seconds: float
 
@@ -100,7 +99,6 @@ class PersonAccountLimit:
 def _person_account_limit(raw: Mapping[str, Any], path: str) -> PersonAccountLimit:
     return PersonAccountLimit(
         above_minor=kzt_setting(raw, "above_kzt", path),
-        young_holder_max_age=integer(raw, "young_holder_max_age", path, low=18, high=150),
         code_sources=frozenset(string_list(raw, "code_sources", path)),
         code_seconds=number(raw, "code_hours", path, minimum=0) * 3600,
     )
@@ -159,9 +157,7 @@ def _to_person_account_at_home(transfer: Transfer) -> bool:
 
 def _warned(transfer: Transfer, context: ScreeningContext, limit: PersonAccountLimit) -> bool:
     """A young holder, or a code just sent: the everyday allowance does not apply."""
-    holder = receiver_holder(transfer, context.receiver_account)
-    age = age_on(holder, transfer.occurred_at.date()) if holder else None
-    if age is not None and age <= limit.young_holder_max_age:
+    if to_dropper_recruit(transfer, context):
         return True
     now = transfer.occurred_at.timestamp()
     codes = context.history.since(now - limit.code_seconds, now, frozenset({"sms_code_sent"}))

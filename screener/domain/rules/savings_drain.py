@@ -18,7 +18,10 @@ How the money leaves decides the score:
   strangers, each paid `large_spread_each_kzt` or more in the window): savings split
   between the "safe accounts" the caller names one after another; a car, a flat's deposit
   or a seller is one receiver, and a firm's payroll is not a person's transfer;
-  `chunk_bands`;
+  `chunk_bands`. Not when the sending account was paid by `collection_senders` people or
+  more within `collection_hours`: a toi's gifts, a funeral's condolence money or a
+  fundraiser's donations paid out to the restaurant, the musicians or the clinic (judged
+  as unlike amounts to several strangers, below);
 - **to an account opened days ago** (this bank saw it opened fewer than
   `young_receiver_days` days before): a "safe account" the fraudster has just opened;
   `chunk_bands`;
@@ -63,7 +66,7 @@ from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import Transfer
 from screener.domain.identifiers import age_on
-from screener.domain.rules._accounts import to_dropper_recruit, to_everyday_account
+from screener.domain.rules._accounts import money_moved, to_dropper_recruit, to_everyday_account
 from screener.domain.rules._bands import ScoreBand, band_for, parse_bands
 from screener.domain.rules._signals import (
     NEVER_A_STRANGERS_ACCOUNT,
@@ -103,6 +106,11 @@ class Settings:
     # Different strangers each paid at least this much in the window (0: not judged).
     large_spread_each_minor: int = 0
     large_spread_receivers: int = 2
+    # ... unless the sending account was paid by at least this many people within
+    # collection_seconds (0: not told apart): a toi's, a funeral's or a fundraiser's
+    # collection paid out to its vendors, not savings split between "safe accounts".
+    collection_senders: int = 0
+    collection_seconds: float = 0.0
     # The same amount twice to one stranger, each below this: a flat's deposit and first
     # month's rent (0: not told apart from chunks).
     equal_pair_below_minor: int = 0
@@ -159,6 +167,8 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         large_spread_receivers=optional_integer(
             raw, "large_spread_receivers", path, 2, low=2, high=100
         ),
+        collection_senders=optional_integer(raw, "collection_senders", path, 0, low=0, high=1000),
+        collection_seconds=optional_number(raw, "collection_hours", path, 0, 0) * 3600,
         young_holder_bands=parse_bands(raw, "young_holder_bands", path, count="kzt")
         if "young_holder_bands" in raw
         else (),
@@ -175,18 +185,23 @@ def pattern_of(
     everyday_receiver: bool,
     strict: float = 1.0,
     young_holder: bool = False,
+    collection: bool = False,
 ) -> Pattern:
+    """How the money left; `collection`: the sending account holds money many people paid
+    in (see `Settings.collection_senders`)."""
     if everyday_receiver:
         return Pattern.EVERYDAY_RECEIVER
     if young_receiver:
         return Pattern.YOUNG_RECEIVER
-    pattern = _how_it_left(sent, settings, strict)
+    pattern = _how_it_left(sent, settings, strict, collection)
     if young_holder and settings.young_holder_bands and not pattern.chunked:
         return Pattern.YOUNG_HOLDER
     return pattern
 
 
-def _how_it_left(sent: Sequence[Payment], settings: Settings, strict: float) -> Pattern:
+def _how_it_left(
+    sent: Sequence[Payment], settings: Settings, strict: float, collection: bool
+) -> Pattern:
     if len(sent) == 1:
         return Pattern.ONE_PAYMENT
     receiver, paid = Counter(p.receiver_account for p in sent).most_common(1)[0]
@@ -199,12 +214,24 @@ def _how_it_left(sent: Sequence[Payment], settings: Settings, strict: float) -> 
     alike = _alike(sorted(p.amount_minor for p in sent), settings.even_within_percent)
     if alike >= settings.even_chunks and alike * 100 >= settings.even_share_percent * len(sent):
         return Pattern.EVEN_CHUNKS
-    if settings.large_spread_each_minor:
+    if settings.large_spread_each_minor and not collection:
         large = settings.large_spread_each_minor * strict
         paid_large = {p.receiver_account for p in sent if p.amount_minor >= large}
         if len(paid_large) >= settings.large_spread_receivers:
             return Pattern.LARGE_SPREAD
     return Pattern.SPREAD
+
+
+def _paid_by_many(transfer: Transfer, context: ScreeningContext, settings: Settings) -> bool:
+    """Was the sending account paid by `collection_senders` people or more (the holder's
+    own accounts aside) within `collection_seconds`?"""
+    if not settings.collection_senders or context.sender_account is None:
+        return False
+    now = transfer.occurred_at.timestamp()
+    moved = money_moved(
+        context.sender_account, now - settings.collection_seconds, now, transfer.customer_id
+    )
+    return len(moved.senders) >= settings.collection_senders
 
 
 def _alike(amounts: Sequence[int], within_percent: int) -> int:
@@ -245,6 +272,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         everyday,
         strict,
         to_dropper_recruit(transfer, context) and _older_payer(transfer, settings),
+        _paid_by_many(transfer, context, settings),
     )
     judged = total
     if pattern is Pattern.YOUNG_HOLDER:

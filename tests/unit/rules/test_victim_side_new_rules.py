@@ -28,6 +28,7 @@ from tests.unit.rules.customer_scenes import (
     history_of,
     kzt,
     paid,
+    paid_in,
     to_stranger,
 )
 from tests.unit.rules.scenes import CONFIG, context, decided, settings, three_languages
@@ -202,19 +203,19 @@ def test_savings_drain_the_same_amount_twice_to_one_stranger(
         # sellers; judged as one payment would be (weak from 1 000 000 KZT).
         ((75_000, 67_499), 74_000, "spread", None),
         ((150_000,), 155_000, "spread", None),  # two alike are not enough
-        ((600_000, 150_000), 400_000, "spread", 15),
+        ((500_000, 150_000), 299_999.99, "spread", None),  # one large sum, 949 999.99 in all
+        ((900_000, 150_000), 299_999.99, "spread", 15),
         # Large sums to two strangers, one after another: savings split between "safe
-        # accounts" (a car or a flat is paid to one seller)...
+        # accounts" a caller names card after card (a car or a flat is paid to one seller).
+        ((600_000, 150_000), 400_000, "large_sums_to_several_strangers", 60),
+        ((300_000,), 300_000, "large_sums_to_several_strangers", 60),
         ((1_200_000,), 1_000_000, "large_sums_to_several_strangers", 60),
         ((7_394_000, 7_394_000), 5_281_000, "large_sums_to_several_strangers", 60),
-        ((1_200_000,), 999_999, "spread", 15),
-        # ... but a toi's vendors are paid less each: a restaurant, a singer, a decorator.
-        ((600_000, 600_000), 450_000, "spread", 15),
         # Three alike are half the payments: still one sum cut up, with other payments...
         ((75_000, 72_000, 150_000, 260_000, 380_000), 74_000, "even_chunks", 60),
         # ... but fewer than half: a toi organiser paying vendors unlike sums, three alike
-        # by chance (1 521 000 KZT in all: weak, as one payment).
-        ((75_000, 72_000, 150_000, 260_000, 380_000, 510_000), 74_000, "spread", 15),
+        # by chance (1 201 000 KZT in all: weak, as one payment).
+        ((75_000, 72_000, 150_000, 260_000, 280_000, 290_000), 74_000, "spread", 15),
     ],
 )
 def test_savings_drain_to_several_strangers(
@@ -229,6 +230,35 @@ def test_savings_drain_to_several_strangers(
         assert hit.measured["pattern"] == pattern
         assert hit.measured["receivers"] == len(earlier_kzt) + 1
         assert all(three_languages(hit))
+
+
+@pytest.mark.parametrize(
+    ("payers", "pattern", "score"),
+    [
+        (2, "large_sums_to_several_strangers", 60),
+        # Paid by three people within 72 hours: a toi's gifts, a funeral's condolence
+        # money, paid out to the restaurant, the singer and the decorator.
+        (3, "spread", 15),
+    ],
+)
+def test_large_sums_from_a_collection_are_its_vendors(
+    payers: int, pattern: str, score: int
+) -> None:
+    events = [paid(600_000, 40, n=0), paid(600_000, 20, n=1)]
+    gifts = tuple(paid_in(50_000, hours_ago=24 + n, n=n) for n in range(payers))
+    hit = savings_drain.evaluate(
+        to_stranger(450_000), context_of(*events, money_in=gifts), settings(savings_drain.RULE_ID)
+    )
+    assert hit is not None and hit.score == score and hit.measured["pattern"] == pattern
+
+
+def test_gifts_older_than_the_collection_window_make_no_collection() -> None:
+    events = [paid(600_000, 40, n=0), paid(600_000, 20, n=1)]
+    gifts = tuple(paid_in(50_000, hours_ago=73, n=n) for n in range(5))
+    hit = savings_drain.evaluate(
+        to_stranger(450_000), context_of(*events, money_in=gifts), settings(savings_drain.RULE_ID)
+    )
+    assert hit is not None and hit.measured["pattern"] == "large_sums_to_several_strangers"
 
 
 def test_a_past_victims_chunks_are_judged_from_half_the_amounts() -> None:
