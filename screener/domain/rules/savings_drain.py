@@ -21,7 +21,8 @@ How the money leaves decides the score:
   `chunk_bands`. Not when the sending account was paid by `collection_senders` people or
   more within `collection_hours`: a toi's gifts, a funeral's condolence money or a
   fundraiser's donations paid out to the restaurant, the musicians or the clinic (judged
-  as unlike amounts to several strangers, below);
+  as unlike amounts to several strangers, below; an account paid by many that forwards
+  the money fast is a mule's, mule_evidence's and the dropper rules' to judge);
 - **to an account opened days ago** (this bank saw it opened fewer than
   `young_receiver_days` days before): a "safe account" the fraudster has just opened;
   `chunk_bands`;
