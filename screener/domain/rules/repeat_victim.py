@@ -155,12 +155,15 @@ def _to_person_account_at_home(transfer: Transfer) -> bool:
     )
 
 
+_CODES = frozenset({"sms_code_sent"})
+
+
 def _warned(transfer: Transfer, context: ScreeningContext, limit: PersonAccountLimit) -> bool:
     """A young holder, or a code just sent: the everyday allowance does not apply."""
     if to_dropper_recruit(transfer, context):
         return True
     now = transfer.occurred_at.timestamp()
-    codes = context.history.since(now - limit.code_seconds, now, frozenset({"sms_code_sent"}))
+    codes = context.history.since(now - limit.code_seconds, now, _CODES)
     return any(entry.attrs.get("source") in limit.code_sources for entry in codes)
 
 

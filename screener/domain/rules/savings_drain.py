@@ -50,7 +50,7 @@ what they always do. For a past victim the amounts are multiplied by `repeat_vic
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -186,10 +186,11 @@ def pattern_of(
     everyday_receiver: bool,
     strict: float = 1.0,
     young_holder: bool = False,
-    collection: bool = False,
+    collection: Callable[[], bool] = lambda: False,
 ) -> Pattern:
-    """How the money left; `collection`: the sending account holds money many people paid
-    in (see `Settings.collection_senders`)."""
+    """How the money left. `collection` says whether the sending account holds money many
+    people paid in (`Settings.collection_senders`); asked only when large sums went to
+    several strangers, since it reads the account's flows."""
     if everyday_receiver:
         return Pattern.EVERYDAY_RECEIVER
     if young_receiver:
@@ -201,7 +202,7 @@ def pattern_of(
 
 
 def _how_it_left(
-    sent: Sequence[Payment], settings: Settings, strict: float, collection: bool
+    sent: Sequence[Payment], settings: Settings, strict: float, collection: Callable[[], bool]
 ) -> Pattern:
     if len(sent) == 1:
         return Pattern.ONE_PAYMENT
@@ -215,10 +216,10 @@ def _how_it_left(
     alike = _alike(sorted(p.amount_minor for p in sent), settings.even_within_percent)
     if alike >= settings.even_chunks and alike * 100 >= settings.even_share_percent * len(sent):
         return Pattern.EVEN_CHUNKS
-    if settings.large_spread_each_minor and not collection:
+    if settings.large_spread_each_minor:
         large = settings.large_spread_each_minor * strict
         paid_large = {p.receiver_account for p in sent if p.amount_minor >= large}
-        if len(paid_large) >= settings.large_spread_receivers:
+        if len(paid_large) >= settings.large_spread_receivers and not collection():
             return Pattern.LARGE_SPREAD
     return Pattern.SPREAD
 
@@ -273,7 +274,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         everyday,
         strict,
         to_dropper_recruit(transfer, context) and _older_payer(transfer, settings),
-        _paid_by_many(transfer, context, settings),
+        lambda: _paid_by_many(transfer, context, settings),
     )
     judged = total
     if pattern is Pattern.YOUNG_HOLDER:
