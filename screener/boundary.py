@@ -41,6 +41,7 @@ from screener.domain.identifiers import (
     has_valid_check_digit,
     is_valid_iin_or_bin,
     is_valid_kz_iban,
+    receiver_country_of,
 )
 from screener.schemas import compiled_validator
 
@@ -221,17 +222,21 @@ def _transfer(d: dict[str, Any]) -> Transfer:
     receiver_customer_id: str | None = d.get("receiver_customer_id")
     if receiver_customer_id is not None:
         _check_party("receiver_customer_id", receiver_customer_id)
+    receiver_account = compact_iban(d["receiver_account"])
     return Transfer(
         event_id=d["event_id"],
         customer_id=customer_id,
         occurred_at=_timestamp("occurred_at", d["occurred_at"]),
         sender_account=sender_account,
-        receiver_account=compact_iban(d["receiver_account"]),
+        receiver_account=receiver_account,
         amount_minor=_amount(d["amount"]),
         currency=d.get("currency") or "KZT",
         channel=d["channel"],
         receiver_bank=d.get("receiver_bank"),
-        receiver_country=d.get("receiver_country") or "KZ",
+        # Not sent: where the account's IBAN or the bank's BIC says, else at home (KZ).
+        receiver_country=d.get("receiver_country")
+        or receiver_country_of(receiver_account, d.get("receiver_bank"))
+        or "KZ",
         receiver_kind=d.get("receiver_kind") or "unknown",
         receiver_customer_id=receiver_customer_id,
         new_beneficiary=d.get("new_beneficiary"),

@@ -31,6 +31,7 @@ __all__ = [
     "make_bin",
     "make_iin",
     "make_kz_iban",
+    "receiver_country_of",
 ]
 
 _WEIGHTS_1 = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
@@ -212,14 +213,31 @@ def compact_iban(text: str) -> str:
     if not any(c.isspace() or c.islower() for c in text):
         return text
     compact = "".join(text.split()).upper()
-    if (
-        len(compact) not in _IBAN_LENGTHS
-        or not compact[:2].isalpha()
-        or not _DIGITS.issuperset(compact[2:4])
-        or not _IBAN_CHARS.issuperset(compact)
-    ):
-        return text
-    return compact if _mod97(compact[4:] + compact[:4]) == 1 else text
+    return compact if _is_iban(compact) else text
+
+
+def _is_iban(s: str) -> bool:
+    """An IBAN in its electronic form, any country's: ISO 13616 shape and MOD-97 == 1."""
+    return (
+        len(s) in _IBAN_LENGTHS
+        and s[:2].isalpha()
+        and s[:2].isupper()
+        and _DIGITS.issuperset(s[2:4])
+        and _IBAN_CHARS.issuperset(s)
+        and _mod97(s[4:] + s[:4]) == 1
+    )
+
+
+def receiver_country_of(account: str, bic: str | None) -> str | None:
+    """The country an account is in, read off the identifiers themselves: a valid IBAN's
+    country code (``CY55...`` is in Cyprus), else a BIC's (ISO 9362: letters 5-6,
+    ``BCYPCY2N`` is a Cypriot bank); None when neither says (a card token, a wallet id).
+    """
+    if _is_iban(account):
+        return account[:2]
+    if bic is not None and len(bic) in (8, 11) and bic[4:6].isalpha() and bic[4:6].isupper():
+        return bic[4:6]
+    return None
 
 
 def make_kz_iban(bank_code: str, account: str | int) -> str:

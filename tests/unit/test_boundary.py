@@ -110,6 +110,25 @@ def test_null_optional_fields_mean_absent() -> None:
 
 
 @pytest.mark.parametrize(
+    ("overrides", "country"),
+    [
+        ({"receiver_account": "CY55396300684730653427220888"}, "CY"),
+        ({"receiver_account": "tok_4f9aBc", "receiver_bank": "BCYPCY2N"}, "CY"),
+        ({"receiver_account": "tok_4f9aBc"}, "KZ"),  # nothing says: the contract's default
+        # What the bank sent wins over what the identifiers say.
+        ({"receiver_account": "CY55396300684730653427220888", "receiver_country": "GR"}, "GR"),
+    ],
+)
+def test_an_unsent_receiver_country_is_read_off_the_iban_or_the_bic(
+    overrides: dict[str, Any], country: str
+) -> None:
+    event = factories.transfer(receiver_country=None, receiver_bank=None) | overrides
+    decoded = decode_event("transfers", raw(event))
+    assert isinstance(decoded, Transfer)
+    assert decoded.receiver_country == country
+
+
+@pytest.mark.parametrize(
     ("amount", "minor"),
     [
         ("1", 100),

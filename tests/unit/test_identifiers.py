@@ -19,6 +19,7 @@ from screener.domain.identifiers import (
     make_bin,
     make_iin,
     make_kz_iban,
+    receiver_country_of,
 )
 
 DOMAIN_IINS = ["850503300129", "010615600788", "700302450010"]
@@ -286,3 +287,20 @@ def test_make_kz_iban_refuses(bank: str, account: int | str) -> None:
 )
 def test_compact_iban(text: str, compact: str) -> None:
     assert compact_iban(text) == compact
+
+
+@pytest.mark.parametrize(
+    ("account", "bic", "country"),
+    [
+        ("CY55396300684730653427220888", None, "CY"),  # a Cypriot IBAN
+        ("DE89370400440532013000", "HSBKKZKX", "DE"),  # the IBAN says more than the BIC
+        ("KZ18722S000012345678", None, "KZ"),
+        ("400303******8935", "BCYPCY2N", "CY"),  # a card: the BIC's letters 5-6
+        ("tok_4f9aBc", "HSBKKZKXXXX", "KZ"),  # an 11-character BIC
+        ("DE89370400440532013001", None, None),  # MOD-97 fails: no IBAN, and no BIC
+        ("yandexpay:+77753595451", None, None),
+        ("tok_4f9aBc", "HSBK", None),  # no BIC
+    ],
+)
+def test_receiver_country_of(account: str, bic: str | None, country: str | None) -> None:
+    assert receiver_country_of(account, bic) == country

@@ -12,10 +12,15 @@ honest buyer can try small and then buy), it holds with another signal (velocity
 a loan just taken, a takeover sign). Companies (BIN) are not judged.
 
 Fake brokers also take the money through a payment service at home or a person's card, and
-banks often send no `receiver_kind`. Any receiver but a firm at home is judged too when it
-was new at its first payment and the last `ladder_payments` payments to it, this one
-included, each were larger than the one before (20,000, 50,000, 130,000): an advance and
-the rest, or equal parts, is how a seller, a landlord or a builder is paid.
+banks often send no `receiver_kind`. Any receiver but a firm at home or a person abroad
+(family, sent what it needs) is judged too when it was new at its first payment and the
+last `ladder_payments` payments to it, this one included, each were larger than the one
+before (20,000, 50,000, 130,000): an advance and the rest, or equal parts, is how a seller,
+a landlord or a builder is paid. Such a ladder to a receiver abroad other than a crypto
+exchange holds alone (`abroad_ladder_score`): 45,000, 258,000, 710,000 to one Cypriot
+"broker"; tuition abroad is an advance and the rest, and honest buyers at an exchange buy
+more as they come to trust it. An account once paid as an exchange or a firm abroad is one
+on every later payment, whatever `receiver_kind` that payment carries.
 
 The platform's "withdrawal" is the last stage: the victim is told to pay a tax, then an
 insurance, then a commission before the profits are paid out, each fee larger than the one
@@ -33,13 +38,14 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from screener.domain.config import RuleMode, integer, number, rule_mode
+from screener.domain.config import RuleMode, integer, number, optional_integer, rule_mode
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import Transfer
 from screener.domain.rules._signals import (
     BUSINESS,
     CRYPTO_EXCHANGE,
+    PERSON,
     Payment,
     Payments,
     is_person,
@@ -61,6 +67,9 @@ class Settings:
     # Any other receiver but a shop or firm at home is judged from this many payments, this
     # one included, each larger than the one before, the first to a new beneficiary.
     ladder_payments: int = 0
+    # ... and to a receiver abroad (a foreign "broker", firm or unnamed account) such a
+    # ladder scores this (0: as `score`).
+    abroad_ladder_score: int = 0
     # Fees to different strangers, each at least fee_ladder_growth times the one before
     # (0 payments: not judged).
     fee_ladder_payments: int = 0
@@ -76,6 +85,7 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         transfer_above_minor=kzt_setting(raw, "transfer_above_kzt", path),
         score=integer(raw, "score", path, low=0, high=100),
         ladder_payments=integer(raw, "ladder_payments", path, low=3, high=100),
+        abroad_ladder_score=optional_integer(raw, "abroad_ladder_score", path, 0, low=0, high=100),
         fee_ladder_payments=integer(raw, "fee_ladder_payments", path, low=3, high=100),
         fee_ladder_growth=number(raw, "fee_ladder_growth", path, minimum=1),
         fee_ladder_seconds=number(raw, "fee_ladder_hours", path, minimum=1) * 3600,
@@ -94,10 +104,18 @@ def _ladder(earlier: list[Payment], current: Payment, settings: Settings) -> boo
     platform's name or kind unknown, this is still how a fake broker's victim pays (a
     builder or a seller paid in parts is paid an advance and the rest, or equal parts)."""
     first = earlier[0]
-    if current.receiver_kind == BUSINESS or current.to_self or first.abroad:
+    if current.receiver_kind == BUSINESS or current.to_self:
+        return False
+    if first.abroad and current.receiver_kind == PERSON:  # family abroad, sent what they need
         return False
     if not first.to_burst_payee:  # a stranger, or a new wallet at home
         return False
+    return _growing(earlier, current, settings)
+
+
+def _growing(earlier: list[Payment], current: Payment, settings: Settings) -> bool:
+    """The last `ladder_payments` payments to the receiver, this one included, each larger
+    than the one before."""
     steps = [*earlier, current][-settings.ladder_payments :]
     return len(steps) == settings.ladder_payments and all(
         later.amount_minor > before.amount_minor for before, later in pairwise(steps)
@@ -144,16 +162,28 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     first = earlier[0]  # oldest first: the first payment the kept history holds
     if current.amount_minor < first.amount_minor * settings.growth_factor:
         return None
-    platform = _platform(current)
+    # Banks send receiver_kind on some payments to an account and not on others: an
+    # account once paid as a foreign firm or an exchange is one on every payment.
+    platform = _platform(current) or any(_platform(p) for p in earlier)
     if not (platform or _ladder(earlier, current, settings)):
         return None
+    # A ladder abroad holds, but not to a crypto exchange: honest buyers there try small
+    # and buy more as they trust it, whatever the country.
+    abroad_ladder = (
+        settings.abroad_ladder_score > 0
+        and current.abroad
+        and not any(p.receiver_kind == CRYPTO_EXCHANGE for p in [*earlier, current])
+        and _growing(earlier, current, settings)
+    )
     growth = current.amount_minor / max(first.amount_minor, 1)
     days = (current.at - first.at) / 86400
     return RuleHit(
         rule=RULE_ID,
-        score=settings.score,
+        score=settings.abroad_ladder_score if abroad_ladder else settings.score,
         shadow=settings.mode is RuleMode.SHADOW,
-        message=(_platform_text if platform else _ladder_text)(
+        message=(
+            _abroad_ladder_text if abroad_ladder else _platform_text if platform else _ladder_text
+        )(
             kzt(current.amount_minor),
             kzt(first.amount_minor),
             fmt_number(round(growth, 1)),
@@ -167,6 +197,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
             "payments": len(earlier) + 1,
             "days_since_first": round(days, 2),
             "ladder": not platform,
+            "abroad_ladder": abroad_ladder,
         },
     )
 
@@ -231,4 +262,21 @@ def _ladder_text(amount: str, began: str, times: str, days: str, payments: int) 
         f"төленген, қазір {times} есе көп, соңғы төлемдердің әрқайсысы алдыңғысынан көп "
         f"(төлемдер: {payments}); жалған брокерлердің құрбандары барған сайын көбірек "
         "аударады.",
+    )
+
+
+def _abroad_ladder_text(amount: str, began: str, times: str, days: str, payments: int) -> Message:
+    return Message(
+        en=f"{amount} to a receiver abroad first paid {began} {days} day(s) ago, {times} "
+        f"times as much, each of the last payments larger than the one before ({payments} "
+        "payments): a fake foreign broker's victim pays like this; family abroad is sent "
+        "like amounts.",
+        ru=f"{amount} зарубежному получателю, которому {days} дн. назад впервые заплатили "
+        f"{began}: в {times} раза больше, каждый из последних платежей больше предыдущего "
+        f"(платежей: {payments}); так платит жертва лжеброкера, родным за рубеж переводят "
+        "похожие суммы.",
+        kk=f"{amount} шетелдегі алушыға: оған {days} күн бұрын алғаш {began} төленген, "
+        f"қазір {times} есе көп, соңғы төлемдердің әрқайсысы алдыңғысынан көп (төлемдер: "
+        f"{payments}); жалған шетелдік брокердің құрбаны осылай төлейді, шетелдегі туыстарға "
+        "ұқсас сомалар жіберіледі.",
     )

@@ -139,6 +139,52 @@ def test_a_ladder_to_any_new_receiver_but_a_firm_at_home(
         assert hit.score == 40 and hit.measured["payments"] == len(amounts)
 
 
+FOREIGN_BROKER = {"receiver_kind": "business", "receiver_country": "CY"}
+
+
+@pytest.mark.parametrize(
+    ("amounts", "place", "score"),
+    [
+        # Ever larger sums to one "broker" abroad: the fake platform's victim, holds alone.
+        ((45_000, 258_000, 710_000), FOREIGN_BROKER, 60),
+        ((45_000, 258_000, 710_000), {"receiver_kind": "unknown", "receiver_country": "GE"}, 60),
+        # Not to a person abroad: family abroad is sent what it needs (not judged at all).
+        ((45_000, 258_000, 710_000), {"receiver_kind": "person", "receiver_country": "GE"}, None),
+        # Not to a crypto exchange abroad: honest buyers buy more as they trust it.
+        ((45_000, 258_000, 710_000), {**EXCHANGE, "receiver_country": "SC"}, 40),
+        # Not an advance and the rest, nor equal parts then more (tuition, a tour).
+        ((45_000, 710_000), FOREIGN_BROKER, 40),
+        ((200_000, 200_000, 890_000), FOREIGN_BROKER, 40),
+    ],
+)
+def test_a_ladder_abroad_holds_alone(
+    amounts: tuple[float, ...], place: dict[str, Any], score: int | None
+) -> None:
+    fields = {k: v for k, v in place.items() if k != "receiver_account"}
+    earlier = [
+        deposit(amount, len(amounts) - 1 - n, n=n, **fields)
+        for n, amount in enumerate(amounts[:-1])
+    ]
+    now = to_stranger(amounts[-1], receiver_account=BROKER, new_beneficiary=False, **fields)
+    hit = evaluate(now, *earlier)
+    assert (None if hit is None else hit.score) == score
+    if hit is None:
+        return
+    assert hit.measured["abroad_ladder"] is (score == 60)
+    if score == 60:
+        assert decided(hit).verdict is Verdict.HOLD
+        en, ru, kk = three_languages(hit)
+        assert "receiver abroad" in en and "зарубежному" in ru and "шетелдегі" in kk
+
+
+def test_a_receiver_once_paid_as_a_firm_abroad_stays_one() -> None:
+    """Banks send receiver_kind on some payments to an account and not on others."""
+    unsent = {"receiver_account": BROKER, "receiver_country": "CY", "receiver_kind": "unknown"}
+    now = to_stranger(710_000, new_beneficiary=False, **unsent)
+    assert evaluate(now, deposit(45_000, 1, **FOREIGN_BROKER)) is not None
+    assert evaluate(now, deposit(45_000, 1, **unsent)) is None  # never named a firm
+
+
 def test_a_ladder_to_someone_paid_before_is_not_judged() -> None:
     assert ladder(29_000, 55_000, 130_000, first_new=False) is None
     assert ladder(29_000, 55_000, 130_000, first_new=None) is not None  # never seen: new
