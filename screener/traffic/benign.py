@@ -20,7 +20,16 @@ from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 
 from screener.domain.identifiers import make_kz_iban
-from screener.traffic.events import ALMATY, Tag, TrafficStream, kzt, log_uniform, rounded, whole_kzt
+from screener.traffic.events import (
+    ALMATY,
+    UNDESCRIBED_ABROAD_SHARE,
+    Tag,
+    TrafficStream,
+    kzt,
+    log_uniform,
+    rounded,
+    whole_kzt,
+)
 from screener.traffic.lookalikes import LookAlikes
 from screener.traffic.population import Payer, Person, Population
 
@@ -97,7 +106,8 @@ def play_everyday_life(
     stranger, money to family abroad, crypto bought, a new phone, savings moved to another
     bank), so a backtest has enough of each to measure its hold rate.
     """
-    life = _Life(stream, population, rng, rare_factor)
+    end = datetime.combine(first_day + timedelta(days=days), time(0), tzinfo=ALMATY)
+    life = _Life(stream, population, rng, rare_factor, end)
     for offset in range(days):
         day = first_day + timedelta(days=offset)
         midnight = datetime.combine(day, time(0), tzinfo=ALMATY)
@@ -113,7 +123,12 @@ def play_everyday_life(
 
 class _Life:
     def __init__(
-        self, stream: TrafficStream, population: Population, rng: random.Random, rare: float
+        self,
+        stream: TrafficStream,
+        population: Population,
+        rng: random.Random,
+        rare: float,
+        end: datetime,
     ) -> None:
         self.rare = rare
         self.stream = stream
@@ -132,7 +147,7 @@ class _Life:
         self.look_alikes = 0
         # Their own random source, so adding a look-alike leaves everyday life unchanged.
         self.more = LookAlikes(
-            stream, population, random.Random(rng.getrandbits(64)), self._tag, rare
+            stream, population, random.Random(rng.getrandbits(64)), self._tag, rare, end
         )
 
     def look_alike_day(self, midnight: datetime) -> None:
@@ -307,6 +322,7 @@ class _Life:
                 relative,
                 kzt(rounded(log_uniform(rng, 100_000, 1_000_000), 1_000)),
                 new_beneficiary=rng.random() < 0.2,
+                describe_receiver=rng.random() >= UNDESCRIBED_ABROAD_SHARE,
                 tag=self._tag("family_abroad", "payment"),
             )
         if rng.random() < DEPOSIT_OPENED:

@@ -74,10 +74,13 @@ class TrafficStream:
         channel: str = "mobile",
         new_beneficiary: bool = False,
         reveal_receiver: bool = True,
+        describe_receiver: bool = True,
         tag: Tag | None = None,
     ) -> str:
         """A payment; `reveal_receiver` false when the sending bank does not know the
-        receiver's IIN/BIN (a card-to-card transfer to another bank, say)."""
+        receiver's IIN/BIN (a card-to-card transfer to another bank, say);
+        `describe_receiver` false when it sends neither `receiver_country` nor
+        `receiver_kind` (both optional: a SWIFT payment order names only the IBAN)."""
         event = self._common("transfer", at, payer.customer_id)
         event["sender_account"] = payer.account
         event["receiver_account"] = payee.account
@@ -86,8 +89,9 @@ class TrafficStream:
         event["channel"] = channel
         if payee.bank_bic is not None:
             event["receiver_bank"] = payee.bank_bic
-        event["receiver_country"] = payee.country
-        event["receiver_kind"] = payee.kind
+        if describe_receiver:
+            event["receiver_country"] = payee.country
+            event["receiver_kind"] = payee.kind
         if reveal_receiver and payee.customer_id is not None:
             event["receiver_customer_id"] = payee.customer_id
         event["new_beneficiary"] = new_beneficiary
@@ -191,6 +195,11 @@ def whole_kzt(amount_minor: float) -> int:
 def rounded(amount: float, step: int) -> int:
     """`amount` KZT to the nearest `step` (prices end in zeros), at least `step`."""
     return max(step, round(amount / step) * step)
+
+
+# Share of payments abroad that reach the screener as a bare IBAN: the sending bank fills
+# neither receiver_country nor receiver_kind (both optional in the contract).
+UNDESCRIBED_ABROAD_SHARE = 0.4
 
 
 def log_uniform(rng: random.Random, low: float, high: float) -> float:

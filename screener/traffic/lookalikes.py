@@ -18,6 +18,10 @@ the honest side), so a backtest shows what a rule would wrongly hold:
 - a giveaway paid out: a blogger (or a club refunding fees, a foreman paying day wages)
   pays fifteen to forty people one amount each, typing in one new payee after another,
   about one a minute: many strangers paid within minutes, the "velocity burst" shape;
+- investing abroad: a customer opens an account with a licensed foreign broker, tries it
+  with a small test deposit, sends the sum meant once the test has arrived and now and then
+  tops it up days later, the order often naming only the broker's IBAN: a small first
+  payment to a foreign "broker", then far more, the fake investment's shape;
 - new customers: people who have just moved their everyday banking here (the bank saw the
   account opened days ago) and carry on as before, salary, family and rent included: a
   young account is no dropper's by itself.
@@ -32,8 +36,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from screener.domain.identifiers import make_kz_iban
-from screener.traffic.events import Tag, TrafficStream, kzt, log_uniform, rounded, whole_kzt
-from screener.traffic.population import Payee, Person, Population
+from screener.traffic.events import (
+    UNDESCRIBED_ABROAD_SHARE,
+    Tag,
+    TrafficStream,
+    kzt,
+    log_uniform,
+    rounded,
+    whole_kzt,
+)
+from screener.traffic.population import Payee, Person, Population, foreign_iban
 
 # Per 1,000 people: sole traders who take payments on a personal account.
 SOLE_TRADERS_PER_1000 = 2.5
@@ -49,6 +61,10 @@ HONEST_DELIVERY_SHARE = 0.1
 MOVING_IN = 0.0005
 # Per person per day: a giveaway's prizes paid out to many new payees, one amount each.
 GIVEAWAY_PAYOUTS = 0.0003
+# Per person per day: a first deposit with a licensed broker abroad, topped up later.
+INVESTING_ABROAD = 0.0003
+# The brokers' countries and their IBANs' lengths past the check digits.
+_BROKER_IBANS = (("GB", 18), ("IE", 18), ("CY", 24), ("DE", 18))
 # Share of people whose account here was opened lately (moved from another bank).
 NEW_CUSTOMERS = 0.03
 
@@ -70,10 +86,11 @@ class LookAlikes:
         population: Population,
         rng: random.Random,
         tagger: Callable[[str, str], Tag],
-        rare_factor: float = 1.0,
+        rare_factor: float,
+        end: datetime,  # local midnight after the traffic's last day
     ) -> None:
         self.stream, self.pop, self.rng, self._tag = stream, population, rng, tagger
-        self.rare = rare_factor
+        self.rare, self.end = rare_factor, end
         people = list(population.people)
         self.traders = tuple(
             _Trader(
@@ -116,6 +133,8 @@ class LookAlikes:
                 self._moving_in(person, midnight)
             if self.rng.random() < GIVEAWAY_PAYOUTS * self.rare:
                 self._giveaway_payouts(person, midnight)
+            if self.rng.random() < INVESTING_ABROAD * self.rare:
+                self._investing_abroad(person, midnight)
 
     def after_salary(self, person: Person, paid_at: datetime, day: date) -> None:
         """A renter pays the landlord within hours of the salary (called on payday)."""
@@ -187,6 +206,39 @@ class LookAlikes:
             reveal_receiver=rng.random() < 0.9,
             tag=self._tag("savings_to_own_account", "transfer"),
         )
+
+    def _investing_abroad(self, person: Person, midnight: datetime) -> None:
+        """A test deposit of 20,000-100,000 KZT with a broker abroad; once it has arrived,
+        a day or two later, the sum meant (100,000-1,500,000); now and then a top-up of
+        what the month leaves a few days on."""
+        rng = self.rng
+        country, digits = rng.choice(_BROKER_IBANS)
+        broker = Payee(
+            foreign_iban(country, "".join(rng.choices("0123456789", k=digits))),
+            "business",
+            country,
+        )
+        first = midnight + timedelta(hours=rng.uniform(9, 22))
+        deposits = [
+            (first, rounded(rng.uniform(20_000, 100_000), 5_000)),
+            (first + timedelta(hours=rng.uniform(20, 50)), log_uniform(rng, 100_000, 1_500_000)),
+        ]
+        if rng.random() < 0.25:
+            later = deposits[-1][0] + timedelta(days=rng.uniform(1, 4))
+            deposits.append((later, log_uniform(rng, 50_000, 600_000)))
+        tag = self._tag("investing_abroad", "deposit")
+        for n, (at, amount_kzt) in enumerate(deposits):
+            if at >= self.end:
+                return
+            self.stream.transfer(
+                at,
+                person.payer,
+                broker,
+                kzt(rounded(amount_kzt, 10_000)),
+                new_beneficiary=n == 0,
+                describe_receiver=rng.random() >= UNDESCRIBED_ABROAD_SHARE,
+                tag=tag,
+            )
 
     def _second_hand_shopping(self, person: Person, midnight: datetime) -> None:
         """Two to four private sellers paid within an hour or two, each a new beneficiary;

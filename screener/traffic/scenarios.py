@@ -21,6 +21,7 @@ from screener.domain.identifiers import make_kz_iban
 from screener.domain.rules.crypto_address import BASE58
 from screener.traffic.events import (
     ALMATY,
+    UNDESCRIBED_ABROAD_SHARE,
     Tag,
     TrafficStream,
     kzt,
@@ -387,11 +388,15 @@ def marketplace_prepayment(ctx: ScenarioContext, instance: str, midnight: dateti
 
 
 def investment_scam(ctx: ScenarioContext, instance: str, midnight: datetime) -> None:
-    """A small first deposit with a 'broker', then loans taken to 'invest' more."""
+    """A small first deposit with a 'broker', then loans taken to 'invest' more; or, for
+    a share of the victims, their savings sent in ever larger deposits, no loan taken."""
     rng, stream = ctx.rng, ctx.stream
     victim = ctx.victim(min_age=25)
     tag = _tagger("investment_scam", instance)
     broker = ctx.broker_payee()
+    if rng.random() < SAVINGS_LADDER_SHARE:
+        _savings_ladder(ctx, victim, broker, midnight, tag)
+        return
     at = midnight + timedelta(hours=rng.randint(19, 22), minutes=rng.randrange(60))
     stream.transfer(
         at,
@@ -438,6 +443,33 @@ def investment_scam(ctx: ScenarioContext, instance: str, midnight: datetime) -> 
 
 # Share of investment scams that end with "fees" to withdraw the made-up profits.
 WITHDRAWAL_FEES_SHARE = 0.4
+# Share of investment scams paid from savings in ever larger deposits, without a loan.
+SAVINGS_LADDER_SHARE = 0.3
+
+
+def _savings_ladder(
+    ctx: ScenarioContext, victim: Person, broker: Payee, midnight: datetime, tag: Tagger
+) -> None:
+    """The 'broker' shows a profit on the first deposit and the victim sends more, each
+    deposit 1.5 to 3 times the one before, hours or a day apart, out of savings. Payments
+    abroad often reach the screener as a bare IBAN (`describe_receiver`)."""
+    rng = ctx.rng
+    at = midnight + timedelta(hours=rng.uniform(10, 21))
+    amount = kzt(rounded(rng.uniform(20_000, 80_000), 1_000))
+    for step in range(rng.randint(3, 5)):
+        if at >= ctx.end:
+            return
+        ctx.stream.transfer(
+            at,
+            victim.payer,
+            broker,
+            amount,
+            new_beneficiary=step == 0,
+            describe_receiver=broker.country == "KZ" or rng.random() >= UNDESCRIBED_ABROAD_SHARE,
+            tag=tag("first_deposit" if step == 0 else "investment", stop=True),
+        )
+        at += timedelta(hours=rng.uniform(3, 26))
+        amount = whole_kzt(amount * rng.uniform(1.5, 3.0))
 
 
 def _withdrawal_fees(ctx: ScenarioContext, victim: Person, after: datetime, tag: Tagger) -> None:

@@ -14,7 +14,13 @@ import pytest
 
 from screener.boundary import decode_event
 from screener.cli import main
-from screener.domain.identifiers import age_on, is_valid_bin, is_valid_iin, is_valid_kz_iban
+from screener.domain.identifiers import (
+    age_on,
+    is_valid_bin,
+    is_valid_iin,
+    is_valid_kz_iban,
+    receiver_country_of,
+)
 from screener.domain.rules.crypto_address import chain_of
 from screener.traffic.events import ALMATY, Traffic
 from screener.traffic.generate import TrafficSpec, generate_traffic
@@ -169,7 +175,7 @@ def test_merchants_and_utilities_are_paid_by_many(traffic: Traffic) -> None:
     for topic, event in traffic.records:
         if topic == "transfers":
             payers[event["receiver_account"]].add(event["customer_id"])
-            kinds[event["receiver_account"]] = event["receiver_kind"]
+            kinds[event["receiver_account"]] = event.get("receiver_kind", "unknown")
     busy = [account for account, who in payers.items() if len(who) >= 20]
     assert {kinds[account] for account in busy} >= {"business", "payment_service"}
 
@@ -272,20 +278,44 @@ def test_loan_then_drain_sends_most_of_the_loan_away_within_hours(
         assert drain["new_beneficiary"] is True
 
 
-def test_investment_scams_are_funded_by_loans(
-    traffic: Traffic, events: dict[str, dict[str, Any]]
-) -> None:
-    for instance in members(traffic, events, "investment_scam"):
+def test_investment_scams_are_funded_by_loans_or_by_savings_in_ever_larger_deposits() -> None:
+    scams = generate_traffic(
+        TrafficSpec(seed=5, customers=400, days=3, scams=30, scenarios=("investment_scam",))
+    )
+    events = {event["event_id"]: event for _, event in scams.records}
+    ladders = loans = 0
+    for instance in members(scams, events, "investment_scam"):
         roles = [role for role, _ in instance]
         assert roles[0] == "first_deposit"
-        assert roles.index("online_loan") < roles.index("investment")
         deposits = [e for role, e in instance if role in ("first_deposit", "investment")]
         assert len({event["receiver_account"] for event in deposits}) == 1
-        assert {event["receiver_kind"] for event in deposits} <= {
+        assert {event.get("receiver_kind", "unknown") for event in deposits} <= {
             "crypto_exchange",
             "business",
             "unknown",
         }
+        if "online_loan" in roles:
+            loans += 1
+            assert roles.index("online_loan") < roles.index("investment")
+            continue
+        # No loan: savings sent in deposits each 1.5-3 times the one before.
+        ladders += 1
+        for before, later in itertools.pairwise(deposits):
+            growth = float(later["amount"]) / float(before["amount"])
+            assert 1.49 <= growth <= 3.01 and at(later) > at(before)
+    assert ladders > 0 and loans > ladders
+
+
+def test_some_payments_abroad_name_only_the_iban(traffic: Traffic) -> None:
+    abroad = [
+        event
+        for topic, event in traffic.records
+        if topic == "transfers"
+        and receiver_country_of(event["receiver_account"], None) not in (None, "KZ")
+    ]
+    bare = [e for e in abroad if "receiver_country" not in e]
+    assert bare and all("receiver_kind" not in e for e in bare)
+    assert len(bare) < len(abroad)
 
 
 def test_some_investment_victims_pay_ever_larger_withdrawal_fees_to_new_cards(
@@ -416,6 +446,24 @@ def test_a_giveaway_pays_many_new_payees_one_prize_at_a_persons_pace() -> None:
         assert all(p["new_beneficiary"] for p in run)
         gaps = [(at(b) - at(a)).total_seconds() for a, b in itertools.pairwise(run)]
         assert min(gaps) >= 30
+
+
+def test_an_honest_investor_abroad_tests_the_broker_then_sends_the_sum_meant() -> None:
+    traffic = generate_traffic(
+        TrafficSpec(seed=7, customers=400, days=3, scams=0, rare_look_alikes=20)
+    )
+    events = {event["event_id"]: event for _, event in traffic.records}
+    runs = [
+        sorted((events[label["event_id"]] for label, _ in rows), key=at)
+        for rows in instances(traffic, "investing_abroad").values()
+    ]
+    assert runs
+    for run in runs:
+        assert len({(p["customer_id"], p["receiver_account"]) for p in run}) == 1
+        assert receiver_country_of(run[0]["receiver_account"], None) not in (None, "KZ")
+        assert [p["new_beneficiary"] for p in run] == [True] + [False] * (len(run) - 1)
+        assert float(run[0]["amount"]) <= 100_000  # the test deposit
+        assert len(run) == 1 or (at(run[1]) - at(run[0])).total_seconds() >= 20 * 3600
 
 
 def test_some_cash_outs_and_deposits_go_to_a_wallet_address(variants: Traffic) -> None:
