@@ -76,6 +76,18 @@ def to_everyday_account(transfer: Transfer, context: ScreeningContext) -> bool:
     return age is not None and age > DROPPER_RECRUIT_MAX_AGE
 
 
+def payers_a_day(context: ScreeningContext) -> float:
+    """How many distinct people pay the receiving account a day, from its long-term profile:
+    the decayed mean over its active days, or its latest day's count where that is more (a
+    first day seen). A utility, a shop's or a wallet's account is paid by dozens a day; a
+    fraudster's "law firm" by the few it called."""
+    account = context.receiver_account
+    if account is None:
+        return 0.0
+    profile = account.profile
+    return max(profile.senders_per_day, float(len(profile.today_senders)))
+
+
 def receiver_holder(transfer: Transfer, account: AccountActivity | None) -> str | None:
     """IIN/BIN of the receiving account's holder: from the transfer, else from the account
     (its opening, or who sent money from it)."""

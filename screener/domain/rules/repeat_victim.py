@@ -27,15 +27,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from screener.domain.config import RuleMode, integer, number, rule_mode, section, string_list
+from screener.domain.config import (
+    RuleMode,
+    integer,
+    number,
+    optional_number,
+    rule_mode,
+    section,
+    string_list,
+)
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import ScreenedEvent, Transfer
 from screener.domain.identifiers import is_valid_kz_iban
-from screener.domain.rules._accounts import to_dropper_recruit
+from screener.domain.rules._accounts import payers_a_day, to_dropper_recruit
 from screener.domain.rules._signals import (
     BUSINESS,
     HOME_COUNTRY,
+    MERCHANT_KINDS,
     PERSON,
     UNKNOWN_KIND,
     is_person,
@@ -81,6 +90,9 @@ class Settings:
     recent_score: int
     # None in a rules file written before it: the recent limit applies to every payee.
     person_account: PersonAccountLimit | None = None
+    # A firm or wallet at home paid by at least this many people a day (its profile) is a
+    # biller or a shop, not a "recovery agency" (0: every new one is judged).
+    busy_firm_payers_a_day: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +131,7 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
             if "recent_person_account" in raw
             else None
         ),
+        busy_firm_payers_a_day=optional_number(raw, "busy_firm_payers_a_day", path, 0.0, 0),
     )
 
 
@@ -129,17 +142,25 @@ def _recent(event: ScreenedEvent, context: ScreeningContext, settings: Settings)
     return context.confirmed_victim or (last is not None and now - last <= settings.recent_seconds)
 
 
-def _judged_payee(transfer: Transfer, context: ScreeningContext, recent: bool) -> bool:
+def _judged_payee(
+    transfer: Transfer, context: ScreeningContext, recent: bool, settings: Settings
+) -> bool:
     """A stranger; for a recent victim any new beneficiary, a firm at home too: the "we will
     get your money back" approach asks for fees to a "law firm" or a "recovery agency".
     A business at home counts only when the bank flags it a new beneficiary: one merely not
     paid within the screener's week is the customer's usual shop as often as not. (A
-    payment service is a wallet, a person's as often as a shop's: judged as before.)"""
+    payment service is a wallet, a person's as often as a shop's: judged as before.) A firm
+    or wallet at home that many people pay every day is a biller or a shop: a victim's
+    everyday life goes on (`busy_firm_payers_a_day`)."""
     current = payments_of(transfer, context.history).current
     if not recent:
         return current.to_stranger
     if not current.to_new_beneficiary or current.to_self:
         return False
+    if current.receiver_kind in MERCHANT_KINDS and not current.abroad:
+        busy = settings.busy_firm_payers_a_day
+        if busy and payers_a_day(context) >= busy:
+            return False
     if current.receiver_kind == BUSINESS and not current.abroad:
         return transfer.new_beneficiary is True
     return True
@@ -191,7 +212,7 @@ def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings
     if event.amount_minor <= limit:
         return None
     if isinstance(event, Transfer):
-        if not _judged_payee(event, context, recent):
+        if not _judged_payee(event, context, recent, settings):
             return None
         action = "transfer_to_new_beneficiary"
     elif event.channel == "online":

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
 import pytest
 
+from screener.domain.accounts import AccountActivity
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import RuleHit, Verdict
 from screener.domain.events import CustomerEvent, LoanApproval, ScreenedEvent, Transfer
+from screener.domain.profile import AccountProfile
 from screener.domain.rules import repeat_victim
 from screener.domain.rules.repeat_victim import is_repeat_victim, tightening
 from screener.domain.screening import screen
@@ -207,6 +210,33 @@ def test_a_recent_victims_fee_to_a_new_firm_counts(overrides: dict[str, Any], fi
     assert (evaluate(to_stranger(279_000, **overrides), recent) is not None) is fires
     # Long ago, a new firm is a new shop: not judged.
     assert evaluate(to_stranger(279_000, receiver_kind="business")) is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "payers_a_day", "today", "fires"),
+    [
+        ("business", 0.0, 2, True),  # paid by two people today: a "law firm" called in
+        ("business", 9.5, 0, True),
+        ("business", 10.0, 0, False),  # a biller paid by ten people a day
+        ("business", 0.0, 12, False),  # ... or by twelve on its first day seen
+        ("payment_service", 40.0, 3, False),  # a wallet service everyone tops up
+        ("person", 40.0, 3, True),  # a person paid by many is mule_evidence's to judge
+    ],
+)
+def test_a_firm_many_people_pay_a_day_is_a_biller(
+    kind: str, payers_a_day: float, today: int, fires: bool
+) -> None:
+    payment = to_stranger(279_000, receiver_kind=kind, receiver_account=CARD)
+    profile = AccountProfile(
+        active_days=5,
+        senders_per_day=payers_a_day,
+        today_senders=tuple(f"payer-{n}" for n in range(today)),
+    )
+    context = dataclasses.replace(
+        context_of(fraud_report(1)),
+        receiver_account=AccountActivity(payment.receiver_account, profile=profile),
+    )
+    assert (evaluate(payment, context) is not None) is fires
 
 
 def test_an_officers_confirmation_makes_the_victim_recent() -> None:
