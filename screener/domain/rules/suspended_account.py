@@ -10,20 +10,53 @@ suspension.
 An officer who confirms fraud puts the account on the block list (then
 `blocklisted_receiver` refuses); one who releases such a hold lifts the suspension (the
 review API does, and audits it).
+The suspended account's own shopping is not held: a payment from it to a firm at home up to
+`shop_payments_up_to_kzt` (groceries, a taxi, a pharmacy). Its holder may be a dropper or a
+victim of a mistaken judgement, and lives on the account either way; victims' money leaves
+to people, wallets, exchanges and accounts abroad, which stay held.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 from screener.domain.accounts import AccountActivity
-from screener.domain.config import RuleMode
+from screener.domain.config import RuleMode, integer, rule_mode
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit, Verdict
 from screener.domain.events import Transfer
-from screener.domain.rules._score_only import Settings, parse_settings
+from screener.domain.rules._signals import BUSINESS, HOME_COUNTRY, optional_kzt_setting
 
 RULE_ID = "suspended_account"
 
 __all__ = ["RULE_ID", "Settings", "evaluate", "parse_settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    mode: RuleMode
+    score: int
+    # A payment from the suspended account to a firm at home up to this passes (0: held).
+    shop_payments_up_to_minor: int = 0
+
+
+def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
+    return Settings(
+        mode=rule_mode(raw, path),
+        score=integer(raw, "score", path, low=0, high=100),
+        shop_payments_up_to_minor=optional_kzt_setting(raw, "shop_payments_up_to_kzt", path, 0),
+    )
+
+
+def _shopping(transfer: Transfer, settings: Settings) -> bool:
+    """The account's holder paying a shop, a biller or a taxi at home, a modest sum."""
+    return (
+        transfer.receiver_kind == BUSINESS
+        and transfer.receiver_country == HOME_COUNTRY
+        and transfer.amount_minor <= settings.shop_payments_up_to_minor
+    )
 
 
 def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) -> RuleHit | None:
@@ -44,6 +77,8 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         if account is None or not account.suspended or account.blocked:
             continue  # a blocked account is the block-list rules' case
         if _reporters_own(account, holder):
+            continue
+        if account is context.sender_account and _shopping(transfer, settings):
             continue
         return RuleHit(
             rule=RULE_ID,

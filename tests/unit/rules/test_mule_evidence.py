@@ -206,6 +206,37 @@ def test_a_suspended_account_holds_payments_but_never_refuses() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("overrides", "held"),
+    [
+        ({"receiver_kind": "business", "receiver_account": "KZ-SHOP"}, False),  # groceries
+        (
+            {
+                "receiver_kind": "business",
+                "receiver_account": "KZ-SHOP",
+                "amount_minor": 100_000_01,
+            },
+            True,
+        ),
+        ({"receiver_kind": "business", "receiver_country": "AE"}, True),  # a firm abroad
+        ({"receiver_kind": "payment_service"}, True),  # a wallet: a cash-out's road
+        ({"receiver_kind": "person"}, True),
+        ({"receiver_kind": "crypto_exchange"}, True),
+    ],
+)
+def test_a_suspended_accounts_own_shopping_is_not_held(
+    overrides: dict[str, object], held: bool
+) -> None:
+    rule = settings(suspended_account.RULE_ID)
+    suspended = AccountActivity(MULE_ACCOUNT, suspended=True)
+    payment = forward(20_000, **overrides)
+    hit = suspended_account.evaluate(payment, context(sender=suspended), rule)
+    assert (hit is not None) is held
+    # Paid *into* a suspended account, a shop's or not, the payment waits.
+    shop_payment = transfer(receiver_kind="business", amount_minor=5_000 * TENGE)
+    assert suspended_account.evaluate(shop_payment, context(receiver=suspended), rule)
+
+
 def test_the_profile_decays_daily_means_and_learns_the_holder() -> None:
     day = 86400.0
     start = AT.timestamp()
