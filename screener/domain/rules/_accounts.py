@@ -17,7 +17,7 @@ from screener.domain.calendar import BusinessCalendar, Suspension
 from screener.domain.context import ScreeningContext
 from screener.domain.events import Transfer
 from screener.domain.identifiers import age_on
-from screener.domain.rules._signals import HOME_COUNTRY, MERCHANT_KINDS
+from screener.domain.rules._signals import CRYPTO_EXCHANGE, HOME_COUNTRY, MERCHANT_KINDS, PERSON
 from screener.domain.texts import local_time
 
 
@@ -76,16 +76,33 @@ def to_everyday_account(transfer: Transfer, context: ScreeningContext) -> bool:
     return age is not None and age > DROPPER_RECRUIT_MAX_AGE
 
 
-def payers_a_day(context: ScreeningContext) -> float:
-    """How many distinct people pay the receiving account a day, from its long-term profile:
-    the decayed mean over its active days, or its latest day's count where that is more (a
-    first day seen). A utility, a shop's or a wallet's account is paid by dozens a day; a
-    fraudster's "law firm" by the few it called."""
+# Share of its money in a shop's or biller's account pays out again, at most (a mule's
+# forwards most of it within hours).
+SHOP_MAX_OUT_SHARE = 0.3
+
+
+def to_busy_merchant(transfer: Transfer, context: ScreeningContext, payers_a_day: float) -> bool:
+    """Does the transfer go to an account at home that at least `payers_a_day` distinct
+    people pay a day (its long-term profile: the decayed mean over its active days, or its
+    latest day's count where more) and that keeps most of what comes in? A utility's, a
+    shop's or a wallet service's account, whatever `receiver_kind` the bank sent (often
+    none); a fraudster's "law firm" is paid by the few it called, and a mule's account
+    paid by many forwards the money. Never a person's or an exchange's: those the dropper
+    rules judge."""
     account = context.receiver_account
-    if account is None:
-        return 0.0
+    if (
+        account is None
+        or payers_a_day <= 0
+        or transfer.receiver_kind in (PERSON, CRYPTO_EXCHANGE)
+        or transfer.receiver_country != HOME_COUNTRY
+    ):
+        return False
     profile = account.profile
-    return max(profile.senders_per_day, float(len(profile.today_senders)))
+    if max(profile.senders_per_day, float(len(profile.today_senders))) < payers_a_day:
+        return False
+    money_in = profile.in_per_day_minor + profile.today_in_minor
+    money_out = profile.out_per_day_minor + profile.today_out_minor
+    return money_out <= SHOP_MAX_OUT_SHARE * money_in
 
 
 def receiver_holder(transfer: Transfer, account: AccountActivity | None) -> str | None:

@@ -40,11 +40,10 @@ from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import ScreenedEvent, Transfer
 from screener.domain.identifiers import is_valid_kz_iban
-from screener.domain.rules._accounts import payers_a_day, to_dropper_recruit
+from screener.domain.rules._accounts import to_busy_merchant, to_dropper_recruit
 from screener.domain.rules._signals import (
     BUSINESS,
     HOME_COUNTRY,
-    MERCHANT_KINDS,
     PERSON,
     UNKNOWN_KIND,
     is_person,
@@ -90,9 +89,9 @@ class Settings:
     recent_score: int
     # None in a rules file written before it: the recent limit applies to every payee.
     person_account: PersonAccountLimit | None = None
-    # A firm or wallet at home paid by at least this many people a day (its profile) is a
-    # biller or a shop, not a "recovery agency" (0: every new one is judged).
-    busy_firm_payers_a_day: float = 0.0
+    # An account at home paid by at least this many people a day that keeps the money (its
+    # profile) is a biller's or a shop's, not a "recovery agency's" (0: all judged).
+    busy_merchant_payers_a_day: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +130,7 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
             if "recent_person_account" in raw
             else None
         ),
-        busy_firm_payers_a_day=optional_number(raw, "busy_firm_payers_a_day", path, 0.0, 0),
+        busy_merchant_payers_a_day=optional_number(raw, "busy_merchant_payers_a_day", path, 0.0, 0),
     )
 
 
@@ -149,18 +148,17 @@ def _judged_payee(
     get your money back" approach asks for fees to a "law firm" or a "recovery agency".
     A business at home counts only when the bank flags it a new beneficiary: one merely not
     paid within the screener's week is the customer's usual shop as often as not. (A
-    payment service is a wallet, a person's as often as a shop's: judged as before.) A firm
-    or wallet at home that many people pay every day is a biller or a shop: a victim's
-    everyday life goes on (`busy_firm_payers_a_day`)."""
+    payment service is a wallet, a person's as often as a shop's: judged as before.) An
+    account at home that many people pay every day and that keeps the money is a biller's
+    or a shop's, whatever kind the bank sent: a victim's everyday life goes on
+    (`busy_merchant_payers_a_day`)."""
     current = payments_of(transfer, context.history).current
     if not recent:
         return current.to_stranger
     if not current.to_new_beneficiary or current.to_self:
         return False
-    if current.receiver_kind in MERCHANT_KINDS and not current.abroad:
-        busy = settings.busy_firm_payers_a_day
-        if busy and payers_a_day(context) >= busy:
-            return False
+    if to_busy_merchant(transfer, context, settings.busy_merchant_payers_a_day):
+        return False
     if current.receiver_kind == BUSINESS and not current.abroad:
         return transfer.new_beneficiary is True
     return True

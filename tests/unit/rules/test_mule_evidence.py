@@ -232,6 +232,14 @@ def test_a_suspended_accounts_own_shopping_is_not_held(
     payment = forward(20_000, **overrides)
     hit = suspended_account.evaluate(payment, context(sender=suspended), rule)
     assert (hit is not None) is held
+    # To a shop whose kind the bank did not send: an account many pay a day that keeps it.
+    shop = AccountActivity(
+        "KZ-SHOP", profile=AccountProfile(senders_per_day=30.0, in_per_day_minor=100)
+    )
+    unsent = forward(20_000, receiver_kind="unknown", receiver_account="KZ-SHOP")
+    assert (
+        suspended_account.evaluate(unsent, context(sender=suspended, receiver=shop), rule) is None
+    )
     # Paid *into* a suspended account, a shop's or not, the payment waits.
     shop_payment = transfer(receiver_kind="business", amount_minor=5_000 * TENGE)
     assert suspended_account.evaluate(shop_payment, context(receiver=suspended), rule)

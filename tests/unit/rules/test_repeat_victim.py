@@ -213,23 +213,27 @@ def test_a_recent_victims_fee_to_a_new_firm_counts(overrides: dict[str, Any], fi
 
 
 @pytest.mark.parametrize(
-    ("kind", "payers_a_day", "today", "fires"),
+    ("kind", "payers_a_day", "today", "paid_out", "fires"),
     [
-        ("business", 0.0, 2, True),  # paid by two people today: a "law firm" called in
-        ("business", 9.5, 0, True),
-        ("business", 10.0, 0, False),  # a biller paid by ten people a day
-        ("business", 0.0, 12, False),  # ... or by twelve on its first day seen
-        ("payment_service", 40.0, 3, False),  # a wallet service everyone tops up
-        ("person", 40.0, 3, True),  # a person paid by many is mule_evidence's to judge
+        ("business", 0.0, 2, 0, True),  # paid by two people today: a "law firm" called in
+        ("business", 9.5, 0, 0, True),
+        ("business", 10.0, 0, 0, False),  # a biller paid by ten people a day
+        ("business", 0.0, 12, 0, False),  # ... or by twelve on its first day seen
+        ("payment_service", 40.0, 3, 0, False),  # a wallet service everyone tops up
+        ("unknown", 40.0, 3, 0, False),  # a shop whose kind the bank did not send
+        ("unknown", 40.0, 3, 31, True),  # ... but one that pays most of it out again
+        ("person", 40.0, 3, 0, True),  # a person paid by many is the dropper rules' to judge
     ],
 )
-def test_a_firm_many_people_pay_a_day_is_a_biller(
-    kind: str, payers_a_day: float, today: int, fires: bool
+def test_an_account_many_people_pay_a_day_and_that_keeps_it_is_a_shop(
+    kind: str, payers_a_day: float, today: int, paid_out: int, fires: bool
 ) -> None:
     payment = to_stranger(279_000, receiver_kind=kind, receiver_account=CARD)
     profile = AccountProfile(
         active_days=5,
         senders_per_day=payers_a_day,
+        in_per_day_minor=100,
+        out_per_day_minor=paid_out,
         today_senders=tuple(f"payer-{n}" for n in range(today)),
     )
     context = dataclasses.replace(
