@@ -539,6 +539,7 @@ class _BatchState:
                 receiver_account=self.account(event.receiver_account),
                 confirmed_victim=victim,
                 calendar=config.calendar,
+                busy_merchant_payers_a_day=config.busy_merchant_payers_a_day,
             )
         return ScreeningContext(
             history, config.mrp, confirmed_victim=victim, calendar=config.calendar

@@ -191,6 +191,9 @@ class RulesConfig:
     event_time: EventTimeLimits = field(default_factory=EventTimeLimits)
     # An account a fraud report names is suspended this long (domain/reported_account.py).
     reported_suspend_business_days: int = 5
+    # An account at home this many people pay a day that keeps the money is a shop's or a
+    # biller's (rules/_accounts.to_busy_merchant); 0: never told apart.
+    busy_merchant_payers_a_day: float = 0.0
     # KZT per unit of the other currencies the bank pays in (domain/currency.py).
     currencies: KztRates = field(default_factory=KztRates)
 
@@ -263,6 +266,7 @@ def parse_config(
     reported_days = optional_integer(
         accounts_raw, "reported_suspend_business_days", "accounts", 5, low=0, high=30
     )
+    busy_merchant = optional_number(accounts_raw, "busy_merchant_payers_a_day", "accounts", 0, 0)
 
     history_raw = raw.get("history", {})
     if not isinstance(history_raw, Mapping):
@@ -316,6 +320,7 @@ def parse_config(
         profile_half_life_days=half_life,
         profile_keep_seconds=profile_keep * 86400,
         reported_suspend_business_days=reported_days,
+        busy_merchant_payers_a_day=busy_merchant,
         history_keep_seconds=float(keep_days) * 86400,
         history_max_entries=max_entries,
         rules=rules,

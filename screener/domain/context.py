@@ -24,3 +24,5 @@ class ScreeningContext:
     receiver_account: AccountActivity | None = None
     confirmed_victim: bool = False
     calendar: BusinessCalendar = KAZAKHSTAN
+    # From the rules file's accounts section (rules/_accounts.to_busy_merchant).
+    busy_merchant_payers_a_day: float = 0.0

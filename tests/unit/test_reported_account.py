@@ -190,3 +190,34 @@ def test_a_second_report_keeps_the_first_suspension() -> None:
     entry = replay(records, load_rules(), batch_size=1).store.suspension_entry(mule)
     assert entry is not None and entry["rule"] == "fraud_report"
     assert entry["hold_id"] == reports[0]["event_id"]
+
+
+def test_a_reported_accounts_holder_buying_at_a_busy_shop_is_not_held() -> None:
+    """A shop whose kind the bank never sends: twelve customers pay its account before the
+    suspended account's holder buys there. Its payments to a person still wait."""
+    mule, shop = factories.new_kz_iban(), factories.new_kz_iban()
+    victim = factories.new_iin()
+    buyers = [
+        factories.transfer(
+            receiver_account=shop, receiver_kind=None, amount="4500.00", occurred_at=at(n)
+        )
+        for n in range(12)
+    ]
+    before = factories.transfer(customer_id=victim, receiver_account=mule, occurred_at=at(20))
+    report = factories.customer_event(
+        "fraud_reported", customer_id=victim, account=mule, occurred_at=at(30)
+    )
+    groceries = factories.transfer(
+        sender_account=mule, receiver_account=shop, receiver_kind=None, occurred_at=at(60)
+    )
+    to_a_person = factories.transfer(sender_account=mule, occurred_at=at(70))
+    decided = decisions(
+        *(("transfers", buyer) for buyer in buyers),
+        ("transfers", before),
+        ("customer_events", report),
+        ("transfers", groceries),
+        ("transfers", to_a_person),
+    )
+    assert decided[groceries["event_id"]]["verdict"] == "allow"
+    held = decided[to_a_person["event_id"]]
+    assert held["verdict"] == "hold" and "suspended_account" in reasons(held)

@@ -81,15 +81,17 @@ def to_everyday_account(transfer: Transfer, context: ScreeningContext) -> bool:
 SHOP_MAX_OUT_SHARE = 0.3
 
 
-def to_busy_merchant(transfer: Transfer, context: ScreeningContext, payers_a_day: float) -> bool:
-    """Does the transfer go to an account at home that at least `payers_a_day` distinct
-    people pay a day (its long-term profile: the decayed mean over its active days, or its
-    latest day's count where more) and that keeps most of what comes in? A utility's, a
+def to_busy_merchant(transfer: Transfer, context: ScreeningContext) -> bool:
+    """Does the transfer go to an account at home that at least
+    `context.busy_merchant_payers_a_day` distinct people pay a day (its long-term profile:
+    the decayed mean over its active days, or its latest day's count where more) and that
+    keeps most of what comes in? A utility's, a
     shop's or a wallet service's account, whatever `receiver_kind` the bank sent (often
     none); a fraudster's "law firm" is paid by the few it called, and a mule's account
     paid by many forwards the money. Never a person's or an exchange's: those the dropper
     rules judge."""
     account = context.receiver_account
+    payers_a_day = context.busy_merchant_payers_a_day
     if (
         account is None
         or payers_a_day <= 0

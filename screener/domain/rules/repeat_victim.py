@@ -31,7 +31,6 @@ from screener.domain.config import (
     RuleMode,
     integer,
     number,
-    optional_number,
     rule_mode,
     section,
     string_list,
@@ -89,9 +88,6 @@ class Settings:
     recent_score: int
     # None in a rules file written before it: the recent limit applies to every payee.
     person_account: PersonAccountLimit | None = None
-    # An account at home paid by at least this many people a day that keeps the money (its
-    # profile) is a biller's or a shop's, not a "recovery agency's" (0: all judged).
-    busy_merchant_payers_a_day: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +126,6 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
             if "recent_person_account" in raw
             else None
         ),
-        busy_merchant_payers_a_day=optional_number(raw, "busy_merchant_payers_a_day", path, 0.0, 0),
     )
 
 
@@ -141,9 +136,7 @@ def _recent(event: ScreenedEvent, context: ScreeningContext, settings: Settings)
     return context.confirmed_victim or (last is not None and now - last <= settings.recent_seconds)
 
 
-def _judged_payee(
-    transfer: Transfer, context: ScreeningContext, recent: bool, settings: Settings
-) -> bool:
+def _judged_payee(transfer: Transfer, context: ScreeningContext, recent: bool) -> bool:
     """A stranger; for a recent victim any new beneficiary, a firm at home too: the "we will
     get your money back" approach asks for fees to a "law firm" or a "recovery agency".
     A business at home counts only when the bank flags it a new beneficiary: one merely not
@@ -151,13 +144,13 @@ def _judged_payee(
     payment service is a wallet, a person's as often as a shop's: judged as before.) An
     account at home that many people pay every day and that keeps the money is a biller's
     or a shop's, whatever kind the bank sent: a victim's everyday life goes on
-    (`busy_merchant_payers_a_day`)."""
+    (`_accounts.to_busy_merchant`)."""
     current = payments_of(transfer, context.history).current
     if not recent:
         return current.to_stranger
     if not current.to_new_beneficiary or current.to_self:
         return False
-    if to_busy_merchant(transfer, context, settings.busy_merchant_payers_a_day):
+    if to_busy_merchant(transfer, context):
         return False
     if current.receiver_kind == BUSINESS and not current.abroad:
         return transfer.new_beneficiary is True
@@ -210,7 +203,7 @@ def evaluate(event: ScreenedEvent, context: ScreeningContext, settings: Settings
     if event.amount_minor <= limit:
         return None
     if isinstance(event, Transfer):
-        if not _judged_payee(event, context, recent, settings):
+        if not _judged_payee(event, context, recent):
             return None
         action = "transfer_to_new_beneficiary"
     elif event.channel == "online":

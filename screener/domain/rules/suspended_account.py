@@ -13,9 +13,9 @@ review API does, and audits it).
 The suspended account's own shopping is not held: a payment from it to a firm at home, or
 to an account many people pay a day that keeps the money (a shop whose kind the bank did not
 send, `_accounts.to_busy_merchant`), up to `shop_payments_up_to_kzt` (groceries, a taxi, a
-pharmacy). Its holder may be a dropper or a
-victim of a mistaken judgement, and lives on the account either way; victims' money leaves
-to people, wallets, exchanges and accounts abroad, which stay held.
+pharmacy). Its holder may be a dropper or a victim of a mistaken judgement, and lives on
+the account either way; victims' money leaves to people, wallets, exchanges and accounts
+abroad, which stay held.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from screener.domain.accounts import AccountActivity
-from screener.domain.config import RuleMode, integer, optional_number, rule_mode
+from screener.domain.config import RuleMode, integer, rule_mode
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit, Verdict
 from screener.domain.events import Transfer
@@ -41,11 +41,9 @@ __all__ = ["RULE_ID", "Settings", "evaluate", "parse_settings"]
 class Settings:
     mode: RuleMode
     score: int
-    # A payment from the suspended account to a firm at home up to this passes (0: held)...
+    # A payment from the suspended account to a firm at home, or to a busy merchant's
+    # account (`_accounts.to_busy_merchant`), up to this passes (0: held).
     shop_payments_up_to_minor: int = 0
-    # ... and so does one to an account at home this many people pay a day that keeps the
-    # money: a shop whose kind the bank did not send (0: not told apart).
-    busy_merchant_payers_a_day: float = 0.0
 
 
 def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
@@ -53,7 +51,6 @@ def parse_settings(raw: Mapping[str, Any], path: str) -> Settings:
         mode=rule_mode(raw, path),
         score=integer(raw, "score", path, low=0, high=100),
         shop_payments_up_to_minor=optional_kzt_setting(raw, "shop_payments_up_to_kzt", path, 0),
-        busy_merchant_payers_a_day=optional_number(raw, "busy_merchant_payers_a_day", path, 0.0, 0),
     )
 
 
@@ -62,7 +59,7 @@ def _shopping(transfer: Transfer, context: ScreeningContext, settings: Settings)
     if transfer.amount_minor > settings.shop_payments_up_to_minor:
         return False
     firm_at_home = transfer.receiver_kind == BUSINESS and transfer.receiver_country == HOME_COUNTRY
-    return firm_at_home or to_busy_merchant(transfer, context, settings.busy_merchant_payers_a_day)
+    return firm_at_home or to_busy_merchant(transfer, context)
 
 
 def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) -> RuleHit | None:

@@ -123,6 +123,7 @@ def context_of(
         sender_account=AccountActivity(VICTIM_ACCOUNT, inbound=money_in),
         receiver_account=AccountActivity(MULE_ACCOUNT),
         confirmed_victim=victim,
+        busy_merchant_payers_a_day=CONFIG.busy_merchant_payers_a_day,
     )
 
 

@@ -138,6 +138,7 @@ def context(
         CONFIG.mrp,
         sender_account=sender,
         receiver_account=receiver,
+        busy_merchant_payers_a_day=CONFIG.busy_merchant_payers_a_day,
     )
 
 
