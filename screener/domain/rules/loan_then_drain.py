@@ -29,7 +29,7 @@ from screener.domain.config import RuleMode, integer, number, rule_mode
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import Transfer
-from screener.domain.rules._accounts import to_everyday_account
+from screener.domain.rules._accounts import to_busy_merchant, to_everyday_account
 from screener.domain.rules._bands import ScoreBand, band_for, parse_bands
 from screener.domain.rules._signals import (
     ABROAD,
@@ -87,8 +87,10 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
         return None
     payments = payments_of(transfer, context.history)
     where = payments.current.risky_destinations()
-    if NEW_BENEFICIARY in where and to_everyday_account(transfer, context):
-        where = tuple(w for w in where if w != NEW_BENEFICIARY)  # a seller, a landlord
+    if NEW_BENEFICIARY in where and (
+        to_everyday_account(transfer, context) or to_busy_merchant(transfer, context)
+    ):
+        where = tuple(w for w in where if w != NEW_BENEFICIARY)  # a seller, a landlord, a shop
     if not where:
         return None
     cashing_out = CRYPTO_EXCHANGE in where or ABROAD in where

@@ -67,6 +67,7 @@ from screener.domain.rules._accounts import (
     sender_of,
     sending_account,
     suspension_of,
+    to_busy_merchant,
 )
 from screener.domain.rules._signals import cash_loans, optional_kzt_setting
 from screener.domain.texts import local_time
@@ -242,9 +243,12 @@ class Evidence:
 def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) -> RuleHit | None:
     now = transfer.occurred_at.timestamp()
     found: list[Evidence] = []
-    if not is_valid_bin(transfer.customer_id) and transfer.receiver_kind not in (
-        settings.spending_kinds
-    ):
+    # Money out to a shop (by its kind, or a busy merchant's account whatever kind was
+    # sent) is the holder spending, not forwarding: the sending account is not judged.
+    spending = transfer.receiver_kind in settings.spending_kinds or to_busy_merchant(
+        transfer, context
+    )
+    if not is_valid_bin(transfer.customer_id) and not spending:
         sender = sending_account(transfer, context)
         evidence = measure("sender", sender, transfer.customer_id, now, settings, context, None)
         if evidence is not None:

@@ -40,7 +40,7 @@ from screener.domain.config import RuleMode, integer, number, rule_mode
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import Transfer
-from screener.domain.rules._accounts import to_everyday_account
+from screener.domain.rules._accounts import to_busy_merchant, to_everyday_account
 from screener.domain.rules._bands import ScoreBand, band_for, parse_bands
 from screener.domain.rules._signals import (
     NEVER_A_STRANGERS_ACCOUNT,
@@ -119,8 +119,10 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     # A new e-wallet or payment service at home is judged by the own-money finding alone: a
     # deposit closed and sent on to a wallet is the scheme, a salary spent there is not.
     to_wallet = payments.current.to_new_wallet
-    if not (payments.current.to_private_stranger or to_wallet) or to_everyday_account(
-        transfer, context
+    if (
+        not (payments.current.to_private_stranger or to_wallet)
+        or to_everyday_account(transfer, context)
+        or to_busy_merchant(transfer, context)
     ):
         return None
     now = payments.current.at

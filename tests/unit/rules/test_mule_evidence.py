@@ -184,6 +184,16 @@ def test_a_payer_held_for_a_burst_or_velocity_is_no_victim() -> None:
 def test_spending_at_shops_is_not_judged_on_the_sending_side() -> None:
     shop = forward(950_000, receiver_kind="business", receiver_account="KZ-SHOP")
     assert mule_evidence.evaluate(shop, context(sender=collected(10)), SETTINGS) is None
+    # Nor at a shop whose kind the bank did not send: an account 30 people pay a day that
+    # keeps the money.
+    busy = AccountActivity(
+        "KZ-SHOP", profile=AccountProfile(senders_per_day=30.0, in_per_day_minor=100)
+    )
+    unsent = forward(950_000, receiver_kind="unknown", receiver_account="KZ-SHOP")
+    spending = context(sender=collected(10), receiver=busy)
+    assert mule_evidence.evaluate(unsent, spending, SETTINGS) is None
+    forwarding = context(sender=collected(10), receiver=AccountActivity("KZ-SHOP"))
+    assert mule_evidence.evaluate(unsent, forwarding, SETTINGS) is not None
 
 
 def test_a_suspended_account_holds_payments_but_never_refuses() -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from screener.domain.accounts import AccountActivity, Flow
 from screener.domain.decision import Verdict, decide
+from screener.domain.profile import AccountProfile
 from screener.domain.rules import (
     loan_then_drain,
     new_beneficiary_burst,
@@ -505,6 +506,37 @@ def test_a_loan_spent_at_someones_everyday_account_is_not_drained() -> None:
     assert loan_then_drain.evaluate(abroad, lived_in, rule) is not None
     unseen = context(receiver=landlord(), history=history_of(loan))
     assert loan_then_drain.evaluate(to_stranger(900_000), unseen, rule) is not None
+
+
+def busy_shop(paid_out_share: float = 0.0) -> AccountActivity:
+    """The receiving account as a shop's, its kind unsent: 25 people pay it a day."""
+    profile = AccountProfile(
+        active_days=20,
+        senders_per_day=25.0,
+        in_per_day_minor=kzt(1_000_000),
+        out_per_day_minor=kzt(1_000_000 * paid_out_share),
+    )
+    return AccountActivity(MULE_ACCOUNT, profile=profile)
+
+
+@pytest.mark.parametrize(("paid_out_share", "judged"), [(0.1, False), (0.9, True)])
+def test_money_to_a_busy_merchants_account_is_no_drain(paid_out_share: float, judged: bool) -> None:
+    """A deposit closed, or a loan taken, and spent at an electronics shop whose kind the
+    bank did not send; an account as busy that forwards most of it is a mule's."""
+    unsent = {"receiver_kind": "unknown"}
+    deposit = Flow("deposit", AT.timestamp() - 1800, kzt(500_000), "KZ-DEPOSIT", party=VICTIM)
+    closed = context(
+        sender=AccountActivity(VICTIM_ACCOUNT, inbound=(deposit,)),
+        receiver=busy_shop(paid_out_share),
+    )
+    rule = settings(safe_account.RULE_ID)
+    hit = safe_account.evaluate(to_stranger(400_000, **unsent), closed, rule)
+    assert (hit is not None) is judged
+    loan = history_of(borrowed(1_000_000, 2))
+    spent = context(receiver=busy_shop(paid_out_share), history=loan)
+    rule = settings(loan_then_drain.RULE_ID)
+    hit = loan_then_drain.evaluate(to_stranger(900_000, **unsent), spent, rule)
+    assert (hit is not None) is judged
 
 
 def test_a_burst_of_new_wallets_counts_like_strangers_a_burst_of_new_shops_does_not() -> None:
