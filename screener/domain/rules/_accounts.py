@@ -89,12 +89,16 @@ def to_busy_merchant(transfer: Transfer, context: ScreeningContext) -> bool:
     shop's or a wallet service's account, whatever `receiver_kind` the bank sent (often
     none); a fraudster's "law firm" is paid by the few it called, and a mule's account
     paid by many forwards the money. Never a person's or an exchange's: those the dropper
-    rules judge."""
+    rules judge. Nor an account suspended or blocked: an account at another bank shows the
+    screener only the money its customers pay in, so a mule's there can look as if it
+    kept it until mule_evidence or an officer says otherwise."""
     account = context.receiver_account
     payers_a_day = context.busy_merchant_payers_a_day
     if (
         account is None
         or payers_a_day <= 0
+        or account.suspended
+        or account.blocked
         or transfer.receiver_kind in (PERSON, CRYPTO_EXCHANGE)
         or transfer.receiver_country != HOME_COUNTRY
     ):

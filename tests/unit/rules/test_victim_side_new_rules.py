@@ -537,6 +537,10 @@ def test_money_to_a_busy_merchants_account_is_no_drain(paid_out_share: float, ju
     rule = settings(loan_then_drain.RULE_ID)
     hit = loan_then_drain.evaluate(to_stranger(900_000, **unsent), spent, rule)
     assert (hit is not None) is judged
+    # Once suspended (mule evidence, a fraud report), no account is a shop's.
+    suspended = dataclasses.replace(busy_shop(paid_out_share), suspended=True)
+    spent = context(receiver=suspended, history=loan)
+    assert loan_then_drain.evaluate(to_stranger(900_000, **unsent), spent, rule) is not None
 
 
 def test_a_burst_of_new_wallets_counts_like_strangers_a_burst_of_new_shops_does_not() -> None:
