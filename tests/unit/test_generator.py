@@ -430,15 +430,28 @@ def test_the_first_day_can_be_chosen() -> None:
     assert at(first).astimezone(ALMATY).date() == date(2025, 12, 31)
 
 
-def test_a_giveaway_pays_many_new_payees_one_prize_at_a_persons_pace() -> None:
-    traffic = generate_traffic(
+@pytest.fixture(scope="module")
+def rare_look_alikes() -> Traffic:
+    """Everyday traffic with the rare look-alikes twenty times as often, no scams."""
+    return generate_traffic(
         TrafficSpec(seed=7, customers=400, days=3, scams=0, rare_look_alikes=20)
     )
+
+
+def look_alike_runs(traffic: Traffic, scenario: str) -> list[list[dict[str, Any]]]:
+    """Each instance of a look-alike as its events in time order."""
     events = {event["event_id"]: event for _, event in traffic.records}
-    runs = [
+    return [
         sorted((events[label["event_id"]] for label, _ in rows), key=at)
-        for rows in instances(traffic, "giveaway_payouts").values()
+        for rows in instances(traffic, scenario).values()
     ]
+
+
+def test_a_giveaway_pays_many_new_payees_one_prize_at_a_persons_pace(
+    rare_look_alikes: Traffic,
+) -> None:
+    runs = look_alike_runs(rare_look_alikes, "giveaway_payouts")
+    assert runs
     for run in runs:
         assert 15 <= len(run) <= 40
         assert len({p["customer_id"] for p in run}) == 1
@@ -448,15 +461,10 @@ def test_a_giveaway_pays_many_new_payees_one_prize_at_a_persons_pace() -> None:
         assert min(gaps) >= 30
 
 
-def test_an_honest_investor_abroad_tests_the_broker_then_sends_the_sum_meant() -> None:
-    traffic = generate_traffic(
-        TrafficSpec(seed=7, customers=400, days=3, scams=0, rare_look_alikes=20)
-    )
-    events = {event["event_id"]: event for _, event in traffic.records}
-    runs = [
-        sorted((events[label["event_id"]] for label, _ in rows), key=at)
-        for rows in instances(traffic, "investing_abroad").values()
-    ]
+def test_an_honest_investor_abroad_tests_the_broker_then_sends_the_sum_meant(
+    rare_look_alikes: Traffic,
+) -> None:
+    runs = look_alike_runs(rare_look_alikes, "investing_abroad")
     assert runs
     for run in runs:
         assert len({(p["customer_id"], p["receiver_account"]) for p in run}) == 1
