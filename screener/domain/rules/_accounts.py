@@ -85,13 +85,13 @@ def to_busy_merchant(transfer: Transfer, context: ScreeningContext) -> bool:
     """Does the transfer go to an account at home that at least
     `context.busy_merchant_payers_a_day` distinct people pay a day (its long-term profile:
     the decayed mean over its active days, or its latest day's count where more) and that
-    keeps most of what comes in? A utility's, a
-    shop's or a wallet service's account, whatever `receiver_kind` the bank sent (often
-    none); a fraudster's "law firm" is paid by the few it called, and a mule's account
-    paid by many forwards the money. Never a person's or an exchange's: those the dropper
-    rules judge. Nor an account suspended or blocked: an account at another bank shows the
-    screener only the money its customers pay in, so a mule's there can look as if it
-    kept it until mule_evidence or an officer says otherwise."""
+    keeps most of what comes in? A utility's, a shop's or a wallet service's account,
+    whatever `receiver_kind` the bank sent (often none); a fraudster's "law firm" is paid
+    by the few it called, and a mule's account paid by many forwards the money. Never a
+    person's or an exchange's: those the dropper rules judge. Nor an account suspended or
+    blocked: an account at another bank shows the screener only the money its customers
+    pay in, so a mule's there can look as if it kept it until mule_evidence or an officer
+    says otherwise."""
     account = context.receiver_account
     payers_a_day = context.busy_merchant_payers_a_day
     if (

@@ -27,14 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from screener.domain.config import (
-    RuleMode,
-    integer,
-    number,
-    rule_mode,
-    section,
-    string_list,
-)
+from screener.domain.config import RuleMode, integer, number, rule_mode, section, string_list
 from screener.domain.context import ScreeningContext
 from screener.domain.decision import Message, RuleHit
 from screener.domain.events import ScreenedEvent, Transfer

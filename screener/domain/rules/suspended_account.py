@@ -81,6 +81,7 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
             continue  # a blocked account is the block-list rules' case
         if _reporters_own(account, holder):
             continue
+        # The holder's own spending from the account; money into it always waits.
         if account is context.sender_account and _shopping(transfer, context, settings):
             continue
         return RuleHit(
