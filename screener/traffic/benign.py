@@ -22,9 +22,9 @@ from itertools import accumulate
 from screener.domain.identifiers import make_kz_iban
 from screener.traffic.events import (
     ALMATY,
-    UNDESCRIBED_ABROAD_SHARE,
     Tag,
     TrafficStream,
+    described_abroad,
     kzt,
     log_uniform,
     rounded,
@@ -322,7 +322,7 @@ class _Life:
                 relative,
                 kzt(rounded(log_uniform(rng, 100_000, 1_000_000), 1_000)),
                 new_beneficiary=rng.random() < 0.2,
-                describe_receiver=rng.random() >= UNDESCRIBED_ABROAD_SHARE,
+                describe_receiver=described_abroad(rng),
                 tag=self._tag("family_abroad", "payment"),
             )
         if rng.random() < DEPOSIT_OPENED:

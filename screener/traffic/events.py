@@ -202,6 +202,12 @@ def rounded(amount: float, step: int) -> int:
 UNDESCRIBED_ABROAD_SHARE = 0.4
 
 
+def described_abroad(rng: random.Random) -> bool:
+    """Does the sending bank describe this payment abroad (`describe_receiver`), or send
+    only the IBAN (`UNDESCRIBED_ABROAD_SHARE` of them)?"""
+    return rng.random() >= UNDESCRIBED_ABROAD_SHARE
+
+
 def log_uniform(rng: random.Random, low: float, high: float) -> float:
     """Amounts spread evenly over orders of magnitude between `low` and `high`."""
     return math.exp(rng.uniform(math.log(low), math.log(high)))

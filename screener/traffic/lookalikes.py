@@ -37,15 +37,15 @@ from datetime import date, datetime, timedelta
 
 from screener.domain.identifiers import make_kz_iban
 from screener.traffic.events import (
-    UNDESCRIBED_ABROAD_SHARE,
     Tag,
     TrafficStream,
+    described_abroad,
     kzt,
     log_uniform,
     rounded,
     whole_kzt,
 )
-from screener.traffic.population import Payee, Person, Population, foreign_iban
+from screener.traffic.population import Payee, Person, Population, foreign_payee
 
 # Per 1,000 people: sole traders who take payments on a personal account.
 SOLE_TRADERS_PER_1000 = 2.5
@@ -213,11 +213,7 @@ class LookAlikes:
         what the month leaves a few days on."""
         rng = self.rng
         country, digits = rng.choice(_BROKER_IBANS)
-        broker = Payee(
-            foreign_iban(country, "".join(rng.choices("0123456789", k=digits))),
-            "business",
-            country,
-        )
+        broker = foreign_payee(rng, country, digits, kind="business")
         first = midnight + timedelta(hours=rng.uniform(9, 22))
         deposits = [
             (first, rounded(rng.uniform(20_000, 100_000), 5_000)),
@@ -236,7 +232,7 @@ class LookAlikes:
                 broker,
                 kzt(rounded(amount_kzt, 10_000)),
                 new_beneficiary=n == 0,
-                describe_receiver=rng.random() >= UNDESCRIBED_ABROAD_SHARE,
+                describe_receiver=described_abroad(rng),
                 tag=tag,
             )
 

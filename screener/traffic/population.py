@@ -218,7 +218,7 @@ def build_population(
     exchanges = tuple(business(name, "crypto_exchange", "crypto") for name in _CRYPTO_EXCHANGES)
     pension_fund = business("State Pension Payment Centre", "business", "pension", pay_day=10)
     foreign = tuple(
-        _foreign_payee(rng, country, digits)
+        foreign_payee(rng, country, digits)
         for _ in range(12)
         for country, digits in (*_MULE_ABROAD, *_FAMILY_ABROAD)
     )
@@ -338,19 +338,24 @@ def _pick_bank(rng: random.Random, banks: tuple[Bank, ...]) -> Bank:
     return rng.choices(banks, weights=[bank.share for bank in banks])[0]
 
 
-def _foreign_payee(rng: random.Random, country: str, iban_digits: int) -> Payee:
+def foreign_payee(
+    rng: random.Random, country: str, iban_digits: int, kind: str = "person"
+) -> Payee:
+    """A receiver abroad: an IBAN of `country` with `iban_digits` digits after the check
+    digits, or (0) a plain account number in a country without IBANs."""
     if iban_digits:
         account = foreign_iban(country, "".join(rng.choices("0123456789", k=iban_digits)))
     else:  # a country without IBANs: a plain account number
         account = "".join(rng.choices("0123456789", k=20))
-    return Payee(account, "person", country)
+    return Payee(account, kind, country)
 
 
 def foreign_iban(country: str, bban: str) -> str:
     """An IBAN of another country (ISO 13616 check digits over a digits-only BBAN).
 
     `screener.domain.identifiers` builds only KZ IBANs, which the boundary validates; foreign
-    receivers are free text to the contract, but real-looking ones make the data readable.
+    receivers are free text to the contract, but real-looking ones make the data readable
+    (and the boundary reads a missing `receiver_country` off a valid one).
     """
     letters = "".join(str(ord(c) - ord("A") + 10) for c in country)
     check = 98 - int(bban + letters + "00") % 97

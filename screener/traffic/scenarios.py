@@ -21,15 +21,15 @@ from screener.domain.identifiers import make_kz_iban
 from screener.domain.rules.crypto_address import BASE58
 from screener.traffic.events import (
     ALMATY,
-    UNDESCRIBED_ABROAD_SHARE,
     Tag,
     TrafficStream,
+    described_abroad,
     kzt,
     log_uniform,
     rounded,
     whole_kzt,
 )
-from screener.traffic.population import Payee, Payer, Person, Population, foreign_iban
+from screener.traffic.population import Payee, Payer, Person, Population, foreign_payee
 
 _BROKER_COUNTRIES = (("CY", 24), ("GB", 18), ("AE", 19), ("SC", 24))
 
@@ -127,8 +127,7 @@ class ScenarioContext:
         if self.rng.random() < 0.5:
             return self.rng.choice(self.pop.crypto_exchanges).payee
         country, digits = self.rng.choice(_BROKER_COUNTRIES)
-        bban = "".join(self.rng.choices("0123456789", k=digits))
-        return Payee(foreign_iban(country, bban), "business", country)
+        return foreign_payee(self.rng, country, digits, kind="business")
 
     def wallet_address(self) -> Payee:
         """A USDT wallet on TRON ("T" and 33 base58 characters), which the bank describes
@@ -465,7 +464,7 @@ def _savings_ladder(
             broker,
             amount,
             new_beneficiary=step == 0,
-            describe_receiver=broker.country == "KZ" or rng.random() >= UNDESCRIBED_ABROAD_SHARE,
+            describe_receiver=broker.country == "KZ" or described_abroad(rng),
             tag=tag("first_deposit" if step == 0 else "investment", stop=True),
         )
         at += timedelta(hours=rng.uniform(3, 26))

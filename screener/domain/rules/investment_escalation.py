@@ -98,7 +98,7 @@ def _platform(payment: Payment) -> bool:
     return payment.receiver_kind == CRYPTO_EXCHANGE or payment.to_firm_abroad
 
 
-def _ladder(earlier: list[Payment], current: Payment, settings: Settings) -> bool:
+def _ladder(earlier: list[Payment], current: Payment, growing: bool) -> bool:
     """Payments to one receiver first paid as a stranger or a new wallet, the last
     `ladder_payments` of them (this one included) each larger than the one before: the
     platform's name or kind unknown, this is still how a fake broker's victim pays (a
@@ -108,9 +108,7 @@ def _ladder(earlier: list[Payment], current: Payment, settings: Settings) -> boo
         return False
     if first.abroad and current.receiver_kind == PERSON:  # family abroad, sent what they need
         return False
-    if not first.to_burst_payee:  # a stranger, or a new wallet at home
-        return False
-    return _growing(earlier, current, settings)
+    return growing and first.to_burst_payee  # a stranger, or a new wallet at home
 
 
 def _growing(earlier: list[Payment], current: Payment, settings: Settings) -> bool:
@@ -165,15 +163,16 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     # Banks send receiver_kind on some payments to an account and not on others: an
     # account once paid as a foreign firm or an exchange is one on every payment.
     platform = _platform(current) or any(_platform(p) for p in earlier)
-    if not (platform or _ladder(earlier, current, settings)):
+    growing = _growing(earlier, current, settings)
+    if not (platform or _ladder(earlier, current, growing)):
         return None
     # A ladder abroad holds, but not to a crypto exchange: honest buyers there try small
     # and buy more as they trust it, whatever the country.
     abroad_ladder = (
-        settings.abroad_ladder_score > 0
+        growing
+        and settings.abroad_ladder_score > 0
         and current.abroad
         and not any(p.receiver_kind == CRYPTO_EXCHANGE for p in [*earlier, current])
-        and _growing(earlier, current, settings)
     )
     growth = current.amount_minor / max(first.amount_minor, 1)
     days = (current.at - first.at) / 86400

@@ -245,10 +245,11 @@ def evaluate(transfer: Transfer, context: ScreeningContext, settings: Settings) 
     found: list[Evidence] = []
     # Money out to a shop (by its kind, or a busy merchant's account whatever kind was
     # sent) is the holder spending, not forwarding: the sending account is not judged.
-    spending = transfer.receiver_kind in settings.spending_kinds or to_busy_merchant(
-        transfer, context
-    )
-    if not is_valid_bin(transfer.customer_id) and not spending:
+    if not (
+        is_valid_bin(transfer.customer_id)
+        or transfer.receiver_kind in settings.spending_kinds
+        or to_busy_merchant(transfer, context)
+    ):
         sender = sending_account(transfer, context)
         evidence = measure("sender", sender, transfer.customer_id, now, settings, context, None)
         if evidence is not None:
